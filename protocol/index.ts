@@ -1,0 +1,4 @@
+export * from "./topics.js";
+export * from "./schemas.js";
+export * from "./codec.js";
+export * from "./validation.js";

@@ -1,0 +1,201 @@
+import { z } from "zod";
+import { ID_PATTERN } from "./topics.js";
+
+/** Largest payload either side accepts; a bigger one is rejected before JSON parsing. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export const Id = z.string().regex(ID_PATTERN, "expected an id of letters, digits, _ - . (1–64 chars)");
+
+const TimestampMs = z.number().int().nonnegative().max(8.64e15);
+const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** Every payload says who sent it, when (ms since epoch) and its place in the sender's sequence. */
+const Envelope = z.object({
+  ts: TimestampMs,
+  seq: Seq,
+  intersectionId: Id,
+});
+
+export const VEHICLE_CLASSES = ["bicycle", "car", "motorcycle", "bus", "truck"] as const;
+export const VehicleClass = z.enum(VEHICLE_CLASSES);
+export type VehicleClass = z.infer<typeof VehicleClass>;
+
+const Count = z.number().int().nonnegative().max(1_000_000);
+
+export const CountsByClass = z.partialRecord(VehicleClass, Count);
+export type CountsByClass = z.infer<typeof CountsByClass>;
+
+export const ApproachMeasures = z.object({
+  approachId: Id,
+  /** Vehicles that crossed the approach's counting line(s) or loop(s) in the interval. */
+  count: Count,
+  countsByClass: CountsByClass.default({}),
+  /** Vehicles queued (mean over the interval). */
+  queue: z.number().nonnegative().max(10_000),
+  /** Share of time (0–1) the approach's zones were occupied. */
+  occupancy: z.number().min(0).max(1),
+});
+export type ApproachMeasures = z.infer<typeof ApproachMeasures>;
+
+export const Measures = Envelope.extend({
+  intervalMs: z.number().int().min(100).max(3_600_000),
+  modelId: z.string().min(1).max(200),
+  framesProcessed: Count,
+  approaches: z.array(ApproachMeasures).min(1).max(32),
+});
+export type Measures = z.infer<typeof Measures>;
+
+/** G green, Y yellow, R red, FY / FR flashing yellow / red, DK dark. */
+export const SIGNAL_STATES = ["G", "Y", "R", "FY", "FR", "DK"] as const;
+export const SignalState = z.enum(SIGNAL_STATES);
+export type SignalState = z.infer<typeof SignalState>;
+
+export const CONTROL_MODES = ["adaptive", "fallback", "manual", "flash"] as const;
+export const ControlMode = z.enum(CONTROL_MODES);
+export type ControlMode = z.infer<typeof ControlMode>;
+
+/** NEMA phase numbers 1–16, written as strings where they key an object. */
+export const PhaseNumber = z.number().int().min(1).max(16);
+const PhaseKey = z.string().regex(/^([1-9]|1[0-6])$/, "expected a phase number 1–16");
+
+export const Signal = Envelope.extend({
+  mode: ControlMode,
+  planId: z.string().min(1).max(100).nullable(),
+  /** Seconds into the current cycle; null when not cycling (flash, manual hold). */
+  cycleSecond: z.number().nonnegative().max(1000).nullable(),
+  activePhases: z.array(PhaseNumber).max(16),
+  /** State of every signal group, keyed by its id. */
+  groups: z.record(Id, SignalState).refine((g) => Object.keys(g).length >= 1 && Object.keys(g).length <= 64, {
+    message: "expected 1–64 signal groups",
+  }),
+});
+export type Signal = z.infer<typeof Signal>;
+
+/** Indiana hi-resolution controller event codes the project emits (ATSPM reads them). */
+export const HIRES = {
+  phaseBeginGreen: 1,
+  phaseGapOut: 4,
+  phaseMaxOut: 5,
+  phaseForceOff: 6,
+  phaseBeginYellow: 8,
+  phaseEndYellow: 9,
+  phaseBeginRedClearance: 10,
+  phaseEndRedClearance: 11,
+  pedBeginWalk: 21,
+  pedBeginClearance: 22,
+  detectorOff: 81,
+  detectorOn: 82,
+  patternChange: 131,
+  cycleLengthChange: 132,
+  splitChangeFirst: 134,
+  splitChangeLast: 149,
+} as const;
+
+export const HiResEvent = z.object({
+  type: z.literal("hires"),
+  ts: TimestampMs,
+  code: z.number().int().min(0).max(255),
+  param: z.number().int().min(0).max(65_535),
+});
+
+export const CommandAck = z.object({
+  type: z.literal("ack"),
+  ts: TimestampMs,
+  commandId: Id,
+  result: z.enum(["accepted", "rejected", "completed"]),
+  reason: z.string().max(500).optional(),
+});
+export type CommandAck = z.infer<typeof CommandAck>;
+
+export const ALARM_KINDS = ["conflict-flash", "plan-rejected", "fallback", "camera", "fault-cleared", "outbox-drop"] as const;
+export const Alarm = z.object({
+  type: z.literal("alarm"),
+  ts: TimestampMs,
+  alarm: z.enum(ALARM_KINDS),
+  message: z.string().max(1000),
+  planId: z.string().max(100).optional(),
+});
+export type Alarm = z.infer<typeof Alarm>;
+
+export const ControllerEvent = z.discriminatedUnion("type", [HiResEvent, CommandAck, Alarm]);
+export type ControllerEvent = z.infer<typeof ControllerEvent>;
+
+export const Events = Envelope.extend({
+  events: z.array(ControllerEvent).min(1).max(1000),
+});
+export type Events = z.infer<typeof Events>;
+
+export const Status = Envelope.extend({
+  online: z.boolean(),
+  version: z.string().max(50).optional(),
+  mode: ControlMode.optional(),
+  camera: z
+    .object({
+      ok: z.boolean(),
+      message: z.string().max(500).optional(),
+      lastFrameTs: TimestampMs.nullable().optional(),
+    })
+    .optional(),
+  inferenceFps: z.number().nonnegative().max(10_000).optional(),
+  model: z.string().max(200).optional(),
+  lastPlanApplied: z.string().max(100).nullable().optional(),
+});
+export type Status = z.infer<typeof Status>;
+
+/**
+ * A timing plan. `splitsS` are NEMA splits: each phase's green plus its yellow and red clearance,
+ * so the splits of one ring add up to `cycleS`.
+ */
+export const PlanBody = z
+  .object({
+    planId: z.string().min(1).max(100),
+    cycleS: z.number().min(20).max(300),
+    offsetS: z.number().nonnegative().max(300),
+    splitsS: z.record(PhaseKey, z.number().positive().max(300)).refine((s) => Object.keys(s).length >= 1, {
+      message: "expected at least one phase split",
+    }),
+    validUntil: TimestampMs,
+    reason: z.string().min(1).max(1000),
+    policy: z.enum(["webster", "max-pressure", "fixed", "manual"]).optional(),
+  })
+  .refine((p) => p.offsetS < p.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
+export type PlanBody = z.infer<typeof PlanBody>;
+
+export const Plan = z
+  .intersection(Envelope, PlanBody)
+  .refine((p) => p.validUntil > p.ts, { message: "validUntil must be after ts", path: ["validUntil"] });
+export type Plan = z.infer<typeof Plan>;
+
+export const CommandAction = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("hold"), phase: PhaseNumber, durationS: z.number().positive().max(3600).optional() }),
+  z.object({ action: z.literal("flash") }),
+  z.object({ action: z.literal("resume") }),
+  z.object({ action: z.literal("clear-fault") }),
+  z.object({ action: z.literal("set-plan"), plan: PlanBody }),
+]);
+export type CommandAction = z.infer<typeof CommandAction>;
+
+export const Command = Envelope.extend({
+  commandId: Id,
+  issuedBy: z.string().min(1).max(100),
+  command: CommandAction,
+});
+export type Command = z.infer<typeof Command>;
+
+export const PAYLOAD_SCHEMAS = {
+  measures: Measures,
+  signal: Signal,
+  events: Events,
+  status: Status,
+  plan: Plan,
+  command: Command,
+} as const;
+
+export interface PayloadByKind {
+  measures: Measures;
+  signal: Signal;
+  events: Events;
+  status: Status;
+  plan: Plan;
+  command: Command;
+}
