@@ -1,0 +1,194 @@
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import { Id, ValidationError, formatIssues, formatPath } from "../../protocol/index.js";
+import {
+  CountDirection,
+  ZoneKind,
+  polygonArea,
+  segmentsCross,
+  type CountingLine,
+  type CountingZone,
+  type PointXY,
+} from "./counting/index.js";
+
+const MAX_IMAGE_PX = 16_384;
+
+const ImagePoint = z.tuple([z.number(), z.number()], { error: "expected a point [x, y] in pixels" });
+
+/** The first pair of non-adjacent edges that cross, as edge indices (edge i runs from point i to i+1). */
+function firstSelfCrossing(polygon: readonly PointXY[]): [number, number] | null {
+  const n = polygon.length;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue; // these two share point 0
+      if (segmentsCross(polygon[i], polygon[(i + 1) % n], polygon[j], polygon[(j + 1) % n])) return [i, j];
+    }
+  }
+  return null;
+}
+
+const Polygon = z.array(ImagePoint).superRefine((points, ctx) => {
+  if (points.length < 3) {
+    ctx.addIssue({ code: "custom", message: `needs at least 3 points, got ${points.length}` });
+    return;
+  }
+  if (Math.abs(polygonArea(points)) < 1e-6) {
+    ctx.addIssue({ code: "custom", message: "encloses no area: its points are repeated or on one straight line" });
+    return;
+  }
+  const crossing = firstSelfCrossing(points);
+  if (crossing !== null) {
+    ctx.addIssue({
+      code: "custom",
+      message: `edges ${crossing[0]} and ${crossing[1]} cross each other; list the points in order around the zone`,
+    });
+  }
+});
+
+const Zone = z.strictObject({
+  id: Id,
+  kind: ZoneKind,
+  /** Image points in order around the zone. */
+  polygon: Polygon,
+  /** How many vehicles fit in a queue zone; turns a virtual loop's occupancy into a queue estimate. */
+  capacityVeh: z.number().positive().max(1000).optional(),
+  lanes: z.number().int().min(1).max(16).default(1),
+});
+
+/**
+ * A counting line from `from` to `to`. A "positive" crossing goes from the LEFT side to the RIGHT
+ * side of the vector from→to as seen on screen (image y points down): a line drawn left to right
+ * across the image counts vehicles moving down the image (usually towards the camera) as positive.
+ */
+const Line = z
+  .strictObject({
+    id: Id,
+    from: ImagePoint,
+    to: ImagePoint,
+    countDirection: CountDirection.default("positive"),
+  })
+  .superRefine((line, ctx) => {
+    const lengthPx = Math.hypot(line.to[0] - line.from[0], line.to[1] - line.from[1]);
+    if (lengthPx < 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `from and to are ${lengthPx === 0 ? "the same point" : "less than 1 px apart"}; a counting line needs two distinct points`,
+      });
+    }
+  });
+
+const Approach = z
+  .strictObject({
+    id: Id,
+    zones: z.array(Zone).default([]),
+    lines: z.array(Line).default([]),
+  })
+  .superRefine((a, ctx) => {
+    if (a.zones.length === 0 && a.lines.length === 0) {
+      ctx.addIssue({ code: "custom", message: "needs at least one zone or line, or it measures nothing" });
+    }
+  });
+
+const VirtualLoop = z.strictObject({
+  /** The model works on the frame shrunk by this factor: smaller is faster. */
+  scale: z.number().gt(0).max(1).default(0.25),
+  /** Per-pixel difference from the background (0–255) that marks a pixel as changed. */
+  diffThreshold: z.number().positive().max(255).optional(),
+  /** Share of a zone's pixels that must change for the zone to be occupied. */
+  occupiedFraction: z.number().gt(0).max(1).optional(),
+  /** How fast the background follows the scene where no zone is occupied. */
+  backgroundAlpha: z.number().gt(0).max(1).optional(),
+});
+
+function checkInsideImage(
+  point: readonly [number, number],
+  width: number,
+  height: number,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const [x, y] = point;
+  if (x < 0 || y < 0 || x > width || y > height) {
+    ctx.addIssue({ code: "custom", path, message: `point (${x}, ${y}) is outside the ${width}×${height} image` });
+  }
+}
+
+/** What a field engineer writes for one camera; every coordinate refers to a `width`×`height` image. */
+export const CameraConfig = z
+  .strictObject({
+    cameraId: Id.optional(),
+    width: z.number().int().positive().max(MAX_IMAGE_PX),
+    height: z.number().int().positive().max(MAX_IMAGE_PX),
+    approaches: z.array(Approach).min(1, "needs at least one approach"),
+    virtualLoop: VirtualLoop.optional(),
+  })
+  .superRefine((config, ctx) => {
+    const { width, height } = config;
+    // Ids name approaches and detectors in measures and events, so each is used once per camera.
+    const firstUse = new Map<string, string>();
+    const claim = (id: string, path: (string | number)[]): void => {
+      const where = formatPath(path.slice(0, -1));
+      const earlier = firstUse.get(id);
+      if (earlier === undefined) firstUse.set(id, where);
+      else ctx.addIssue({ code: "custom", path, message: `duplicate id "${id}" (already used by ${earlier})` });
+    };
+    config.approaches.forEach((approach, a) => {
+      claim(approach.id, ["approaches", a, "id"]);
+      approach.zones.forEach((zone, z) => {
+        claim(zone.id, ["approaches", a, "zones", z, "id"]);
+        zone.polygon.forEach((p, k) => checkInsideImage(p, width, height, ["approaches", a, "zones", z, "polygon", k], ctx));
+      });
+      approach.lines.forEach((line, l) => {
+        claim(line.id, ["approaches", a, "lines", l, "id"]);
+        checkInsideImage(line.from, width, height, ["approaches", a, "lines", l, "from"], ctx);
+        checkInsideImage(line.to, width, height, ["approaches", a, "lines", l, "to"], ctx);
+      });
+    });
+  });
+export type CameraConfig = z.infer<typeof CameraConfig>;
+export type CameraConfigInput = z.input<typeof CameraConfig>;
+
+/** Validates a camera configuration; the error names every bad field (`camera.approaches[2]…`). */
+export function parseCameraConfig(value: unknown): CameraConfig {
+  const result = CameraConfig.safeParse(value);
+  if (!result.success) throw new ValidationError(formatIssues("camera", result.error));
+  return result.data;
+}
+
+/** Parses a camera configuration file's text; malformed text gives a one-line error with its place. */
+export function loadCameraConfig(text: string, format: "json" | "yaml"): CameraConfig {
+  let value: unknown;
+  try {
+    value = format === "json" ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, logLevel: "error" });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const firstLine = message.split("\n").find((l) => l.trim() !== "") ?? "unreadable";
+    throw new ValidationError(`camera: invalid ${format.toUpperCase()}: ${firstLine.trim().replace(/:$/, "")}`);
+  }
+  return parseCameraConfig(value);
+}
+
+/** Every counting line, tagged with its approach, for `LineCounter`. */
+export function countingLinesOf(config: CameraConfig): CountingLine[] {
+  return config.approaches.flatMap((a) =>
+    a.lines.map((l) => ({ id: l.id, approachId: a.id, from: l.from, to: l.to, countDirection: l.countDirection })),
+  );
+}
+
+/** Every zone, tagged with its approach, for `ZoneMonitor` and `LoopCounter` (in config order). */
+export function countingZonesOf(config: CameraConfig): CountingZone[] {
+  return config.approaches.flatMap((a) =>
+    a.zones.map((z) => ({
+      id: z.id,
+      approachId: a.id,
+      kind: z.kind,
+      polygon: z.polygon,
+      lanes: z.lanes,
+      ...(z.capacityVeh === undefined ? {} : { capacityVeh: z.capacityVeh }),
+    })),
+  );
+}
+
+export function approachIdsOf(config: CameraConfig): string[] {
+  return config.approaches.map((a) => a.id);
+}

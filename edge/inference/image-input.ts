@@ -1,0 +1,119 @@
+import sharp, { type Sharp } from "sharp";
+import { z } from "zod";
+import type { Letterbox } from "./letterbox.js";
+
+/** A raw, packed RGB frame (what a camera driver or the simulator hands over). */
+export const RawRgbFrame = z
+  .object({
+    data: z.instanceof(Uint8Array),
+    width: z.number().int().positive().max(16_384),
+    height: z.number().int().positive().max(16_384),
+    channels: z.literal(3),
+  })
+  .refine((f) => f.data.byteLength === f.width * f.height * 3, {
+    message: "raw RGB data length must equal width × height × 3",
+    path: ["data"],
+  });
+export type RawRgbFrame = z.infer<typeof RawRgbFrame>;
+
+/** A frame from anywhere: a file path, encoded bytes (JPEG, PNG, …) or raw RGB. */
+export type FrameInput = string | Uint8Array | RawRgbFrame;
+
+export class ImageInputError extends Error {
+  override name = "ImageInputError";
+}
+
+/** Sharp pipeline for the input plus its size, or an ImageInputError that says why it is not an image. */
+export async function openImage(input: FrameInput, label = describe(input)): Promise<{ image: Sharp; width: number; height: number }> {
+  if (typeof input === "object" && !(input instanceof Uint8Array)) {
+    const parsed = RawRgbFrame.safeParse(input);
+    if (!parsed.success) throw new ImageInputError(`${label}: ${parsed.error.issues[0]?.message ?? "bad raw frame"}`);
+    const { data, width, height } = parsed.data;
+    return { image: sharp(data, { raw: { width, height, channels: 3 } }), width, height };
+  }
+  try {
+    // failOn "error" rejects truncated or corrupt files instead of decoding garbage.
+    const image = sharp(input, { failOn: "error" });
+    const meta = await image.metadata();
+    if (!meta.width || !meta.height) throw new Error("no dimensions");
+    return { image, width: meta.width, height: meta.height };
+  } catch (err) {
+    const message = (err as Error).message;
+    if (typeof input === "string" && /missing|no such file/i.test(message)) {
+      throw new ImageInputError(`${input}: no such image file`);
+    }
+    throw new ImageInputError(`${label}: not an image (${firstLine(message)})`);
+  }
+}
+
+function describe(input: FrameInput): string {
+  if (typeof input === "string") return input;
+  if (input instanceof Uint8Array) return `image buffer (${input.byteLength} bytes)`;
+  return "raw frame";
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}
+
+export interface TensorLayout {
+  /** Channel order the model wants. */
+  channelOrder: "rgb" | "bgr";
+  /** Multiply 0–255 values by this (1/255 for ultralytics, 1 for YOLOX). */
+  valueScale: number;
+  padValue: number;
+}
+
+/**
+ * Letterbox an image into `target` (CHW float32, reused between frames). sharp resizes (using JPEG
+ * shrink-on-load) and pads in one pipeline; the only JS loop is the HWC→CHW conversion.
+ */
+export async function letterboxInto(
+  image: Sharp,
+  lb: Letterbox,
+  layout: TensorLayout,
+  target: Float32Array,
+): Promise<void> {
+  const { data, info } = await image
+    .removeAlpha()
+    .toColorspace("srgb")
+    .resize(lb.resizedWidth, lb.resizedHeight, { fit: "fill", kernel: "linear" })
+    .extend({
+      top: lb.top,
+      bottom: lb.bottom,
+      left: lb.left,
+      right: lb.right,
+      background: { r: layout.padValue, g: layout.padValue, b: layout.padValue },
+    })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== lb.inputWidth || info.height !== lb.inputHeight || info.channels !== 3) {
+    throw new ImageInputError(`letterbox produced ${info.width}×${info.height}×${info.channels}, expected ${lb.inputWidth}×${lb.inputHeight}×3`);
+  }
+  hwcToChw(data, info.width * info.height, layout, target);
+}
+
+/** Raw RGB frame resized to exactly width×height (no letterbox), as CHW float 0–255: the virtual-loop input. */
+export async function resizeInto(image: Sharp, width: number, height: number, target: Float32Array): Promise<void> {
+  const { data, info } = await image
+    .removeAlpha()
+    .toColorspace("srgb")
+    .resize(width, height, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new ImageInputError(`expected 3 channels, got ${info.channels}`);
+  hwcToChw(data, width * height, { channelOrder: "rgb", valueScale: 1, padValue: 0 }, target);
+}
+
+export function hwcToChw(src: Uint8Array, pixels: number, layout: TensorLayout, target: Float32Array): void {
+  if (target.length !== pixels * 3) throw new Error(`tensor buffer holds ${target.length} values, need ${pixels * 3}`);
+  const k = layout.valueScale;
+  const [c0, c2] = layout.channelOrder === "rgb" ? [0, 2] : [2, 0];
+  const p1 = pixels;
+  const p2 = pixels * 2;
+  for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+    target[i] = src[j + c0]! * k;
+    target[p1 + i] = src[j + 1]! * k;
+    target[p2 + i] = src[j + c2]! * k;
+  }
+}

@@ -1,0 +1,18 @@
+export {
+  ModelPoint,
+  VirtualLoopZone,
+  VirtualLoopSpec,
+  parseVirtualLoopSpec,
+  type VirtualLoopSpecInput,
+} from "./spec.js";
+export { rasterizePolygon, rasterizeZones, countPixels } from "./rasterize.js";
+export { specHash, canonicalJson } from "./spec-hash.js";
+export { buildVirtualLoopModel, VirtualLoopIo, VIRTUAL_LOOP_PRODUCER } from "./build-model.js";
+export { virtualLoopModelFile } from "./model-file.js";
+export { MaxPresence } from "./max-presence.js";
+export {
+  VirtualLoopRunner,
+  DEFAULT_MAX_PRESENCE_FRAMES,
+  type VirtualLoopRunnerOptions,
+  type ZoneReadings,
+} from "./runner.js";
