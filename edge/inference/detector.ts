@@ -13,11 +13,13 @@ import {
   parseNamesMetadata,
   pickFamily,
 } from "./adapters/index.js";
+import type { Box } from "./counting/index.js";
 import { COCO_NAMES, COCO_VEHICLE_CLASSES, vehicleClassOfLabel } from "./coco.js";
 import { letterboxInto, openImage, type FrameInput, type TensorLayout } from "./image-input.js";
 import { computeLetterbox, unletterboxX, unletterboxY, type Letterbox, type LetterboxStyle } from "./letterbox.js";
 import { ModelFileError } from "./model-file.js";
 import { Candidates, nonMaxSuppression } from "./nms.js";
+import { overlapped } from "./overlap.js";
 import { loadSession, SessionConfig, type LoadedSession } from "./session.js";
 
 export const DetectorConfig = SessionConfig.extend({
@@ -30,18 +32,16 @@ export const DetectorConfig = SessionConfig.extend({
   scoreThreshold: z.number().min(0).max(1).default(0.25),
   iouThreshold: z.number().min(0).max(1).default(0.45),
   maxDetections: z.number().int().min(1).max(10_000).default(300),
+  /**
+   * Suppress overlapping car, bus and truck boxes as one vehicle (detectors often score a pickup as
+   * both), so counting sees one object; other classes are suppressed per class.
+   */
+  mergeVehicleClasses: z.boolean().default(true),
   /** Class names in output order; defaults to the model's `names` metadata, else COCO. */
   classNames: z.array(z.string()).optional(),
 });
 export type DetectorConfig = z.infer<typeof DetectorConfig>;
 export type DetectorConfigInput = z.input<typeof DetectorConfig>;
-
-export interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
 
 export interface ObjectDetection {
   classId: number;
@@ -81,6 +81,7 @@ const FAMILY_LAYOUT: Record<ModelFamily, { style: LetterboxStyle; tensor: Tensor
 export class Detector {
   private readonly inputs: { data: Float32Array; tensor: ort.Tensor }[] = [];
   private readonly candidates = new Candidates(2048);
+  private readonly nmsGroupOf: (classId: number) => number;
 
   private constructor(
     private readonly loaded: LoadedSession,
@@ -92,6 +93,9 @@ export class Detector {
     readonly modelId: string,
     slots: number,
   ) {
+    const motorVehicle = new Set(["car", "bus", "truck"]);
+    const merged = classNames.map((name, id) => (config.mergeVehicleClasses && motorVehicle.has(vehicleClassOfLabel(name) ?? "") ? -1 : id));
+    this.nmsGroupOf = (id) => merged[id] ?? id;
     for (let i = 0; i < slots; i++) {
       const data = new Float32Array(3 * inputWidth * inputHeight);
       this.inputs.push({ data, tensor: new ort.Tensor("float32", data, [1, 3, inputHeight, inputWidth]) });
@@ -176,7 +180,7 @@ export class Detector {
     } else {
       if (this.family === "ultralytics") decodeUltralytics(data, dims, scoreThreshold, c);
       else decodeYolox(data, dims, this.inputWidth, this.inputHeight, this.config.yoloxDecoded, scoreThreshold, c);
-      kept = nonMaxSuppression(c, iouThreshold, maxDetections);
+      kept = nonMaxSuppression(c, iouThreshold, maxDetections, this.nmsGroupOf);
     }
     const lb = frame.letterbox;
     const clampX = (x: number): number => Math.min(frame.width, Math.max(0, x));
@@ -216,34 +220,10 @@ export function countByVehicleClass(detections: readonly ObjectDetection[]): Par
   return counts;
 }
 
-/**
- * Detect over a stream of frames, decoding frame i+1 (sharp, on libuv's pool) while the model runs
- * frame i (onnxruntime's own threads). Results come out in input order.
- */
-export async function* detectStream(
+/** Detect over a stream of frames, decoding the next frame while the model runs the current one. */
+export function detectStream(
   detector: Detector,
   frames: AsyncIterable<FrameInput> | Iterable<FrameInput>,
 ): AsyncGenerator<DetectionResult> {
-  const iterator = (Symbol.asyncIterator in frames ? frames[Symbol.asyncIterator]() : toAsync(frames as Iterable<FrameInput>));
-  let slot = 0;
-  const nextPrepared = async (): Promise<PreparedFrame | undefined> => {
-    const next = await iterator.next();
-    if (next.done) return undefined;
-    const prepared = detector.prepare(next.value, slot);
-    slot = (slot + 1) % detector.slots;
-    return prepared;
-  };
-  let pending = nextPrepared();
-  for (;;) {
-    const current = await pending;
-    if (!current) return;
-    pending = nextPrepared();
-    // Keep a rejection of the prefetch from being reported as unhandled while we infer.
-    pending.catch(() => undefined);
-    yield await detector.infer(current);
-  }
-}
-
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
+  return overlapped(frames, detector.slots, (frame, slot) => detector.prepare(frame, slot), (prepared) => detector.infer(prepared));
 }

@@ -70,8 +70,14 @@ function iou(c: Candidates, a: number, b: number): number {
 /**
  * Class-aware greedy non-maximum suppression: a box suppresses lower-scored boxes of the same
  * class that overlap it by more than `iouThreshold`. Returns kept indices, best first.
+ * `groupOf` merges classes for suppression: a pickup scored both "car" and "truck" is one vehicle.
  */
-export function nonMaxSuppression(c: Candidates, iouThreshold: number, maxDetections: number): number[] {
+export function nonMaxSuppression(
+  c: Candidates,
+  iouThreshold: number,
+  maxDetections: number,
+  groupOf: (classId: number) => number = (id) => id,
+): number[] {
   const order = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.score[b]! - c.score[a]!);
   const kept: number[] = [];
   const suppressed = new Uint8Array(c.length);
@@ -81,7 +87,7 @@ export function nonMaxSuppression(c: Candidates, iouThreshold: number, maxDetect
     kept.push(i);
     for (let oj = oi + 1; oj < order.length; oj++) {
       const j = order[oj]!;
-      if (suppressed[j] || c.classId[j] !== c.classId[i]) continue;
+      if (suppressed[j] || groupOf(c.classId[j]!) !== groupOf(c.classId[i]!)) continue;
       if (iou(c, i, j) > iouThreshold) suppressed[j] = 1;
     }
   }
