@@ -59,6 +59,8 @@ const Zone = z.strictObject({
  * A counting line from `from` to `to`. A "positive" crossing goes from the LEFT side to the RIGHT
  * side of the vector from→to as seen on screen (image y points down): a line drawn left to right
  * across the image counts vehicles moving down the image (usually towards the camera) as positive.
+ * A crossing counts once the vehicle's whole box is past the line, so place lines where vehicles
+ * clear them well inside the image.
  */
 const Line = z
   .strictObject({
