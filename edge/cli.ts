@@ -134,6 +134,15 @@ program
     process.exitCode = await detect(images, opts);
   });
 
+program
+  .command("demo")
+  .description("count vehicles on a drawn road with the built-in model and print measures (no hardware, no files)")
+  .option("--seconds <n>", "simulated seconds", "30")
+  .action(async (opts: { seconds: string }) => {
+    const { runDemo } = await import("./demo.js");
+    await runDemo(Number(opts.seconds), (line) => process.stdout.write(`${line}\n`));
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`traffic-edge: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { approachIdsOf, countingLinesOf, countingZonesOf, type CameraConfig } from "./camera-config.js";
 import {
@@ -143,7 +144,8 @@ export function virtualLoopSpecOf(camera: CameraConfig): VirtualLoopSpecInput {
   };
 }
 
-export const DEFAULT_MODEL_CACHE = join(process.cwd(), ".cache", "models");
+/** Where generated models are cached: `$XDG_CACHE_HOME/traffic-signals/models` (or ~/.cache/…). */
+export const DEFAULT_MODEL_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "traffic-signals", "models");
 
 /** Built-in virtual-loop model → loops with hysteresis → interval measures. */
 export class VirtualLoopVehicleCounter implements VehicleCounter {

@@ -1,0 +1,2 @@
+/** Simulators: the traffic model and its bundled scenarios. */
+export * from "./traffic/index.js";
