@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { Id, PhaseNumber, parseOrThrow } from "../../../protocol/index.js";
+import { splitIssues } from "./split-rules.js";
+
+/** "1".."16": a phase number keying an object, as in the protocol's plans. */
+const PhaseKey = z.string().regex(/^([1-9]|1[0-6])$/, "expected a phase number 1–16");
+
+export const SignalGroupConfig = z.object({
+  id: Id,
+  kind: z.enum(["vehicle", "pedestrian"]),
+});
+export type SignalGroupConfig = z.infer<typeof SignalGroupConfig>;
+
+export const PhaseConfig = z
+  .object({
+    phase: PhaseNumber,
+    /** Signal groups that get the right of way (green, or walk) in this phase. */
+    groups: z.array(Id).min(1).max(16),
+    minGreenS: z.number().min(1).max(120),
+    maxGreenS: z.number().min(1).max(300),
+    /** ITE change interval; MMUs latch on yellows below 2.7 s, so 3 s is the floor. */
+    yellowS: z.number().min(3).max(6),
+    redClearanceS: z.number().min(0.5).max(6),
+    pedWalkS: z.number().min(1).max(60).optional(),
+    /** Flashing don't walk, timed inside the green so it ends before the yellow. */
+    pedClearanceS: z.number().min(1).max(60).optional(),
+    /** Detectors whose calls serve this phase in actuated operation. */
+    detectors: z.array(Id).max(32).default([]),
+    /** Gap time: each actuation extends the green by this much. */
+    passageS: z.number().min(0.5).max(10).default(3),
+  })
+  .superRefine((p, ctx) => {
+    if (p.maxGreenS < p.minGreenS) {
+      ctx.addIssue({ code: "custom", path: ["maxGreenS"], message: `max green ${p.maxGreenS} s is below min green ${p.minGreenS} s` });
+    }
+    if ((p.pedWalkS === undefined) !== (p.pedClearanceS === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["pedClearanceS"], message: "pedWalkS and pedClearanceS go together: set both or neither" });
+    }
+    const pedS = (p.pedWalkS ?? 0) + (p.pedClearanceS ?? 0);
+    if (pedS > p.maxGreenS) {
+      ctx.addIssue({ code: "custom", path: ["pedWalkS"], message: `walk + pedestrian clearance (${pedS} s) does not fit in max green ${p.maxGreenS} s` });
+    }
+  });
+export type PhaseConfig = z.infer<typeof PhaseConfig>;
+
+export const FallbackConfig = z
+  .object({
+    /** fixed: the splits as a fixed-time plan; actuated: free-running on detector calls (cycle and offset unused). */
+    mode: z.enum(["fixed", "actuated"]),
+    cycleS: z.number().min(20).max(300),
+    splitsS: z.record(PhaseKey, z.number().positive().max(300)),
+    offsetS: z.number().nonnegative().max(300).default(0),
+  })
+  .refine((f) => f.offsetS < f.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
+export type FallbackConfig = z.infer<typeof FallbackConfig>;
+
+export const ControllerConfig = z
+  .object({
+    signalGroups: z.array(SignalGroupConfig).min(1).max(64),
+    /** Pairs that must never have the right of way together. Explicit, never derived from the phases. */
+    conflicts: z.array(z.tuple([Id, Id])).max(2016),
+    /** Single ring, in running order. */
+    phases: z.array(PhaseConfig).min(1).max(16),
+    fallback: FallbackConfig,
+    /** New plans take effect only at a cycle boundary; the one mode offered. */
+    transitionMode: z.literal("cycle-boundary").default("cycle-boundary"),
+    /** All-red shown at start-up and when leaving flash; defaults to the longest red clearance. */
+    startupAllRedS: z.number().min(0.5).max(30).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const kinds = new Map<string, SignalGroupConfig["kind"]>();
+    c.signalGroups.forEach((g, i) => {
+      if (kinds.has(g.id)) ctx.addIssue({ code: "custom", path: ["signalGroups", i, "id"], message: `signal group "${g.id}" is defined twice` });
+      kinds.set(g.id, g.kind);
+    });
+    const conflicting = new Set<string>();
+    c.conflicts.forEach(([a, b], i) => {
+      for (const [j, id] of [a, b].entries()) {
+        if (!kinds.has(id)) ctx.addIssue({ code: "custom", path: ["conflicts", i, j], message: `unknown signal group "${id}"` });
+      }
+      if (a === b) ctx.addIssue({ code: "custom", path: ["conflicts", i], message: `signal group "${a}" cannot conflict with itself` });
+      conflicting.add(pairKey(a, b));
+    });
+    const numbers = new Set<number>();
+    const served = new Set<string>();
+    c.phases.forEach((p, i) => {
+      if (numbers.has(p.phase)) ctx.addIssue({ code: "custom", path: ["phases", i, "phase"], message: `phase ${p.phase} appears twice in the sequence` });
+      numbers.add(p.phase);
+      let pedestrians = 0;
+      p.groups.forEach((id, j) => {
+        const kind = kinds.get(id);
+        if (kind === undefined) ctx.addIssue({ code: "custom", path: ["phases", i, "groups", j], message: `unknown signal group "${id}"` });
+        if (kind === "pedestrian") pedestrians++;
+        served.add(id);
+        for (const other of p.groups.slice(0, j)) {
+          if (other === id) ctx.addIssue({ code: "custom", path: ["phases", i, "groups", j], message: `signal group "${id}" is listed twice` });
+          else if (conflicting.has(pairKey(id, other))) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["phases", i, "groups", j],
+              message: `signal groups "${other}" and "${id}" conflict and cannot have the right of way together in phase ${p.phase}`,
+            });
+          }
+        }
+      });
+      if (pedestrians > 0 && p.pedWalkS === undefined) {
+        ctx.addIssue({ code: "custom", path: ["phases", i, "pedWalkS"], message: `phase ${p.phase} serves pedestrians and needs pedWalkS and pedClearanceS` });
+      }
+      if (pedestrians === 0 && p.pedWalkS !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["phases", i, "pedWalkS"], message: `phase ${p.phase} has pedestrian timing but no pedestrian signal group` });
+      }
+    });
+    c.signalGroups.forEach((g, i) => {
+      if (!served.has(g.id)) ctx.addIssue({ code: "custom", path: ["signalGroups", i], message: `signal group "${g.id}" is not served by any phase` });
+    });
+    for (const issue of splitIssues(c.phases, c.fallback.splitsS, c.fallback.cycleS)) {
+      ctx.addIssue({ code: "custom", path: ["fallback", ...issue.path], message: issue.message });
+    }
+    const maxRedS = Math.max(...c.phases.map((p) => p.redClearanceS));
+    if (c.startupAllRedS !== undefined && c.startupAllRedS < maxRedS) {
+      ctx.addIssue({ code: "custom", path: ["startupAllRedS"], message: `start-up all-red ${c.startupAllRedS} s is shorter than the longest red clearance ${maxRedS} s` });
+    }
+  });
+export type ControllerConfig = z.infer<typeof ControllerConfig>;
+/** What a caller writes: defaults may be left out. */
+export type ControllerConfigInput = z.input<typeof ControllerConfig>;
+
+/** Validate a controller configuration; the error names every bad field (`config.phases[1].yellowS: ...`). */
+export function parseControllerConfig(value: unknown): ControllerConfig {
+  return parseOrThrow(ControllerConfig, value, "config");
+}
+
+/** Order-free key of a pair of signal group ids. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+
+export function startupAllRedS(config: ControllerConfig): number {
+  return config.startupAllRedS ?? Math.max(...config.phases.map((p) => p.redClearanceS));
+}

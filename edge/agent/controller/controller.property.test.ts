@@ -1,0 +1,211 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ControllerEvent } from "../../../protocol/index.js";
+import { parseControllerConfig } from "./config.js";
+import type { GroupStates } from "./conflict-monitor.js";
+import { ControllerCore } from "./controller.js";
+import { fourPhaseConfig, T0 } from "./test-support/fixtures.js";
+import { SafetyObserver } from "./test-support/safety-observer.js";
+
+type Op =
+  | { kind: "advance"; dtMs: number }
+  | { kind: "back"; dtMs: number }
+  | { kind: "detector"; id: string; on: boolean }
+  | { kind: "plan"; body: Record<string, unknown>; validForMs: number }
+  | { kind: "raw-plan"; plan: unknown }
+  | { kind: "command"; action: unknown };
+
+/** Green range, yellow and red clearance of each phase of the four-phase fixture. */
+const PHASES = [
+  { phase: 1, minS: 5, maxS: 15, changeS: 4 },
+  { phase: 2, minS: 17, maxS: 40, changeS: 6 },
+  { phase: 3, minS: 5, maxS: 15, changeS: 4 },
+  { phase: 4, minS: 13, maxS: 30, changeS: 5.5 },
+];
+
+const tenths = (x: number): number => Math.round(x * 10) / 10;
+
+/** Plans that fit the fixture's rules, most of the time; rounding to 0.1 s may push one out, which is fine. */
+const goodPlanBody = fc
+  .record({
+    fractions: fc.tuple(...PHASES.map(() => fc.double({ min: 0, max: 1, noNaN: true }))),
+    offsetFraction: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    id: fc.constantFrom("am-peak", "pm-peak", "7", "night"),
+  })
+  .map(({ fractions, offsetFraction, id }) => {
+    const splitsS: Record<string, number> = {};
+    let cycleS = 0;
+    PHASES.forEach((p, i) => {
+      const split = tenths(p.minS + fractions[i] * (p.maxS - p.minS) + p.changeS);
+      splitsS[String(p.phase)] = split;
+      cycleS += split;
+    });
+    cycleS = tenths(cycleS);
+    return { planId: id, cycleS, offsetS: Math.floor(offsetFraction * cycleS), splitsS, reason: "test" } as Record<string, unknown>;
+  });
+
+const hostileValue = fc.oneof(
+  fc.constant(Number.NaN),
+  fc.constant(Number.POSITIVE_INFINITY),
+  fc.constant(-5),
+  fc.constant(0),
+  fc.constant(1e9),
+  fc.double(),
+  fc.string({ maxLength: 3 }),
+  fc.constant(null),
+);
+
+/** A good plan with one thing broken. */
+const hostilePlanBody = fc
+  .tuple(goodPlanBody, fc.constantFrom("split", "cycle", "extra-phase", "missing-phase", "offset", "planId"), hostileValue, fc.constantFrom("1", "2", "3", "4"))
+  .map(([body, how, value, key]) => {
+    const splitsS = { ...(body.splitsS as Record<string, unknown>) };
+    const out: Record<string, unknown> = { ...body, splitsS };
+    if (how === "split") splitsS[key] = value;
+    else if (how === "cycle") out.cycleS = value;
+    else if (how === "extra-phase") splitsS["7"] = 10;
+    else if (how === "missing-phase") delete splitsS[key];
+    else if (how === "offset") out.offsetS = value;
+    else out.planId = value;
+    return out;
+  });
+
+const planOp: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ body: goodPlanBody, validForMs: fc.integer({ min: 1_000, max: 400_000 }) }) },
+  { weight: 2, arbitrary: fc.record({ body: hostilePlanBody, validForMs: fc.integer({ min: -100_000, max: 400_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ body: goodPlanBody, validForMs: fc.integer({ min: -100_000, max: 0 }) }) },
+).map((p) => ({ kind: "plan" as const, ...p }));
+
+const commandAction = fc.oneof(
+  fc.record({ action: fc.constant("hold"), phase: fc.constantFrom(1, 2, 3, 4, 9), durationS: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }) }),
+  fc.constant({ action: "flash" }),
+  fc.constant({ action: "resume" }),
+  fc.constant({ action: "clear-fault" }),
+  fc.anything(),
+);
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 30, arbitrary: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 1_500 }) }, { weight: 3, arbitrary: fc.integer({ min: 1_500, max: 25_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 25_000, max: 900_000 }) }).map((dtMs) => ({ kind: "advance" as const, dtMs })) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 120_000 }).map((dtMs) => ({ kind: "back" as const, dtMs })) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant("detector" as const), id: fc.constantFrom("d-nsl", "d-ewl", "d-ew", "d-unknown"), on: fc.boolean() }) },
+  { weight: 2, arbitrary: planOp },
+  { weight: 1, arbitrary: fc.anything().map((plan) => ({ kind: "raw-plan" as const, plan })) },
+  { weight: 2, arbitrary: commandAction.map((action) => ({ kind: "command" as const, action })) },
+);
+
+/** Run ops against a controller, with every shown state checked by the observer. Returns its violations. */
+function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): string[] {
+  const config = parseControllerConfig(core.config);
+  const observer = new SafetyObserver(config, T0, { checkMaxGreen });
+  const problems: string[] = [];
+  let nowMs = T0;
+  let commandNo = 0;
+  const checkEvents = (events: unknown[]): void => {
+    for (const e of events) {
+      const parsed = ControllerEvent.safeParse(e);
+      if (!parsed.success) problems.push(`bad event ${JSON.stringify(e)}`);
+    }
+  };
+  const tick = (t: number): void => {
+    const before = core.state();
+    const result = core.tick(t);
+    checkEvents(result.events);
+    const after = core.state();
+    if (JSON.stringify(before.groups) !== JSON.stringify(after.groups) && result.signal === undefined) problems.push(`t=${t}: heads changed without a signal`);
+    observer.observe(nowMs, after.mode, after.groups);
+  };
+  tick(nowMs);
+  for (const op of ops) {
+    switch (op.kind) {
+      case "advance":
+        nowMs += op.dtMs;
+        tick(nowMs);
+        break;
+      case "back": {
+        const before = JSON.stringify(core.state());
+        const result = core.tick(nowMs - op.dtMs);
+        if (result.signal !== undefined || JSON.stringify(core.state()) !== before) problems.push(`a backwards tick changed the state`);
+        break;
+      }
+      case "detector":
+        checkEvents(core.detectorCall(op.id, op.on, nowMs));
+        break;
+      case "plan":
+        checkEvents(core.applyPlan({ ...op.body, validUntil: nowMs + op.validForMs }, nowMs));
+        break;
+      case "raw-plan":
+        checkEvents(core.applyPlan(op.plan, nowMs));
+        break;
+      case "command":
+        checkEvents(core.command(`c${commandNo++}`, op.action, nowMs));
+        break;
+    }
+  }
+  return [...problems, ...observer.violations];
+}
+
+describe("controller safety under random plans, commands, detector calls and clock steps", () => {
+  it("never shows conflicting right of way, skipped change intervals, short or over-long greens", () => {
+    fc.assert(
+      fc.property(fc.constantFrom("fixed" as const, "actuated" as const), fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }), (mode, ops) => {
+        const base = fourPhaseConfig();
+        const core = new ControllerCore({ ...base, fallback: { ...base.fallback, mode } }, T0);
+        expect(run(core, ops)).toEqual([]);
+        // With sound load switches the sequencer must never trip its own conflict monitor.
+        expect(core.snapshot().fault).toBeNull();
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("covers every mode, termination and rejection along the way, so the property above is not vacuous", () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(fc.constantFrom("fixed" as const, "actuated" as const), fc.array(opArb, { minLength: 50, maxLength: 300, size: "max" }), (mode, ops) => {
+        const base = fourPhaseConfig();
+        const core = new ControllerCore({ ...base, fallback: { ...base.fallback, mode } }, T0);
+        let nowMs = T0;
+        const note = (events: readonly ControllerEvent[]): void => {
+          for (const e of events) seen.add(e.type === "hires" ? `code ${e.code}` : e.type === "alarm" ? `alarm ${e.alarm}` : `ack ${e.result}`);
+          seen.add(`mode ${core.state().mode}`);
+        };
+        for (const op of ops) {
+          if (op.kind === "advance") note(core.tick((nowMs += op.dtMs)).events);
+          else if (op.kind === "plan") note(core.applyPlan({ ...op.body, validUntil: nowMs + op.validForMs }, nowMs));
+          else if (op.kind === "command") note(core.command("c", op.action, nowMs));
+          else if (op.kind === "detector") note(core.detectorCall(op.id, op.on, nowMs));
+        }
+      }),
+      { numRuns: 60 },
+    );
+    const expected = [
+      "mode adaptive", "mode fallback", "mode manual", "mode flash",
+      "code 4", "code 5", "code 6", "code 21", "code 22", "code 131",
+      "alarm plan-rejected", "alarm fallback", "ack accepted", "ack completed", "ack rejected",
+    ];
+    expect(expected.filter((x) => !seen.has(x))).toEqual([]);
+  });
+
+  it("keeps a failed load switch from ever reaching the heads as a conflict: the monitor flashes first", () => {
+    const failure = fc.record({
+      afterMs: fc.integer({ min: 0, max: 400_000 }),
+      group: fc.constantFrom("nsl", "ns", "ped-ns", "ewl", "ew", "ped-ew"),
+      shows: fc.constantFrom<GroupStates[string]>("G", "Y", "R", "DK", "FR"),
+    });
+    let faulted = 0;
+    fc.assert(
+      fc.property(failure, fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }), (f, ops) => {
+        const core = new ControllerCore(fourPhaseConfig(), T0, {
+          loadSwitches: (commanded, t) => (t >= T0 + f.afterMs ? { ...commanded, [f.group]: f.shows } : { ...commanded }),
+        });
+        expect(run(core, ops, false)).toEqual([]);
+        if (core.snapshot().fault !== null) {
+          faulted++;
+          expect(core.state().mode).toBe("flash");
+        }
+      }),
+      { numRuns: 120 },
+    );
+    expect(faulted).toBeGreaterThan(10);
+  });
+});

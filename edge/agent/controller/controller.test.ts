@@ -1,0 +1,330 @@
+import { describe, expect, it } from "vitest";
+import { HIRES, ValidationError, type ControllerEvent } from "../../../protocol/index.js";
+import { ControllerCore } from "./controller.js";
+import { hiresCodes, tickUntil } from "./test-support/drive.js";
+import { fourPhaseConfig, T0, validPlan } from "./test-support/fixtures.js";
+
+const ALL_RED = { nsl: "R", ns: "R", "ped-ns": "R", ewl: "R", ew: "R", "ped-ew": "R" };
+const FLASH = { nsl: "FR", ns: "FR", "ped-ns": "DK", ewl: "FR", ew: "FR", "ped-ew": "DK" };
+
+function actuatedConfig() {
+  const base = fourPhaseConfig();
+  return { ...base, fallback: { ...base.fallback, mode: "actuated" as const } };
+}
+
+function acks(events: readonly ControllerEvent[], commandId: string): string[] {
+  return events.flatMap((e) => (e.type === "ack" && e.commandId === commandId ? [e.result] : []));
+}
+
+function alarms(events: readonly ControllerEvent[], kind: string): string[] {
+  return events.flatMap((e) => (e.type === "alarm" && e.alarm === kind ? [e.message] : []));
+}
+
+describe("start-up", () => {
+  it("shows all red for the longest red clearance, then starts the cycle with phase 1", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const first = core.tick(T0);
+    expect(first.signal).toMatchObject({ mode: "fallback", planId: null, groups: ALL_RED, activePhases: [] });
+    expect(alarms(first.events, "fallback")).toHaveLength(1);
+    expect(core.tick(T0 + 1_999).signal).toBeUndefined();
+    const green = core.tick(T0 + 2_000);
+    expect(green.signal?.groups.nsl).toBe("G");
+    expect(green.signal?.activePhases).toEqual([1]);
+    expect(hiresCodes(green.events, HIRES.phaseBeginGreen)).toEqual([1]);
+    expect(hiresCodes(green.events, HIRES.patternChange)).toEqual([253]);
+  });
+
+  it("rejects a configuration with a bad field and names it", () => {
+    const base = fourPhaseConfig();
+    const phases = structuredClone(base.phases);
+    phases[1].groups = ["ns", "ew"];
+    expect(() => new ControllerCore({ ...base, phases }, T0)).toThrow(/config\.phases\[1\]\.groups\[1\]: signal groups "ns" and "ew" conflict/);
+  });
+});
+
+describe("plans", () => {
+  it("applies an accepted plan only at the cycle boundary, the end of the last phase's red clearance", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const inPhase2 = tickUntil(core, T0, (s) => s.groups.ns === "G");
+    expect(core.applyPlan(validPlan(inPhase2.nowMs), inPhase2.nowMs)).toEqual([]);
+
+    const adopted = tickUntil(core, inPhase2.nowMs + 100, (s) => s.planId === "am-peak");
+    const atBoundary = adopted.events.filter((e) => e.ts === adopted.nowMs);
+    expect(hiresCodes(adopted.events, HIRES.phaseBeginGreen)).toEqual([3, 4, 1]);
+    expect(hiresCodes(atBoundary, HIRES.phaseEndRedClearance)).toEqual([4]);
+    expect(hiresCodes(atBoundary, HIRES.phaseBeginGreen)).toEqual([1]);
+    expect(hiresCodes(atBoundary, HIRES.cycleLengthChange)).toEqual([100]);
+    expect([134, 135, 136, 137].map((code) => hiresCodes(atBoundary, code))).toEqual([[12], [46], [12], [30]]);
+    expect(adopted.state.mode).toBe("adaptive");
+  });
+
+  it("falls back to the local plan the moment the hub's plan expires without a refresh", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    core.applyPlan(validPlan(T0, { validUntil: T0 + 200_000 }), T0);
+    tickUntil(core, T0, (s) => s.mode === "adaptive");
+    const fellBack = tickUntil(core, T0 + 2_100, (s) => s.mode === "fallback");
+    expect(fellBack.nowMs).toBe(T0 + 200_000);
+    expect(fellBack.state.planId).toBeNull();
+    expect(alarms(fellBack.events, "fallback")[0]).toMatch(/plan am-peak expired at 2025-01-06T07:03:20.000Z/);
+  });
+
+  it("goes back to adaptive at the next cycle boundary when a valid plan arrives after a fallback", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const running = tickUntil(core, T0, (s) => s.groups.ew === "G");
+    core.applyPlan(validPlan(running.nowMs, { planId: "pm-peak" }), running.nowMs);
+    const back = tickUntil(core, running.nowMs + 100, (s) => s.mode === "adaptive");
+    expect(back.state.planId).toBe("pm-peak");
+    expect(hiresCodes(back.events.filter((e) => e.ts === back.nowMs), HIRES.phaseBeginGreen)).toEqual([1]);
+  });
+
+  it("brings cycle starts into step with the plan's offset within a few cycles", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    core.applyPlan(validPlan(T0, { offsetS: 30, validUntil: T0 + 3_600_000 }), T0);
+    const cycleStartsS: number[] = [];
+    for (let t = T0; t <= T0 + 1_000_000; t += 100) {
+      const { events } = core.tick(t);
+      if (hiresCodes(events, HIRES.phaseBeginGreen).includes(1)) cycleStartsS.push(t / 1000);
+    }
+    const lateS = cycleStartsS.map((s) => (((s - 30) % 100) + 100) % 100);
+    expect(lateS[0]).toBeGreaterThan(1); // the start-up cycle is out of step
+    for (const late of lateS.slice(3)) expect(Math.min(late, 100 - late)).toBeLessThanOrEqual(0.2);
+  });
+
+  it("treats the same plan sent again as a heartbeat that extends its validity", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    core.applyPlan(validPlan(T0, { validUntil: T0 + 60_000 }), T0);
+    tickUntil(core, T0, (s) => s.mode === "adaptive");
+    expect(core.applyPlan(validPlan(T0, { validUntil: T0 + 120_000 }), T0 + 50_000)).toEqual([]);
+    const later = tickUntil(core, T0 + 2_100, (s) => s.mode === "fallback");
+    expect(later.nowMs).toBe(T0 + 120_000);
+    expect(hiresCodes(later.events, HIRES.patternChange)).toEqual([253]);
+  });
+
+  it("rejects a plan whose split cannot hold its phase's minimum, and says exactly why", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const events = core.applyPlan(validPlan(T0, { splitsS: { "1": 12, "2": 20, "3": 12, "4": 56 } }), T0);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "alarm", alarm: "plan-rejected", planId: "am-peak" });
+    const message = alarms(events, "plan-rejected")[0];
+    expect(message).toContain(
+      "plan.splitsS.2: phase 2 split 20 s is below its minimum 23 s = green 17 s (min green 10 s, pedestrian walk 7 s + clearance 10 s) + yellow 4 s + red clearance 2 s",
+    );
+    expect(message).toContain("plan.splitsS.4: phase 4 split 56 s gives a green of 50.5 s, above its max green 30 s");
+    tickUntil(core, T0, (s) => s.groups.ew === "G");
+    const after = tickUntil(core, T0 + 60_000, (s) => s.groups.nsl === "G");
+    expect(after.state.planId).toBeNull();
+  });
+
+  it.each([
+    ["an unknown phase", { splitsS: { "1": 12, "2": 46, "3": 12, "4": 20, "7": 10 } }, "plan.splitsS.7: phase 7 is not in this controller's sequence (1, 2, 3, 4)"],
+    ["a missing phase", { splitsS: { "1": 12, "2": 46, "4": 42 } }, "plan.splitsS: phase 3 has no split"],
+    ["splits that miss the cycle", { cycleS: 110 }, "plan.cycleS: splits add up to 100 s but the cycle is 110 s"],
+    ["a NaN split", { splitsS: { "1": 12, "2": Number.NaN, "3": 12, "4": 30 } }, "plan.splitsS.2:"],
+    ["a negative split", { splitsS: { "1": -12, "2": 46, "3": 12, "4": 30 } }, "plan.splitsS.1:"],
+    ["an expired plan", { validUntil: T0 - 1_000 }, "plan.validUntil: expired 1.0 s ago"],
+  ])("rejects %s", (_, overrides, reason) => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const events = core.command("set-1", { action: "set-plan", plan: validPlan(T0, overrides) }, T0);
+    expect(alarms(events, "plan-rejected")[0]).toContain(reason);
+    const ack = events.find((e) => e.type === "ack");
+    expect(ack).toMatchObject({ commandId: "set-1", result: "rejected" });
+    expect(ack?.type === "ack" ? ack.reason : "").toContain(reason);
+  });
+
+  it("acknowledges a set-plan command as accepted, then completed when it runs", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    expect(acks(core.command("set-2", { action: "set-plan", plan: validPlan(T0) }, T0), "set-2")).toEqual(["accepted"]);
+    const adopted = tickUntil(core, T0, (s) => s.mode === "adaptive");
+    expect(acks(adopted.events, "set-2")).toEqual(["completed"]);
+  });
+});
+
+describe("operator commands", () => {
+  it("holds a phase reached through yellow and red clearance, past its max green, until resume", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const nsGreen = tickUntil(core, T0, (s) => s.groups.ns === "G");
+    expect(acks(core.command("h1", { action: "hold", phase: 3 }, nsGreen.nowMs + 1_000), "h1")).toEqual(["accepted"]);
+    const nsYellow = tickUntil(core, nsGreen.nowMs + 100, (s) => s.groups.ns !== "G");
+    expect(nsYellow.state.groups.ns).toBe("Y");
+    expect(nsYellow.nowMs - nsGreen.nowMs).toBe(17_000); // min green with the crosswalk's walk and clearance
+    const held = tickUntil(core, nsYellow.nowMs + 100, (s) => s.groups.ewl === "G");
+    expect(held.nowMs - nsYellow.nowMs).toBe(6_000); // 4 s yellow + 2 s red clearance
+    expect(acks(held.events, "h1")).toEqual(["completed"]);
+    expect(held.state).toMatchObject({ mode: "manual", cycleSecond: null, activePhases: [3] });
+    expect(core.tick(held.nowMs + 120_000).signal).toBeUndefined();
+    expect(core.state().groups.ewl).toBe("G");
+    expect(acks(core.command("r1", { action: "resume" }, held.nowMs + 120_000), "r1")).toEqual(["completed"]);
+    const released = core.tick(held.nowMs + 120_100);
+    expect(released.signal?.groups.ewl).toBe("Y");
+    expect(released.signal?.mode).toBe("fallback");
+  });
+
+  it("ends a hold after its duration", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    core.command("h2", { action: "hold", phase: 3, durationS: 30 }, T0);
+    const held = tickUntil(core, T0, (s) => s.groups.ewl === "G");
+    const ended = tickUntil(core, held.nowMs + 100, (s) => s.groups.ewl !== "G");
+    expect(ended.nowMs - held.nowMs).toBe(30_000);
+    expect(ended.state.mode).toBe("fallback");
+  });
+
+  it("rejects a hold of a phase the controller does not run, and a malformed command", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const hold = core.command("h3", { action: "hold", phase: 9 }, T0);
+    expect(hold).toEqual([{ type: "ack", ts: T0, commandId: "h3", result: "rejected", reason: "phase 9 is not in this controller's sequence (1, 2, 3, 4)" }]);
+    const bad = core.command("h4", { action: "hold", phase: "two" }, T0);
+    expect(bad[0]).toMatchObject({ result: "rejected" });
+    expect(bad[0].type === "ack" ? bad[0].reason : "").toContain("command.phase");
+  });
+
+  it("flashes on command only after the green's minimum and its yellow, and leaves flash through all-red", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const nsGreen = tickUntil(core, T0, (s) => s.groups.ns === "G");
+    expect(acks(core.command("f1", { action: "flash" }, nsGreen.nowMs + 100), "f1")).toEqual(["accepted"]);
+    const flash = tickUntil(core, nsGreen.nowMs + 100, (s) => s.mode === "flash");
+    expect(flash.nowMs - nsGreen.nowMs).toBe(17_000 + 4_000 + 100); // min green, yellow, one tick of red
+    expect(flash.state).toMatchObject({ groups: FLASH, cycleSecond: null, activePhases: [] });
+    expect(acks(flash.events, "f1")).toEqual(["completed"]);
+    expect(hiresCodes(flash.events, HIRES.patternChange)).toEqual([255]);
+
+    expect(acks(core.command("r2", { action: "resume" }, flash.nowMs + 60_000), "r2")).toEqual(["accepted"]);
+    expect(core.tick(flash.nowMs + 60_000).signal?.groups).toEqual(ALL_RED);
+    const cycling = tickUntil(core, flash.nowMs + 60_100, (s) => s.activePhases.length > 0);
+    expect(cycling.nowMs - (flash.nowMs + 60_000)).toBe(2_000);
+    expect(acks(cycling.events, "r2")).toEqual(["completed"]);
+  });
+});
+
+describe("conflict monitor fault", () => {
+  it("latches flash on a conflicting green, survives snapshot and restore, and clears only by clear-fault", () => {
+    let stuckOn = false;
+    const core = new ControllerCore(fourPhaseConfig(), T0, { loadSwitches: (c) => (stuckOn ? { ...c, ew: "G" } : { ...c }) });
+    const nsGreen = tickUntil(core, T0, (s) => s.groups.ns === "G");
+    stuckOn = true;
+    const fault = core.tick(nsGreen.nowMs + 100);
+    expect(fault.signal).toMatchObject({ mode: "flash", groups: FLASH });
+    expect(alarms(fault.events, "conflict-flash")[0]).toMatch(/conflicting right of way: "ns" shows G while "ew" shows G/);
+    stuckOn = false;
+
+    expect(acks(core.command("r3", { action: "resume" }, nsGreen.nowMs + 200), "r3")).toEqual(["rejected"]);
+    expect(acks(core.command("h5", { action: "hold", phase: 2 }, nsGreen.nowMs + 200), "h5")).toEqual(["rejected"]);
+    core.tick(nsGreen.nowMs + 600_000);
+    expect(core.state().mode).toBe("flash");
+
+    const snapshot = JSON.parse(JSON.stringify(core.snapshot())) as unknown;
+    const restarted = ControllerCore.restore(fourPhaseConfig(), snapshot, T0 + 3_600_000);
+    const first = restarted.tick(T0 + 3_600_000);
+    expect(first.signal).toMatchObject({ mode: "flash", groups: FLASH });
+    expect(alarms(first.events, "conflict-flash")[0]).toMatch(/latched before restart: conflicting right of way/);
+    restarted.tick(T0 + 7_200_000);
+    expect(restarted.state().mode).toBe("flash");
+
+    const cleared = restarted.command("c1", { action: "clear-fault" }, T0 + 7_200_000);
+    expect(alarms(cleared, "fault-cleared")).toHaveLength(1);
+    expect(acks(cleared, "c1")).toEqual(["accepted"]);
+    expect(restarted.tick(T0 + 7_200_000).signal?.groups).toEqual(ALL_RED);
+    const cycling = tickUntil(restarted, T0 + 7_200_100, (s) => s.activePhases.length > 0);
+    expect(cycling.nowMs).toBe(T0 + 7_202_000);
+    expect(acks(cycling.events, "c1")).toEqual(["completed"]);
+    expect(restarted.snapshot().fault).toBeNull();
+    expect(acks(restarted.command("c2", { action: "clear-fault" }, cycling.nowMs), "c2")).toEqual(["rejected"]);
+  });
+
+  it("refuses a malformed snapshot and names the field", () => {
+    expect(() => ControllerCore.restore(fourPhaseConfig(), { version: 1, fault: { message: 5, atMs: 0 } }, T0)).toThrow(ValidationError);
+    expect(() => ControllerCore.restore(fourPhaseConfig(), { version: 1, fault: { message: 5, atMs: 0 } }, T0)).toThrow(/snapshot\.fault\.message/);
+  });
+
+  it("restores an accepted plan that is still valid, after the start-up all-red", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    core.applyPlan(validPlan(T0), T0);
+    const restarted = ControllerCore.restore(fourPhaseConfig(), core.snapshot(), T0 + 10_000);
+    const adopted = tickUntil(restarted, T0 + 10_000, (s) => s.mode === "adaptive");
+    expect(adopted.nowMs).toBe(T0 + 12_000);
+  });
+});
+
+describe("actuated fallback", () => {
+  it("gaps out (code 4) when no vehicle arrives within the passage time after the last actuation", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    core.detectorCall("d-nsl", true, T0);
+    core.detectorCall("d-nsl", false, T0 + 500);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    core.tick(green.nowMs + 4_000);
+    core.detectorCall("d-nsl", true, green.nowMs + 4_000);
+    core.detectorCall("d-nsl", false, green.nowMs + 4_200);
+    const yellow = tickUntil(core, green.nowMs + 4_300, (s) => s.groups.nsl !== "G");
+    expect(yellow.nowMs - green.nowMs).toBe(7_200);
+    expect(hiresCodes(yellow.events, HIRES.phaseGapOut)).toEqual([1]);
+    expect(hiresCodes(yellow.events, HIRES.phaseMaxOut)).toEqual([]);
+  });
+
+  it("gaps out at min green when the only call came before the green", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    core.detectorCall("d-nsl", true, T0);
+    core.detectorCall("d-nsl", false, T0 + 500);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    const yellow = tickUntil(core, green.nowMs + 100, (s) => s.groups.nsl !== "G");
+    expect(yellow.nowMs - green.nowMs).toBe(5_000);
+  });
+
+  it("maxes out (code 5) when vehicles keep coming, and serves the phase again next cycle", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    core.detectorCall("d-nsl", true, T0);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    core.detectorCall("d-nsl", false, green.nowMs);
+    let t = green.nowMs;
+    const events: ControllerEvent[] = [];
+    while (core.state().groups.nsl === "G") {
+      t += 100;
+      if ((t - green.nowMs) % 1_000 === 0) core.detectorCall("d-nsl", (t - green.nowMs) % 2_000 === 0, t);
+      events.push(...core.tick(t).events);
+    }
+    expect(t - green.nowMs).toBe(15_000);
+    expect(hiresCodes(events, HIRES.phaseMaxOut)).toEqual([1]);
+    const again = tickUntil(core, t + 100, (_, ev) => hiresCodes(ev, HIRES.phaseBeginGreen).length > 0 && core.state().groups.nsl === "G");
+    expect(hiresCodes(again.events, HIRES.phaseBeginGreen)).toEqual([2, 1]);
+  });
+
+  it("skips phases nobody calls and serves one as soon as it is called", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    const events: ControllerEvent[] = [];
+    for (let t = T0; t <= T0 + 300_000; t += 100) events.push(...core.tick(t).events);
+    const served = hiresCodes(events, HIRES.phaseBeginGreen);
+    expect(served.length).toBeGreaterThan(3);
+    expect(new Set(served)).toEqual(new Set([2]));
+    core.detectorCall("d-ewl", true, T0 + 300_000);
+    const called = tickUntil(core, T0 + 300_100, (s) => s.groups.ewl === "G", { limitMs: 60_000 });
+    expect(hiresCodes(called.events, HIRES.phaseBeginGreen)).toEqual([3]);
+  });
+
+  it("reports detector changes as events 82 and 81 with the detector's channel, and ignores unknown detectors", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    expect(core.detectorCall("d-ewl", true, T0 + 10)).toEqual([{ type: "hires", ts: T0 + 10, code: HIRES.detectorOn, param: 2 }]);
+    expect(core.detectorCall("d-ewl", true, T0 + 20)).toEqual([]);
+    expect(core.detectorCall("d-ewl", false, T0 + 30)).toEqual([{ type: "hires", ts: T0 + 30, code: HIRES.detectorOff, param: 2 }]);
+    expect(core.detectorCall("nowhere", true, T0 + 40)).toEqual([]);
+  });
+});
+
+describe("clock", () => {
+  it("ignores a clock that goes backwards, so an interval is never shortened", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    expect(core.tick(green.nowMs - 60_000)).toEqual({ events: [] });
+    expect(core.tick(Number.NaN)).toEqual({ events: [] });
+    const yellow = tickUntil(core, green.nowMs + 100, (s) => s.groups.nsl !== "G");
+    expect(yellow.nowMs - green.nowMs).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it("shows the full yellow and red clearance after a huge forward jump", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    const jump = green.nowMs + 3_600_000;
+    expect(core.tick(jump).signal?.groups.nsl).toBe("Y");
+    expect(core.tick(jump + 2_999).signal).toBeUndefined();
+    expect(core.tick(jump + 3_000).signal?.groups).toEqual(ALL_RED);
+    expect(core.tick(jump + 3_999).signal).toBeUndefined();
+    expect(core.tick(jump + 4_000).signal?.groups.ns).toBe("G");
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * The edge's signal controller: pure logic advanced by `tick(nowMs)`, no timers, no I/O.
+ *
+ * Choices worth knowing:
+ * - Flash is red for every vehicle group (all-way stop) and dark for pedestrian groups.
+ * - A pedestrian group shows G for walk, FR for flashing don't walk (people still crossing) and R
+ *   for don't walk. Walk and pedestrian clearance run inside the phase's green, so a phase that
+ *   serves pedestrians needs a green of at least max(min green, walk + clearance).
+ * - A plan is applied at the next cycle boundary (end of the last phase's red clearance). An
+ *   expired plan hands over to the local plan at once; that is safe because every green stays
+ *   within [min, max] under either timing. Fixed-time cycles are pulled into step with the offset
+ *   (cycle start = phase 1's green), within min and max greens.
+ * - The conflict monitor checks every output before it reaches the heads; a broken rule latches
+ *   flash. `snapshot()` / `ControllerCore.restore()` carry the latch across restarts.
+ */
+export { ControllerCore, ControllerSignal, type TickResult, type ControllerOptions } from "./controller.js";
+export {
+  ControllerConfig,
+  PhaseConfig,
+  SignalGroupConfig,
+  FallbackConfig,
+  parseControllerConfig,
+  type ControllerConfigInput,
+} from "./config.js";
+export { ConflictMonitor, monitorRulesFromConfig, hasRightOfWay, type GroupStates, type MonitorRules, type GroupLimits } from "./conflict-monitor.js";
+export { checkPlan, type PlanCheck } from "./plan-check.js";
+export { PersistedState } from "./persisted-state.js";
+export { PED_BEGIN_DONT_WALK } from "./hires.js";
+export { effectiveMinGreenS, minSplitS, splitIssues, CYCLE_TOLERANCE_S } from "./split-rules.js";

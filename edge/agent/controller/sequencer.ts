@@ -1,0 +1,201 @@
+import { HIRES } from "../../../protocol/index.js";
+import { startupAllRedS, type ControllerConfig, type PhaseConfig } from "./config.js";
+import type { GroupStates } from "./conflict-monitor.js";
+import type { DetectorBank } from "./detectors.js";
+import { hires, PED_BEGIN_DONT_WALK, type HiRes } from "./hires.js";
+import { effectiveMinGreenS } from "./split-rules.js";
+import { offsetCorrectedGreens, type CycleTiming } from "./timing.js";
+
+export type PedInterval = "none" | "walk" | "clearance" | "done";
+
+/** The interval on the heads now. Every start time is the tick at which it was first shown. */
+export type Interval =
+  | { kind: "all-red"; startMs: number }
+  | { kind: "green"; phaseIndex: number; startMs: number; ped: PedInterval; pedSinceMs: number }
+  | { kind: "yellow"; phaseIndex: number; startMs: number }
+  | { kind: "red"; phaseIndex: number; startMs: number }
+  | { kind: "flash"; startMs: number };
+
+export interface StepInputs {
+  nowMs: number;
+  timing: CycleTiming;
+  /** Index in the sequence of the phase an operator holds, or null. */
+  holdPhaseIndex: number | null;
+  /** Operator flash: entered at the next all-red, after the green's minimum and the change interval. */
+  flashWanted: boolean;
+  detectors: DetectorBank;
+  /** Called when a cycle ends (and at the end of the start-up all-red); returns the timing for the next cycle. */
+  atCycleBoundary: (nowMs: number) => CycleTiming;
+}
+
+/**
+ * Single-ring phase sequencer: green (with walk and flashing don't walk inside it), yellow, red
+ * clearance, next phase. It makes at most one interval change per step and times every interval
+ * from the tick that first showed it, so a late or jumping clock lengthens intervals, never skips them.
+ */
+export class Sequencer {
+  interval: Interval;
+  /** Start of the running cycle; null during start-up all-red and flash. */
+  cycleStartMs: number | null = null;
+  private cycleGreensS: number[];
+  private readonly phases: readonly PhaseConfig[];
+  private readonly kinds = new Map<string, "vehicle" | "pedestrian">();
+  private readonly startupAllRedMs: number;
+
+  constructor(config: ControllerConfig, startMs: number, startInFlash: boolean, timing: CycleTiming) {
+    this.phases = config.phases;
+    for (const g of config.signalGroups) this.kinds.set(g.id, g.kind);
+    this.startupAllRedMs = startupAllRedS(config) * 1000;
+    this.interval = startInFlash ? { kind: "flash", startMs } : { kind: "all-red", startMs };
+    this.cycleGreensS = [...timing.greensS];
+  }
+
+  /** Drop this cycle's offset correction after a mid-cycle change of timing. */
+  timingChanged(timing: CycleTiming): void {
+    this.cycleGreensS = [...timing.greensS];
+  }
+
+  /** Straight to flash, as the conflict monitor demands. */
+  enterFlash(nowMs: number): void {
+    if (this.interval.kind === "flash") return;
+    this.interval = { kind: "flash", startMs: nowMs };
+    this.cycleStartMs = null;
+  }
+
+  step(inputs: StepInputs): HiRes[] {
+    const iv = this.interval;
+    const nowMs = inputs.nowMs;
+    const elapsedMs = nowMs - iv.startMs;
+    switch (iv.kind) {
+      case "flash":
+        if (!inputs.flashWanted) this.interval = { kind: "all-red", startMs: nowMs };
+        return [];
+      case "all-red":
+        if (inputs.flashWanted) return this.flash(nowMs);
+        if (elapsedMs < this.startupAllRedMs) return [];
+        this.startCycle(inputs);
+        return this.beginGreen(inputs.holdPhaseIndex ?? this.firstPhase(inputs), nowMs);
+      case "green":
+        return this.stepGreen(iv, inputs);
+      case "yellow": {
+        const phase = this.phases[iv.phaseIndex];
+        if (elapsedMs < phase.yellowS * 1000) return [];
+        this.interval = { kind: "red", phaseIndex: iv.phaseIndex, startMs: nowMs };
+        return [hires(HIRES.phaseEndYellow, phase.phase, nowMs), hires(HIRES.phaseBeginRedClearance, phase.phase, nowMs)];
+      }
+      case "red": {
+        if (inputs.flashWanted) return this.flash(nowMs);
+        const phase = this.phases[iv.phaseIndex];
+        if (elapsedMs < phase.redClearanceS * 1000) return [];
+        const events = [hires(HIRES.phaseEndRedClearance, phase.phase, nowMs)];
+        const next = inputs.holdPhaseIndex ?? this.nextPhase(iv.phaseIndex, inputs);
+        if (next <= iv.phaseIndex) this.startCycle(inputs);
+        return events.concat(this.beginGreen(next, nowMs));
+      }
+    }
+  }
+
+  groups(): GroupStates {
+    const iv = this.interval;
+    const out: GroupStates = {};
+    for (const [id, kind] of this.kinds) out[id] = iv.kind === "flash" ? (kind === "vehicle" ? "FR" : "DK") : "R";
+    if (iv.kind === "green") {
+      for (const id of this.phases[iv.phaseIndex].groups) {
+        if (this.kinds.get(id) === "vehicle") out[id] = "G";
+        else out[id] = iv.ped === "walk" ? "G" : iv.ped === "clearance" ? "FR" : "R";
+      }
+    } else if (iv.kind === "yellow") {
+      for (const id of this.phases[iv.phaseIndex].groups) if (this.kinds.get(id) === "vehicle") out[id] = "Y";
+    }
+    return out;
+  }
+
+  /** NEMA number of the phase timing now (green, yellow or red clearance). */
+  activePhases(): number[] {
+    const iv = this.interval;
+    return iv.kind === "green" || iv.kind === "yellow" || iv.kind === "red" ? [this.phases[iv.phaseIndex].phase] : [];
+  }
+
+  private stepGreen(iv: Extract<Interval, { kind: "green" }>, inputs: StepInputs): HiRes[] {
+    const { nowMs, timing, detectors } = inputs;
+    const i = iv.phaseIndex;
+    const phase = this.phases[i];
+    const events: HiRes[] = [];
+    if (iv.ped === "walk" && nowMs - iv.pedSinceMs >= (phase.pedWalkS ?? 0) * 1000) {
+      this.interval = { ...iv, ped: "clearance", pedSinceMs: nowMs };
+      events.push(hires(HIRES.pedBeginClearance, phase.phase, nowMs));
+    } else if (iv.ped === "clearance" && nowMs - iv.pedSinceMs >= (phase.pedClearanceS ?? 0) * 1000) {
+      this.interval = { ...iv, ped: "done", pedSinceMs: nowMs };
+      events.push(hires(PED_BEGIN_DONT_WALK, phase.phase, nowMs));
+    }
+    const ped = this.interval.kind === "green" ? this.interval.ped : "none";
+    if ((ped !== "none" && ped !== "done") || inputs.holdPhaseIndex === i) return events;
+
+    const elapsedMs = nowMs - iv.startMs;
+    const minMs = effectiveMinGreenS(phase) * 1000;
+    let endCode: number | null = null;
+    if (inputs.holdPhaseIndex !== null || inputs.flashWanted) {
+      if (elapsedMs >= minMs) endCode = HIRES.phaseForceOff;
+    } else if (timing.operation === "fixed" || !detectors.hasDetectors(i)) {
+      if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
+    } else if (elapsedMs >= phase.maxGreenS * 1000) {
+      endCode = HIRES.phaseMaxOut;
+    } else if (
+      elapsedMs >= minMs &&
+      !detectors.isOccupied(i) &&
+      nowMs - Math.max(detectors.lastActuationAtMs(i), iv.startMs) >= phase.passageS * 1000
+    ) {
+      endCode = HIRES.phaseGapOut;
+    }
+    if (endCode === null) return events;
+    detectors.served(i, endCode === HIRES.phaseMaxOut);
+    this.interval = { kind: "yellow", phaseIndex: i, startMs: nowMs };
+    events.push(hires(endCode, phase.phase, nowMs), hires(HIRES.phaseBeginYellow, phase.phase, nowMs));
+    return events;
+  }
+
+  private flash(nowMs: number): HiRes[] {
+    this.enterFlash(nowMs);
+    return [];
+  }
+
+  private startCycle(inputs: StepInputs): void {
+    const timing = inputs.atCycleBoundary(inputs.nowMs);
+    this.cycleStartMs = inputs.nowMs;
+    this.cycleGreensS = offsetCorrectedGreens(this.phases, timing, inputs.nowMs);
+  }
+
+  private beginGreen(phaseIndex: number, nowMs: number): HiRes[] {
+    const phase = this.phases[phaseIndex];
+    const ped: PedInterval = phase.pedWalkS !== undefined ? "walk" : "none";
+    this.interval = { kind: "green", phaseIndex, startMs: nowMs, ped, pedSinceMs: nowMs };
+    const events = [hires(HIRES.phaseBeginGreen, phase.phase, nowMs)];
+    if (ped === "walk") events.push(hires(HIRES.pedBeginWalk, phase.phase, nowMs));
+    return events;
+  }
+
+  private wantsService(phaseIndex: number, inputs: StepInputs): boolean {
+    return !inputs.detectors.hasDetectors(phaseIndex) || inputs.detectors.hasCall(phaseIndex);
+  }
+
+  /**
+   * Fixed time runs every phase. Actuated skips phases nobody calls (the current one comes round
+   * again if it alone is wanted), and runs the next one if nobody calls at all.
+   */
+  private nextPhase(current: number, inputs: StepInputs): number {
+    const n = this.phases.length;
+    if (inputs.timing.operation === "actuated") {
+      for (let k = 1; k <= n; k++) {
+        const j = (current + k) % n;
+        if (this.wantsService(j, inputs)) return j;
+      }
+    }
+    return (current + 1) % n;
+  }
+
+  private firstPhase(inputs: StepInputs): number {
+    if (inputs.timing.operation !== "actuated") return 0;
+    const first = this.phases.findIndex((_, j) => this.wantsService(j, inputs));
+    return first === -1 ? 0 : first;
+  }
+}

@@ -1,0 +1,66 @@
+import type { ControllerConfigInput } from "../config.js";
+
+/**
+ * A four-phase single-ring intersection: protected lefts (1, 3) and throughs with parallel
+ * crosswalks (2, 4). Phase 2 is the main street and has no detectors (it always comes up).
+ */
+export function fourPhaseConfig(overrides: Partial<ControllerConfigInput> = {}): ControllerConfigInput {
+  return {
+    signalGroups: [
+      { id: "nsl", kind: "vehicle" },
+      { id: "ns", kind: "vehicle" },
+      { id: "ped-ns", kind: "pedestrian" },
+      { id: "ewl", kind: "vehicle" },
+      { id: "ew", kind: "vehicle" },
+      { id: "ped-ew", kind: "pedestrian" },
+    ],
+    conflicts: [
+      ["ns", "ew"],
+      ["ns", "ewl"],
+      ["ns", "nsl"],
+      ["ew", "ewl"],
+      ["ew", "nsl"],
+      ["nsl", "ewl"],
+      ["ped-ns", "ew"],
+      ["ped-ns", "ewl"],
+      ["ped-ns", "nsl"],
+      ["ped-ew", "ns"],
+      ["ped-ew", "nsl"],
+      ["ped-ew", "ewl"],
+    ],
+    phases: [
+      { phase: 1, groups: ["nsl"], minGreenS: 5, maxGreenS: 15, yellowS: 3, redClearanceS: 1, detectors: ["d-nsl"] },
+      { phase: 2, groups: ["ns", "ped-ns"], minGreenS: 10, maxGreenS: 40, yellowS: 4, redClearanceS: 2, pedWalkS: 7, pedClearanceS: 10 },
+      { phase: 3, groups: ["ewl"], minGreenS: 5, maxGreenS: 15, yellowS: 3, redClearanceS: 1, detectors: ["d-ewl"], passageS: 2 },
+      {
+        phase: 4,
+        groups: ["ew", "ped-ew"],
+        minGreenS: 8,
+        maxGreenS: 30,
+        yellowS: 4,
+        redClearanceS: 1.5,
+        pedWalkS: 5,
+        pedClearanceS: 8,
+        detectors: ["d-ew"],
+      },
+    ],
+    fallback: { mode: "fixed", cycleS: 90, splitsS: { "1": 12, "2": 40, "3": 12, "4": 26 }, offsetS: 0 },
+    ...overrides,
+  };
+}
+
+/** A plan the four-phase intersection accepts: greens 8, 40, 8, 24.5 s in a 100 s cycle. */
+export function validPlan(nowMs: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    planId: "am-peak",
+    cycleS: 100,
+    offsetS: 0,
+    splitsS: { "1": 12, "2": 46, "3": 12, "4": 30 },
+    validUntil: nowMs + 600_000,
+    reason: "webster: demand up on ns",
+    ...overrides,
+  };
+}
+
+/** Epoch-like start so offsets and ISO dates look real. */
+export const T0 = Date.UTC(2025, 0, 6, 7, 0, 0);

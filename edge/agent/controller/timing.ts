@@ -1,0 +1,112 @@
+import type { PlanBody } from "../../../protocol/index.js";
+import type { ControllerConfig, PhaseConfig } from "./config.js";
+import { effectiveMinGreenS, greenFromSplitS } from "./split-rules.js";
+
+/** The timing the sequencer runs: a checked hub plan or the local fallback plan. */
+export interface CycleTiming {
+  source: "plan" | "fallback";
+  planId: string | null;
+  /** fixed: greens from the splits; actuated: greens from detector calls (fallback only). */
+  operation: "fixed" | "actuated";
+  cycleS: number;
+  offsetS: number;
+  splitsS: Readonly<Record<string, number>>;
+  /** Green of each phase, by index in the sequence. */
+  greensS: readonly number[];
+  /** Infinity for the local plan. */
+  validUntilMs: number;
+  /** ATSPM pattern number for event 131. */
+  patternNumber: number;
+}
+
+/** ATSPM's pattern numbers for the local free-running plan and for flash. */
+export const PATTERN_FREE = 254;
+export const PATTERN_FLASH = 255;
+export const PATTERN_LOCAL_FIXED = 253;
+
+/** Timing of a plan that `checkPlan` accepted. */
+export function timingFromPlan(phases: readonly PhaseConfig[], plan: PlanBody, patternNumber: number): CycleTiming {
+  return {
+    source: "plan",
+    planId: plan.planId,
+    operation: "fixed",
+    cycleS: plan.cycleS,
+    offsetS: plan.offsetS,
+    splitsS: plan.splitsS,
+    greensS: greensFromSplits(phases, plan.splitsS),
+    validUntilMs: plan.validUntil,
+    patternNumber,
+  };
+}
+
+export function fallbackTiming(config: ControllerConfig): CycleTiming {
+  const f = config.fallback;
+  return {
+    source: "fallback",
+    planId: null,
+    operation: f.mode,
+    cycleS: f.cycleS,
+    offsetS: f.offsetS,
+    splitsS: f.splitsS,
+    greensS: greensFromSplits(config.phases, f.splitsS),
+    validUntilMs: Number.POSITIVE_INFINITY,
+    patternNumber: f.mode === "actuated" ? PATTERN_FREE : PATTERN_LOCAL_FIXED,
+  };
+}
+
+/** Plans named "1".."252" keep their number; others get one from a rolling counter. */
+export function patternNumberFor(planId: string, counter: number): number {
+  const n = /^\d{1,3}$/.test(planId) ? Number(planId) : 0;
+  return n >= 1 && n <= 252 ? n : (counter % 252) + 1;
+}
+
+export function sameTiming(a: CycleTiming, plan: PlanBody): boolean {
+  const keys = Object.keys(plan.splitsS);
+  return (
+    a.planId === plan.planId &&
+    a.cycleS === plan.cycleS &&
+    a.offsetS === plan.offsetS &&
+    keys.length === Object.keys(a.splitsS).length &&
+    keys.every((k) => a.splitsS[k] === plan.splitsS[k])
+  );
+}
+
+function greensFromSplits(phases: readonly PhaseConfig[], splitsS: Readonly<Record<string, number>>): number[] {
+  return phases.map((p) => {
+    const splitS = splitsS[String(p.phase)] ?? 0;
+    return clamp(greenFromSplitS(p, splitS), effectiveMinGreenS(p), p.maxGreenS);
+  });
+}
+
+/**
+ * Greens for the cycle starting at `nowMs`, stretched or squeezed within [min, max] green so the
+ * cycle ends where the offset says cycles start: (t/1000 − offsetS) mod cycleS = 0. Late ticks and
+ * plan changes put the controller out of step; each cycle takes the shorter way back.
+ */
+export function offsetCorrectedGreens(phases: readonly PhaseConfig[], timing: CycleTiming, nowMs: number): number[] {
+  const base = [...timing.greensS];
+  if (timing.operation !== "fixed") return base;
+  const cycleS = timing.cycleS;
+  const lateS = mod(nowMs / 1000 - timing.offsetS, cycleS);
+  if (lateS < 0.05 || cycleS - lateS < 0.05) return base;
+  const minS = phases.map(effectiveMinGreenS);
+  const shortCapS = base.reduce((sum, g, i) => sum + Math.max(0, g - minS[i]), 0);
+  const longCapS = base.reduce((sum, g, i) => sum + Math.max(0, phases[i].maxGreenS - g), 0);
+  const preferShort = lateS <= cycleS - lateS;
+  const shorten = preferShort ? shortCapS > 0 : longCapS === 0;
+  const deltaS = shorten ? -Math.min(lateS, shortCapS) : Math.min(cycleS - lateS, longCapS);
+  const capS = shorten ? shortCapS : longCapS;
+  if (capS <= 0) return base;
+  return base.map((g, i) => {
+    const room = shorten ? Math.max(0, g - minS[i]) : Math.max(0, phases[i].maxGreenS - g);
+    return clamp(g + (deltaS * room) / capS, minS[i], phases[i].maxGreenS);
+  });
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}

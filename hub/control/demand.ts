@@ -1,0 +1,134 @@
+import type { Measures } from "../../protocol/index.js";
+import type { IntersectionTiming } from "./config.js";
+
+/** Smoothed traffic on one approach. */
+export interface ApproachDemand {
+  flowVehPerHour: number;
+  /** Vehicles queued (smoothed mean). */
+  queueVeh: number;
+  occupancy: number;
+  /** `ts` of the last measures that updated it. */
+  lastTs: number;
+}
+
+/**
+ * Demand at one intersection: an exponential moving average per approach, kept as plain data so
+ * the hub can hold one per intersection and the engine stays pure.
+ */
+export interface DemandState {
+  approaches: Readonly<Record<string, ApproachDemand>>;
+  /** `ts` of the newest measures taken in; older or repeated ones are ignored. */
+  lastTs: number | null;
+}
+
+export interface DemandOptions {
+  /**
+   * Time constant of the moving average. Each interval weighs 1 − exp(−intervalMs / timeConstantMs),
+   * so the smoothing is the same whatever interval the edge reports at.
+   */
+  timeConstantMs?: number;
+}
+
+export const DEFAULT_DEMAND_TIME_CONSTANT_MS = 120_000;
+
+export function emptyDemand(): DemandState {
+  return { approaches: {}, lastTs: null };
+}
+
+/** Vehicles counted over an interval, as an hourly flow. */
+export function flowVehPerHour(count: number, intervalMs: number): number {
+  return (count * 3_600_000) / intervalMs;
+}
+
+/**
+ * Fold one interval of measures into the state. Measures no newer than the last ones taken in
+ * (a QoS 1 redelivery, an out-of-order replay from the edge's outbox) leave it unchanged.
+ */
+export function updateDemand(state: DemandState, measures: Measures, options: DemandOptions = {}): DemandState {
+  if (state.lastTs !== null && measures.ts <= state.lastTs) return state;
+  const timeConstantMs = options.timeConstantMs ?? DEFAULT_DEMAND_TIME_CONSTANT_MS;
+  const weight = 1 - Math.exp(-measures.intervalMs / timeConstantMs);
+  const approaches: Record<string, ApproachDemand> = { ...state.approaches };
+  for (const a of measures.approaches) {
+    const flow = flowVehPerHour(a.count, measures.intervalMs);
+    const before = approaches[a.approachId];
+    approaches[a.approachId] =
+      before === undefined
+        ? { flowVehPerHour: flow, queueVeh: a.queue, occupancy: a.occupancy, lastTs: measures.ts }
+        : {
+            flowVehPerHour: blend(before.flowVehPerHour, flow, weight),
+            queueVeh: blend(before.queueVeh, a.queue, weight),
+            occupancy: blend(before.occupancy, a.occupancy, weight),
+            lastTs: measures.ts,
+          };
+  }
+  return { approaches, lastTs: measures.ts };
+}
+
+/** Demand from a window of recent measures, in any order; the most recent weigh most. */
+export function demandFromWindow(window: readonly Measures[], options: DemandOptions = {}): DemandState {
+  return [...window].sort((a, b) => a.ts - b.ts).reduce((state, m) => updateDemand(state, m, options), emptyDemand());
+}
+
+/** Steady demand of the same flow on every approach and no queue: what a fixed-time plan is designed for. */
+export function uniformDemand(config: IntersectionTiming, flowVehPerHourPerApproach: number | Readonly<Record<string, number>>): DemandState {
+  const approaches: Record<string, ApproachDemand> = {};
+  for (const phase of config.phases) {
+    for (const a of phase.approaches) {
+      const flow = typeof flowVehPerHourPerApproach === "number" ? flowVehPerHourPerApproach : (flowVehPerHourPerApproach[a.approachId] ?? 0);
+      approaches[a.approachId] = { flowVehPerHour: flow, queueVeh: 0, occupancy: 0, lastTs: 0 };
+    }
+  }
+  return { approaches, lastTs: null };
+}
+
+/** What one phase must serve. */
+export interface PhaseDemand {
+  phase: number;
+  /** Critical flow ratio from flow alone: max over served approaches of (flow × share / lanes) / saturation flow. */
+  flowRatio: number;
+  /** The same with each standing queue added as flow that must clear within one cycle. */
+  demandRatio: number;
+  /** The approach that sets `demandRatio`; null when the phase serves no measured traffic. */
+  criticalApproachId: string | null;
+  /** Queue on the critical approach (vehicles). */
+  criticalQueueVeh: number;
+}
+
+/**
+ * Critical ratios per phase, in sequence order. A standing queue counts as extra flow
+ * queue × 3600 / `queueCycleS` veh/h: vehicles that must clear within one cycle, so an approach
+ * whose counts are capped by its capacity (oversaturated) still shows its real demand.
+ */
+export function phaseDemands(config: IntersectionTiming, demand: DemandState, queueCycleS: number): PhaseDemand[] {
+  const saturation = config.saturationFlowVehPerHourPerLane;
+  return config.phases.map((phase) => {
+    let flowRatio = 0;
+    let demandRatio = 0;
+    let criticalApproachId: string | null = null;
+    let criticalQueueVeh = 0;
+    for (const a of phase.approaches) {
+      const d = demand.approaches[a.approachId];
+      if (d === undefined) continue;
+      const perLane = (vehPerHour: number): number => (vehPerHour * a.share) / a.lanes / saturation;
+      flowRatio = Math.max(flowRatio, perLane(d.flowVehPerHour));
+      const withQueue = perLane(d.flowVehPerHour + (d.queueVeh * 3600) / queueCycleS);
+      if (criticalApproachId === null || withQueue > demandRatio) {
+        demandRatio = withQueue;
+        criticalApproachId = a.approachId;
+        criticalQueueVeh = d.queueVeh;
+      }
+    }
+    return { phase: phase.phase, flowRatio, demandRatio, criticalApproachId, criticalQueueVeh };
+  });
+}
+
+/** Configured approaches the demand state has never heard of. */
+export function unmeasuredApproaches(config: IntersectionTiming, demand: DemandState): string[] {
+  const ids = new Set(config.phases.flatMap((p) => p.approaches.map((a) => a.approachId)));
+  return [...ids].filter((id) => demand.approaches[id] === undefined).sort();
+}
+
+function blend(previous: number, latest: number, weight: number): number {
+  return previous + weight * (latest - previous);
+}
