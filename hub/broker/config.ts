@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { Id, MAX_PAYLOAD_BYTES, parseOrThrow } from "../../protocol/index.js";
+import { PASSWORD_HASH_PATTERN } from "./password.js";
+
+const Port = z.number().int().min(0).max(65_535);
+const Username = z.string().min(1).max(100);
+const PasswordHash = z.string().regex(PASSWORD_HASH_PATTERN, 'expected "scrypt$<saltB64>$<hashB64>" (make one with hashPassword)');
+
+/** A secret given either as a scrypt hash (production) or in plain text (development only). */
+const Secret = {
+  passwordHash: PasswordHash.optional(),
+  password: z.string().min(1).max(1000).optional(),
+};
+
+function exactlyOneSecret(account: { passwordHash?: string; password?: string }): boolean {
+  return (account.passwordHash === undefined) !== (account.password === undefined);
+}
+const ONE_SECRET = { message: "give exactly one of passwordHash or password" };
+
+/** One edge device: it may speak only for its own intersection in its own region. */
+export const DeviceAccount = z
+  .object({ username: Username, ...Secret, intersectionId: Id, region: Id })
+  .refine(exactlyOneSecret, ONE_SECRET);
+export type DeviceAccount = z.infer<typeof DeviceAccount>;
+
+/** The hub's own service account: may publish and subscribe anything under `traffic/v1/`. */
+export const ServiceAccount = z.object({ username: Username, ...Secret }).refine(exactlyOneSecret, ONE_SECRET);
+export type ServiceAccount = z.infer<typeof ServiceAccount>;
+
+export const BrokerConfig = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1"),
+    /** MQTT over TCP; 0 lets the OS pick (the running broker reports the port it got). */
+    port: Port.default(1883),
+    /** MQTT over websocket for field tools; null turns it off. */
+    websocket: z
+      .object({ host: z.string().min(1).optional(), port: Port.default(9001) })
+      .nullable()
+      .default(null),
+    devices: z.array(DeviceAccount).default([]),
+    hub: ServiceAccount.nullable().default(null),
+    /** Development only: clients without credentials get the hub's rights under `traffic/v1/`. */
+    allowAnonymous: z.boolean().default(false),
+    maxPayloadBytes: z.number().int().min(1).max(256 * 1024 * 1024).default(MAX_PAYLOAD_BYTES),
+    /** A subscriber whose socket stays full this long is dropped, so it cannot stall delivery to others. */
+    drainTimeoutMs: z.number().int().min(1).default(10_000),
+    connectTimeoutMs: z.number().int().min(1).default(10_000),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, string>();
+    if (config.hub) seen.set(config.hub.username, "hub");
+    config.devices.forEach((device, i) => {
+      const earlier = seen.get(device.username);
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["devices", i, "username"],
+          message: `username ${JSON.stringify(device.username)} is already used by ${earlier}`,
+        });
+      }
+      seen.set(device.username, `devices[${i}]`);
+    });
+  });
+export type BrokerConfig = z.infer<typeof BrokerConfig>;
+export type BrokerConfigInput = z.input<typeof BrokerConfig>;
+
+/** Validate a broker config; the error names every bad field, e.g. `broker.devices[1].region: ...`. */
+export function parseBrokerConfig(input: unknown): BrokerConfig {
+  return parseOrThrow(BrokerConfig, input, "broker");
+}

@@ -1,0 +1,205 @@
+import { createServer, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { Aedes, type AedesOptions, type AuthErrorCode, type AuthenticateError, type Client, type PublishPacket } from "aedes";
+import { pino, type Logger } from "pino";
+import { WebSocketServer, createWebSocketStream } from "ws";
+import { parseBrokerConfig, type BrokerConfig, type BrokerConfigInput } from "./config.js";
+import { createAuthenticator } from "./accounts.js";
+import { publishDenial, subscribeDenial, type Identity } from "./acl.js";
+
+export interface BrokerStats {
+  clientsConnected: number;
+  authFailures: number;
+  /** Publishes dropped by the ACL or the size limit (wills included). */
+  deniedPublishes: number;
+  /** Of those, the ones over `maxPayloadBytes`. */
+  oversizedPublishes: number;
+  /** Of those, last wills that were not delivered. */
+  deniedWills: number;
+  deniedSubscribes: number;
+}
+
+export interface RunningBroker {
+  /** The TCP listener's host and port (the real one when config asked for port 0). */
+  host: string;
+  port: number;
+  /** `mqtt://host:port`. */
+  url: string;
+  /** The websocket listener's port and `ws://host:port`, or null when websocket is off. */
+  wsPort: number | null;
+  wsUrl: string | null;
+  config: BrokerConfig;
+  stats(): BrokerStats;
+  /** Close listeners, disconnect every client and shut aedes down. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface BrokerOptions {
+  logger?: Logger;
+}
+
+/** True for 1, 2, 4, 8, …: log a repeated problem on those counts only, so a flood cannot flood the log. */
+function worthLogging(count: number): boolean {
+  return (count & (count - 1)) === 0;
+}
+
+/**
+ * Start the hub's embedded MQTT 3.1.1 broker (aedes) on TCP and, if configured, websocket, with
+ * per-device logins and the topic ACL from `config` (validated here; errors name the field).
+ */
+export async function startBroker(input: BrokerConfigInput, options: BrokerOptions = {}): Promise<RunningBroker> {
+  const config = parseBrokerConfig(input);
+  const log = options.logger ?? pino({ level: "silent" });
+  const login = createAuthenticator(config);
+  const identities = new WeakMap<Client, Identity>();
+  const counts = { authFailures: 0, deniedPublishes: 0, oversizedPublishes: 0, deniedWills: 0, deniedSubscribes: 0 };
+
+  // aedes can only refuse a PUBLISH by closing the connection. Like Mosquitto we acknowledge and
+  // drop instead (MQTT-3.3.5-2 allows either): a denied packet is re-addressed to this topic, which
+  // no one may subscribe to and which authorizeForward never delivers.
+  let sinkTopic = "$SYS/denied";
+
+  function denyPublish(client: Client | null, packet: PublishPacket, reason: string, callback: (error?: Error | null) => void): void {
+    counts.deniedPublishes++;
+    const isWill = client === null || client.closed;
+    if (isWill) counts.deniedWills++;
+    if (worthLogging(counts.deniedPublishes)) {
+      log.warn({ clientId: client?.id, topic: packet.topic, reason, deniedPublishes: counts.deniedPublishes }, isWill ? "last will dropped" : "publish dropped");
+    }
+    // A will is published by aedes itself after the client has gone: refusing it just skips it.
+    if (isWill) return callback(new Error(reason));
+    packet.topic = sinkTopic;
+    packet.payload = Buffer.alloc(0);
+    packet.retain = false;
+    callback(null);
+  }
+
+  const hooks: AedesOptions = {
+    drainTimeout: config.drainTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    authenticate(client, username, password, done) {
+      login(username, password).then(
+        (result) => {
+          if (result.ok) {
+            identities.set(client, result.identity);
+            return done(null, true);
+          }
+          counts.authFailures++;
+          if (worthLogging(counts.authFailures)) {
+            log.warn({ clientId: client.id, username, reason: result.reason, authFailures: counts.authFailures }, "login refused");
+          }
+          const error = Object.assign(new Error(result.reason), { returnCode: result.returnCode as AuthErrorCode }) as AuthenticateError;
+          done(error, null);
+        },
+        (err: unknown) => {
+          counts.authFailures++;
+          log.error({ err, clientId: client.id }, "login check failed");
+          const error = Object.assign(new Error("login check failed"), { returnCode: 3 as AuthErrorCode }) as AuthenticateError;
+          done(error, null);
+        },
+      );
+    },
+    authorizePublish(client, packet, callback) {
+      // A will left by a client of another broker sharing persistence: we cannot tell whose it is.
+      const identity = client ? identities.get(client) : undefined;
+      if (!identity) return denyPublish(client, packet, "publisher has no identity", callback);
+      const denial = publishDenial(identity, packet.topic);
+      if (denial !== null) return denyPublish(client, packet, denial, callback);
+      const size = typeof packet.payload === "string" ? Buffer.byteLength(packet.payload) : packet.payload.byteLength;
+      if (size > config.maxPayloadBytes) {
+        counts.oversizedPublishes++;
+        return denyPublish(client, packet, `payload is ${size} bytes, limit ${config.maxPayloadBytes}`, callback);
+      }
+      callback(null);
+    },
+    authorizeSubscribe(client, subscription, callback) {
+      const identity = identities.get(client);
+      const denial = identity ? subscribeDenial(identity, subscription.topic) : "subscriber has no identity";
+      if (denial === null) return callback(null, subscription);
+      counts.deniedSubscribes++;
+      if (worthLogging(counts.deniedSubscribes)) {
+        log.warn({ clientId: client.id, topic: subscription.topic, reason: denial, deniedSubscribes: counts.deniedSubscribes }, "subscription refused");
+      }
+      // null, not an error: the client gets SUBACK failure (0x80) and stays connected.
+      callback(null, null);
+    },
+    authorizeForward(_client, packet) {
+      return packet.topic === sinkTopic ? null : packet;
+    },
+  };
+
+  const aedes = await Aedes.createBroker(hooks);
+  sinkTopic = `$SYS/${aedes.id}/denied`;
+  aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "client error"));
+  aedes.on("connectionError", (_client, err) => log.debug({ err: err.message }, "connection error"));
+
+  const sockets = new Set<Socket>();
+  const tcp: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    aedes.handle(socket);
+  });
+  let wss: WebSocketServer | null = null;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once("error", reject);
+      tcp.listen(config.port, config.host, () => {
+        tcp.off("error", reject);
+        resolve();
+      });
+    });
+    if (config.websocket) {
+      const wsHost = config.websocket.host ?? config.host;
+      const server = new WebSocketServer({ host: wsHost, port: config.websocket.port });
+      wss = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.once("listening", () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      server.on("connection", (ws, req) => {
+        const stream = createWebSocketStream(ws);
+        stream.on("error", (err) => log.debug({ err: err.message }, "websocket stream error"));
+        aedes.handle(stream, req);
+      });
+      server.on("error", (err) => log.error({ err }, "websocket server error"));
+    }
+  } catch (err) {
+    await closeAll(aedes, tcp, sockets, wss);
+    throw err;
+  }
+
+  const port = (tcp.address() as AddressInfo).port;
+  const wsAddress = wss ? (wss.address() as AddressInfo) : null;
+  const wsPort = wsAddress ? wsAddress.port : null;
+  log.info({ host: config.host, port, wsPort, devices: config.devices.length, allowAnonymous: config.allowAnonymous }, "MQTT broker listening");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    host: config.host,
+    port,
+    url: `mqtt://${config.host}:${port}`,
+    wsPort,
+    wsUrl: wsAddress ? `ws://${wsAddress.address}:${wsAddress.port}` : null,
+    config,
+    stats: () => ({ clientsConnected: aedes.connectedClients, ...counts }),
+    stop() {
+      stopping ??= closeAll(aedes, tcp, sockets, wss);
+      return stopping;
+    },
+  };
+}
+
+async function closeAll(aedes: Aedes, tcp: Server, sockets: Set<Socket>, wss: WebSocketServer | null): Promise<void> {
+  const tcpClosed = tcp.listening ? new Promise<void>((resolve) => tcp.close(() => resolve())) : Promise.resolve();
+  await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  for (const socket of sockets) socket.destroy();
+  if (wss) {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+  await tcpClosed;
+}

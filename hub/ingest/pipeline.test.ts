@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { MAX_PAYLOAD_BYTES } from "../../protocol/index.js";
+import { IngestPipeline, type IngestRejectReason } from "./pipeline.js";
+import { command, events, measures, plan, signal, status } from "../../tests/support/payloads.js";
+
+const T = (id: string, kind: string, region = "north"): string => `traffic/v1/${region}/${id}/${kind}`;
+const json = (value: unknown): string => JSON.stringify(value);
+
+function pipeline(now = () => 42): { p: IngestPipeline; rejected: { reason: IngestRejectReason; error: string }[] } {
+  const rejected: { reason: IngestRejectReason; error: string }[] = [];
+  const p = new IngestPipeline({ now, seqWindow: 16, onReject: (reason, _topic, error) => rejected.push({ reason, error }) });
+  return { p, rejected };
+}
+
+describe("IngestPipeline", () => {
+  it("updates the store and notifies listeners for each valid message kind", () => {
+    const { p } = pipeline();
+    const heard: string[] = [];
+    p.on("measures", (m, region) => heard.push(`measures ${m.intersectionId} ${region}`));
+    p.on("signal", (s) => heard.push(`signal ${s.mode}`));
+    p.on("events", (e) => heard.push(`events ${e.events.length}`));
+    p.on("status", (s) => heard.push(`status ${s.online}`));
+    p.handle(T("i-1", "measures"), Buffer.from(json(measures("i-1", 1))));
+    p.handle(T("i-1", "signal"), json(signal("i-1", 2)));
+    p.handle(T("i-1", "events"), json(events("i-1", 3, [1, 4])));
+    p.handle(T("i-1", "status"), json(status("i-1", 4, true)));
+    expect(heard).toEqual(["measures i-1 north", "signal adaptive", "events 2", "status true"]);
+    expect(p.store.get("i-1")).toMatchObject({ online: true, lastSeenMs: 42, measures: { seq: 1 }, signal: { seq: 2 } });
+    expect(p.stats().messages).toEqual({ measures: 1, signal: 1, events: 1, status: 1, plan: 0 });
+  });
+
+  it("rejects and counts each kind of bad message by reason, without throwing", () => {
+    const { p, rejected } = pipeline();
+    const wrongType = { ...measures("i-1", 1), approaches: "many" };
+    p.handle("traffic/v1/north/i-1", json(measures("i-1", 1)));
+    p.handle(T("i-1", "measures"), Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 32));
+    p.handle(T("i-1", "measures"), "{not json");
+    p.handle(T("i-1", "measures"), json(wrongType));
+    p.handle(T("i-1", "measures"), json(measures("i-2", 1)));
+    p.handle(T("i-1", "measures"), new Uint8Array([0xff, 0xfe, 0x00]));
+    p.handle(T("i-1", "command"), json(command("i-1", 1)));
+    expect(rejected.map((r) => r.reason)).toEqual(["bad_topic", "too_large", "bad_json", "invalid", "id_mismatch", "bad_json", "bad_topic"]);
+    expect(rejected[3]!.error).toMatch(/^measures\.approaches: /);
+    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0 });
+    expect(p.store.size).toBe(0);
+  });
+
+  it("drops redelivered and too-old messages per intersection and kind", () => {
+    const { p } = pipeline();
+    const seen: number[] = [];
+    p.on("measures", (m) => seen.push(m.seq));
+    for (const seq of [1, 2, 2, 1, 40, 3, 30, 30]) p.handle(T("i-1", "measures"), json(measures("i-1", seq)));
+    p.handle(T("i-1", "signal"), json(signal("i-1", 2))); // same seq, other kind: not a duplicate
+    p.handle(T("i-2", "measures"), json(measures("i-2", 2))); // same seq, other sender
+    expect(seen).toEqual([1, 2, 40, 30, 2]);
+    expect(p.stats().rejects).toMatchObject({ duplicate: 3, stale: 1 });
+    expect(p.stats().messages.signal).toBe(1);
+  });
+
+  it("always applies a last will, though its seq is older than the statuses before it", () => {
+    const { p } = pipeline();
+    p.handle(T("i-1", "status"), json(status("i-1", 100, true)));
+    p.handle(T("i-1", "status"), json(status("i-1", 1, false)));
+    expect(p.store.get("i-1")!.online).toBe(false);
+    p.handle(T("i-1", "status"), json(status("i-1", 101, true)));
+    expect(p.store.get("i-1")!.online).toBe(true);
+  });
+
+  it("records plans seen on the broker", () => {
+    const { p } = pipeline();
+    p.handle(T("i-1", "plan"), json(plan("i-1", 5)));
+    expect(p.store.get("i-1")!.plan?.planId).toBe("plan-5");
+    expect(p.stats().messages.plan).toBe(1);
+  });
+
+  it("keeps going when a listener throws, and counts it", () => {
+    const errors: unknown[] = [];
+    const p = new IngestPipeline({ onListenerError: (_kind, err) => errors.push(err) });
+    const after: number[] = [];
+    p.on("measures", () => {
+      throw new Error("boom");
+    });
+    p.on("measures", (m) => after.push(m.seq));
+    p.handle(T("i-1", "measures"), json(measures("i-1", 1)));
+    p.handle(T("i-1", "measures"), json(measures("i-1", 2)));
+    expect(after).toEqual([1, 2]);
+    expect(p.stats().listenerErrors).toBe(2);
+    expect(errors).toHaveLength(2);
+  });
+
+  it("stops notifying a listener once it is removed", () => {
+    const { p } = pipeline();
+    const seen: number[] = [];
+    const off = p.on("measures", (m) => seen.push(m.seq));
+    p.handle(T("i-1", "measures"), json(measures("i-1", 1)));
+    off();
+    p.handle(T("i-1", "measures"), json(measures("i-1", 2)));
+    expect(seen).toEqual([1]);
+  });
+
+  it("still takes one intersection's valid messages while another floods garbage", () => {
+    const { p } = pipeline();
+    const valid: number[] = [];
+    p.on("measures", (m) => m.intersectionId === "good" && valid.push(m.seq));
+    for (let i = 0; i < 5000; i++) {
+      p.handle(T("bad", "measures"), i % 2 ? "garbage" : json({ ...measures("bad", i), approaches: [] }));
+      if (i % 500 === 0) p.handle(T("good", "measures"), json(measures("good", i + 1)));
+    }
+    expect(valid).toHaveLength(10);
+    expect(p.stats().rejects.bad_json + p.stats().rejects.invalid).toBe(5000);
+  });
+});

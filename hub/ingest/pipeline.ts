@@ -1,0 +1,139 @@
+import { decodeMessage, REJECT_REASONS, type PayloadByKind } from "../../protocol/index.js";
+import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
+import { SeqWindow, DEFAULT_SEQ_WINDOW } from "./seq-window.js";
+
+export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale"] as const;
+export type IngestRejectReason = (typeof INGEST_REJECT_REASONS)[number];
+
+export const EDGE_KINDS: readonly EdgeKind[] = ["measures", "signal", "events", "status"];
+
+/**
+ * Called synchronously on the ingest path for every accepted message. It must not block: do the
+ * little that is needed (update a value, push to a queue) and return; slow work goes elsewhere.
+ * A listener that throws is counted and logged; the others still run.
+ */
+export type IngestListener<K extends EdgeKind> = (payload: PayloadByKind[K], region: string) => void;
+
+export interface IngestStats {
+  /** Accepted messages per kind (`plan`: plans seen on the broker, the hub's own included). */
+  messages: Record<EdgeKind | "plan", number>;
+  rejects: Record<IngestRejectReason, number>;
+  intersections: number;
+  listenerErrors: number;
+}
+
+export interface PipelineOptions {
+  store?: IntersectionStore;
+  seqWindow?: number;
+  now?: () => number;
+  onReject?: (reason: IngestRejectReason, topic: string, error: string) => void;
+  onListenerError?: (kind: EdgeKind, err: unknown) => void;
+}
+
+type Windows = Partial<Record<EdgeKind, SeqWindow>>;
+type ListenerSets = { [K in EdgeKind]: Set<IngestListener<K>> };
+
+/**
+ * The ingest's message path with no I/O: decode and validate, drop duplicates, update the store,
+ * notify listeners. Never throws for anything a sender can put on the wire.
+ */
+export class IngestPipeline {
+  readonly store: IntersectionStore;
+  private readonly seqWindow: number;
+  private readonly now: () => number;
+  private readonly onReject: NonNullable<PipelineOptions["onReject"]>;
+  private readonly onListenerError: NonNullable<PipelineOptions["onListenerError"]>;
+  private readonly windows = new Map<string, Windows>();
+  private readonly listeners: ListenerSets = { measures: new Set(), signal: new Set(), events: new Set(), status: new Set() };
+  private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0 };
+  private readonly rejects = Object.fromEntries(INGEST_REJECT_REASONS.map((r) => [r, 0])) as Record<IngestRejectReason, number>;
+  private listenerErrors = 0;
+
+  constructor(options: PipelineOptions = {}) {
+    this.store = options.store ?? new IntersectionStore();
+    this.seqWindow = options.seqWindow ?? DEFAULT_SEQ_WINDOW;
+    this.now = options.now ?? Date.now;
+    this.onReject = options.onReject ?? (() => undefined);
+    this.onListenerError = options.onListenerError ?? (() => undefined);
+  }
+
+  /** Add a listener for one kind; returns a function that removes it. */
+  on<K extends EdgeKind>(kind: K, listener: IngestListener<K>): () => void {
+    const set = this.listeners[kind] as Set<IngestListener<K>>;
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  handle(topic: string, raw: Uint8Array | string): void {
+    const decoded = decodeMessage(topic, raw);
+    if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.error);
+    const receivedAtMs = this.now();
+    switch (decoded.kind) {
+      case "plan":
+        this.messages.plan++;
+        this.store.applyPlan(decoded.region, decoded.payload);
+        return;
+      case "command":
+        return this.reject("bad_topic", topic, "command: the hub does not ingest commands");
+      case "status":
+        // A last will carries the seq of the connect it was registered at: it must never be dropped as old.
+        if (decoded.payload.online && !this.isNew("status", decoded.payload, topic)) return;
+        this.messages.status++;
+        this.store.applyStatus(decoded.region, decoded.payload, receivedAtMs);
+        return this.notify("status", decoded.payload, decoded.region);
+      case "measures":
+        if (!this.isNew("measures", decoded.payload, topic)) return;
+        this.messages.measures++;
+        this.store.applyMeasures(decoded.region, decoded.payload, receivedAtMs);
+        return this.notify("measures", decoded.payload, decoded.region);
+      case "signal":
+        if (!this.isNew("signal", decoded.payload, topic)) return;
+        this.messages.signal++;
+        this.store.applySignal(decoded.region, decoded.payload, receivedAtMs);
+        return this.notify("signal", decoded.payload, decoded.region);
+      case "events":
+        if (!this.isNew("events", decoded.payload, topic)) return;
+        this.messages.events++;
+        this.store.applyEvents(decoded.region, decoded.payload, receivedAtMs);
+        return this.notify("events", decoded.payload, decoded.region);
+    }
+  }
+
+  stats(): IngestStats {
+    return {
+      messages: { ...this.messages },
+      rejects: { ...this.rejects },
+      intersections: this.store.size,
+      listenerErrors: this.listenerErrors,
+    };
+  }
+
+  private isNew(kind: EdgeKind, payload: { intersectionId: string; seq: number; ts: number }, topic: string): boolean {
+    let windows = this.windows.get(payload.intersectionId);
+    if (!windows) {
+      windows = {};
+      this.windows.set(payload.intersectionId, windows);
+    }
+    const window = (windows[kind] ??= new SeqWindow(this.seqWindow));
+    const verdict = window.check(payload.seq, payload.ts);
+    if (verdict === "new") return true;
+    this.reject(verdict, topic, `${kind}: seq ${payload.seq} is ${verdict === "duplicate" ? "a duplicate" : "older than the duplicate window"}`);
+    return false;
+  }
+
+  private reject(reason: IngestRejectReason, topic: string, error: string): void {
+    this.rejects[reason]++;
+    this.onReject(reason, topic, error);
+  }
+
+  private notify<K extends EdgeKind>(kind: K, payload: PayloadByKind[K], region: string): void {
+    for (const listener of this.listeners[kind] as Set<IngestListener<K>>) {
+      try {
+        listener(payload, region);
+      } catch (err) {
+        this.listenerErrors++;
+        this.onListenerError(kind, err);
+      }
+    }
+  }
+}
