@@ -15,7 +15,7 @@ import {
   type ZoneSample,
 } from "./counting/index.js";
 import { Detector, type DetectorConfigInput, type ObjectDetection, type PreparedFrame } from "./detector.js";
-import { openImage, resizeInto, type FrameInput } from "./image-input.js";
+import { downsampleRawInto, openImage, RawRgbFrame, resizeInto, type FrameInput } from "./image-input.js";
 import { overlapped } from "./overlap.js";
 import { specHash, VirtualLoopRunner, type VirtualLoopSpecInput } from "./virtual-loop/index.js";
 
@@ -184,8 +184,12 @@ export class VirtualLoopVehicleCounter implements VehicleCounter {
   }
 
   private async prepare(frame: FrameInput, slot: number): Promise<Float32Array> {
-    const { image } = await openImage(frame);
     const buffer = this.buffers[slot]!;
+    // Raw frames at a whole multiple of the model size (simulated cameras) skip sharp entirely.
+    if (typeof frame === "object" && !(frame instanceof Uint8Array) && RawRgbFrame.safeParse(frame).success) {
+      if (downsampleRawInto(frame, this.width, this.height, buffer)) return buffer;
+    }
+    const { image } = await openImage(frame);
     await resizeInto(image, this.width, this.height, buffer);
     return buffer;
   }

@@ -1,0 +1,10 @@
+export { createRecorder, Recorder, RecorderConfig, NO_SERVER_MESSAGE, type RecorderConfigInput } from "./recorder.js";
+export { TimeSeriesWriter, TimeSeriesWriterOptions, type TimeSeriesWriterInput, type WriterStats, type WriterDeps } from "./writer.js";
+export {
+  MemoryHistory,
+  MemoryHistoryOptions,
+  type MemoryHistoryInput,
+  type ApproachSample,
+  type MemoryHistorySizes,
+} from "./memory-history.js";
+export { MEASUREMENTS, SIGNAL_STATE_CODES, CONTROL_MODE_CODES } from "./points.js";

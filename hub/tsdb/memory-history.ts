@@ -1,0 +1,185 @@
+/**
+ * Recent history kept in memory, with or without a time-series server: what the REST layer
+ * answers "the last hour at this intersection" from. Every list is bounded, and so is the number
+ * of intersections and approaches, so memory stays bounded however many messages come in.
+ */
+import { z } from "zod";
+import {
+  parseOrThrow,
+  type ControllerEvent,
+  type CountsByClass,
+  type Events,
+  type Measures,
+  type Plan,
+  type Signal,
+} from "../../protocol/index.js";
+import { Timeline } from "./timeline.js";
+
+const Capacity = z.number().int().min(1).max(1_000_000);
+
+export const MemoryHistoryOptions = z.object({
+  /** Measures kept per approach: 720 is an hour at 5 s intervals. */
+  measuresPerApproach: Capacity.default(720),
+  /** Approaches kept per intersection; the least recently heard goes first. */
+  approachesPerIntersection: Capacity.default(32),
+  plansPerIntersection: Capacity.default(100),
+  signalsPerIntersection: Capacity.default(1000),
+  eventsPerIntersection: Capacity.default(1000),
+  /** Intersections kept; the least recently heard goes first. */
+  maxIntersections: Capacity.default(5000),
+});
+export type MemoryHistoryOptions = z.infer<typeof MemoryHistoryOptions>;
+export type MemoryHistoryInput = z.input<typeof MemoryHistoryOptions>;
+
+/** One approach over one measuring interval. */
+export interface ApproachSample {
+  approachId: string;
+  /** End of the interval, ms since epoch (the payload's `ts`). */
+  ts: number;
+  intervalMs: number;
+  count: number;
+  countsByClass: CountsByClass;
+  queue: number;
+  occupancy: number;
+}
+
+export interface MemoryHistorySizes {
+  intersections: number;
+  approachSamples: number;
+  plans: number;
+  signals: number;
+  events: number;
+}
+
+interface IntersectionHistory {
+  approaches: Map<string, Timeline<ApproachSample>>;
+  plans: Timeline<Plan>;
+  signals: Timeline<Signal>;
+  events: Timeline<ControllerEvent>;
+}
+
+const tsOf = (item: { ts: number }): number => item.ts;
+const samePlan = (a: Plan, b: Plan): boolean => a.planId === b.planId;
+
+/** Events at the same ms are distinct unless they say the same thing (a redelivery). */
+function sameEvent(a: ControllerEvent, b: ControllerEvent): boolean {
+  switch (a.type) {
+    case "hires":
+      return b.type === "hires" && a.code === b.code && a.param === b.param;
+    case "ack":
+      return b.type === "ack" && a.commandId === b.commandId && a.result === b.result;
+    case "alarm":
+      return b.type === "alarm" && a.alarm === b.alarm && a.message === b.message;
+  }
+}
+
+/** Moves `key` to the most-recent end of a Map used as an LRU. */
+function touch<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
+
+function evictOldest<V>(map: Map<string, V>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+  }
+}
+
+export class MemoryHistory {
+  readonly options: MemoryHistoryOptions;
+  private readonly byIntersection = new Map<string, IntersectionHistory>();
+
+  constructor(options: MemoryHistoryInput = {}) {
+    this.options = parseOrThrow(MemoryHistoryOptions, options, "history");
+  }
+
+  recordMeasures(measures: Measures): void {
+    const history = this.intersection(measures.intersectionId);
+    for (const approach of measures.approaches) {
+      let timeline = history.approaches.get(approach.approachId);
+      if (!timeline) timeline = new Timeline<ApproachSample>(this.options.measuresPerApproach, tsOf);
+      touch(history.approaches, approach.approachId, timeline);
+      timeline.insert({
+        approachId: approach.approachId,
+        ts: measures.ts,
+        intervalMs: measures.intervalMs,
+        count: approach.count,
+        countsByClass: approach.countsByClass,
+        queue: approach.queue,
+        occupancy: approach.occupancy,
+      });
+    }
+    evictOldest(history.approaches, this.options.approachesPerIntersection);
+  }
+
+  recordSignal(signal: Signal): void {
+    this.intersection(signal.intersectionId).signals.insert(signal);
+  }
+
+  recordPlan(plan: Plan): void {
+    this.intersection(plan.intersectionId).plans.insert(plan);
+  }
+
+  recordEvents(events: Events): void {
+    const timeline = this.intersection(events.intersectionId).events;
+    for (const event of events.events) timeline.insert(event);
+  }
+
+  /** Every approach's samples with ts >= sinceMs, oldest first (ties by approach id). */
+  measuresSince(intersectionId: string, sinceMs: number): ApproachSample[] {
+    const history = this.byIntersection.get(intersectionId);
+    if (!history) return [];
+    const out: ApproachSample[] = [];
+    for (const timeline of history.approaches.values()) out.push(...timeline.since(sinceMs));
+    return out.sort((a, b) => a.ts - b.ts || (a.approachId < b.approachId ? -1 : a.approachId > b.approachId ? 1 : 0));
+  }
+
+  /** The latest `limit` plans sent to the intersection, oldest first. */
+  plans(intersectionId: string, limit: number = this.options.plansPerIntersection): Plan[] {
+    return this.byIntersection.get(intersectionId)?.plans.latest(limit) ?? [];
+  }
+
+  /** The latest `limit` signal changes, oldest first. */
+  signals(intersectionId: string, limit: number = this.options.signalsPerIntersection): Signal[] {
+    return this.byIntersection.get(intersectionId)?.signals.latest(limit) ?? [];
+  }
+
+  /** The latest `limit` controller events, oldest first. */
+  events(intersectionId: string, limit: number = this.options.eventsPerIntersection): ControllerEvent[] {
+    return this.byIntersection.get(intersectionId)?.events.latest(limit) ?? [];
+  }
+
+  /** Intersections with history, least recently heard first. */
+  intersectionIds(): string[] {
+    return [...this.byIntersection.keys()];
+  }
+
+  /** How much is held, for metrics (and to show the bounds hold). */
+  sizes(): MemoryHistorySizes {
+    const sizes: MemoryHistorySizes = { intersections: this.byIntersection.size, approachSamples: 0, plans: 0, signals: 0, events: 0 };
+    for (const history of this.byIntersection.values()) {
+      for (const timeline of history.approaches.values()) sizes.approachSamples += timeline.size;
+      sizes.plans += history.plans.size;
+      sizes.signals += history.signals.size;
+      sizes.events += history.events.size;
+    }
+    return sizes;
+  }
+
+  private intersection(intersectionId: string): IntersectionHistory {
+    let history = this.byIntersection.get(intersectionId);
+    if (!history) {
+      history = {
+        approaches: new Map(),
+        plans: new Timeline<Plan>(this.options.plansPerIntersection, tsOf, samePlan),
+        signals: new Timeline<Signal>(this.options.signalsPerIntersection, tsOf),
+        events: new Timeline<ControllerEvent>(this.options.eventsPerIntersection, tsOf, sameEvent),
+      };
+    }
+    touch(this.byIntersection, intersectionId, history);
+    evictOldest(this.byIntersection, this.options.maxIntersections);
+    return history;
+  }
+}
