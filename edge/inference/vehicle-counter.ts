@@ -12,7 +12,7 @@ import {
   type Detection,
   type IntervalMeasures,
   type LoopEvent,
-  type ZoneSample,
+  type ZoneState,
 } from "./counting/index.js";
 import { Detector, type DetectorConfigInput, type ObjectDetection, type PreparedFrame } from "./detector.js";
 import { downsampleRawInto, openImage, RawRgbFrame, resizeInto, type FrameInput } from "./image-input.js";
@@ -23,7 +23,7 @@ import { specHash, VirtualLoopRunner, type VirtualLoopSpecInput } from "./virtua
 export interface FrameReport {
   tMs: number;
   counts: CountSample[];
-  zones: ZoneSample[];
+  zones: ZoneState[];
   /** Line crossings (detector models). */
   crossings: CrossingEvent[];
   /** Loop on/off transitions (virtual-loop model), for hi-res detector events 81/82. */

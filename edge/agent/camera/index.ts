@@ -1,0 +1,20 @@
+export type { CameraSource, CameraFrame, CameraHealth } from "./camera-source.js";
+export {
+  CameraSourceConfig,
+  FolderSourceConfig,
+  HttpSnapshotSourceConfig,
+  MjpegSourceConfig,
+  SimulatorSourceConfig,
+  parseCameraSourceConfig,
+  type CameraSourceConfigInput,
+} from "./config.js";
+export { createCameraSource } from "./create-camera-source.js";
+export { FolderSource, FOLDER_IMAGE_EXTENSIONS, type FolderSourceSettings } from "./folder-source.js";
+export { HttpSnapshotSource, type HttpSnapshotSourceSettings } from "./http-snapshot-source.js";
+export { MjpegSource, type MjpegSourceSettings } from "./mjpeg-source.js";
+export { PushSource, CallbackSource } from "./push-source.js";
+export type { CameraSourceOptions } from "./source-runtime.js";
+export { type Clock, systemClock } from "./clock.js";
+export { type BackoffOptions, DEFAULT_BACKOFF, backoffDelayMs } from "./backoff.js";
+export { CameraError } from "./camera-error.js";
+export { MjpegParser, parseStreamFraming, type StreamFraming } from "./mjpeg-parser.js";
