@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.js";
+import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
+import { Hub } from "./hub.js";
+import type { HubConfigInput } from "./config.js";
+
+const timing = {
+  phases: [
+    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }, { approachId: "W", lanes: 2 }] },
+    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }, { approachId: "S", lanes: 1 }] },
+  ],
+  planRefreshS: 30,
+  planValidityS: 120,
+};
+
+function config(): HubConfigInput {
+  return {
+    broker: {
+      type: "embedded",
+      port: 0,
+      devices: [{ username: "dev-x1", password: "device-secret-1", intersectionId: "x1", region: "north" }],
+    },
+    api: { port: 0 },
+    intersections: [{ intersectionId: "x1", region: "north", position: { xM: 0, yM: 0 }, timing }],
+    planning: { clock: "measures", commandAnswerTimeoutMs: 500 },
+    log: { level: "silent" },
+  };
+}
+
+function measuresAt(seq: number, ts: number, eastWest: number, northSouth: number): Measures {
+  return {
+    ts,
+    seq,
+    intersectionId: "x1",
+    intervalMs: 5000,
+    modelId: "test",
+    framesProcessed: 25,
+    approaches: [
+      { approachId: "E", count: eastWest, countsByClass: {}, queue: 1, occupancy: 0.2 },
+      { approachId: "W", count: eastWest, countsByClass: {}, queue: 1, occupancy: 0.2 },
+      { approachId: "N", count: northSouth, countsByClass: {}, queue: 0, occupancy: 0.1 },
+      { approachId: "S", count: northSouth, countsByClass: {}, queue: 0, occupancy: 0.1 },
+    ],
+  };
+}
+
+let hub: Hub | undefined;
+afterEach(async () => {
+  await hub?.stop();
+  hub = undefined;
+});
+
+describe("hub", () => {
+  it("turns an intersection's measures into a retained, rule-abiding plan that says why", async () => {
+    hub = await Hub.start(config());
+    const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
+    await device.subscribeAsync("traffic/v1/north/x1/plan", { qos: 1 });
+    const received = record(device);
+    const t0 = 1_800_000_000_000;
+    for (let i = 0; i < 4; i++) {
+      const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 5000, 60, 12));
+      await device.publishAsync(topic, body, { qos: 1 });
+    }
+    await waitUntil(() => received.length > 0, "a plan");
+    const decoded = decodeMessage(received[0]!.topic, received[0]!.body);
+    expect(decoded.ok && decoded.kind).toBe("plan");
+    if (!decoded.ok || decoded.kind !== "plan") return;
+    const plan = decoded.payload;
+    expect(received[0]!.retain).toBe(false); // live delivery; the broker keeps it retained for later subscribers
+    expect(plan.reason).toMatch(/Webster/);
+    expect(plan.validUntil - plan.ts).toBe(120_000);
+    // East-west carries five times the flow on twice the lanes: phase 2 gets the longer split.
+    expect(plan.splitsS["2"]!).toBeGreaterThan(plan.splitsS["4"]!);
+    expect(Object.values(plan.splitsS).reduce((a, b) => a + b, 0)).toBeCloseTo(plan.cycleS, 5);
+    expect(hub.plans("x1")[0]!.plan.planId).toBe(plan.planId);
+    expect(hub.metrics().plansPublished).toBeGreaterThanOrEqual(1);
+    // A late subscriber gets the retained plan.
+    const late = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1-b" });
+    const lateReceived = record(late);
+    await late.subscribeAsync("traffic/v1/north/x1/plan", { qos: 1 });
+    await waitUntil(() => lateReceived.some((m) => m.retain), "the retained plan");
+    await late.endAsync();
+    await device.endAsync();
+  });
+
+  it("refuses an operator's plan that breaks the intersection's rules, and audits both outcomes", async () => {
+    hub = await Hub.start(config());
+    const actor = { name: "ana", role: "operator" as const };
+    const now = Date.now();
+    const bad = await hub.overridePlan("x1", { planId: "manual-1", cycleS: 30, offsetS: 0, splitsS: { "2": 20, "4": 10 }, validUntil: now + 60_000, reason: "test" }, actor);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.join(" ")).toMatch(/splitsS\.4: split 10 s is below/);
+    const good = await hub.overridePlan("x1", { planId: "manual-2", cycleS: 90, offsetS: 0, splitsS: { "2": 55, "4": 35 }, validUntil: now + 60_000, reason: "event traffic" }, actor);
+    expect(good.ok).toBe(true);
+    const audit = hub.audit.list(10);
+    expect(audit.map((a) => [a.action, a.result])).toEqual([
+      ["plan.override", "ok"],
+      ["plan.override", "refused"],
+    ]);
+  });
+
+  it("tracks a command to the edge and marks it unanswered when no ack comes", async () => {
+    hub = await Hub.start(config());
+    const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
+    await device.subscribeAsync("traffic/v1/north/x1/command", { qos: 1 });
+    const received = record(device);
+    const sent = await hub.sendCommand("x1", { action: "hold", phase: 2 }, { name: "ana", role: "operator" });
+    await waitUntil(() => received.length === 1, "the command at the edge");
+    const decoded = decodeMessage(received[0]!.topic, received[0]!.body);
+    expect(decoded.ok && decoded.kind === "command" && decoded.payload.commandId).toBe(sent.commandId);
+    // The edge acknowledges: the tracker follows.
+    const ack = encodeMessage("north", "events", { ts: Date.now(), seq: 1, intersectionId: "x1", events: [{ type: "ack", ts: Date.now(), commandId: sent.commandId, result: "accepted" }] });
+    await device.publishAsync(ack.topic, ack.body, { qos: 1 });
+    await waitUntil(() => hub!.commands.get(sent.commandId)?.state === "accepted", "the ack");
+    const other = await hub.sendCommand("x1", { action: "flash" }, { name: "ana", role: "operator" });
+    await waitUntil(() => hub!.commands.get(other.commandId)?.state === "unanswered", "the answer timeout", 5000);
+    expect(hub.alarms.list().some((a) => a.type === "command-unanswered")).toBe(true);
+    await device.endAsync();
+  });
+
+  it("raises and clears alarms from the agent's status and signal", async () => {
+    hub = await Hub.start(config());
+    const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
+    const publish = async (kind: "status" | "signal", payload: object) => {
+      const { topic, body } = encodeMessage("north", kind, payload as never);
+      await device.publishAsync(topic, body, { qos: 1 });
+    };
+    await publish("signal", { ts: 1, seq: 1, intersectionId: "x1", mode: "fallback", planId: null, cycleSecond: 3, activePhases: [2], groups: { a: "G" } });
+    await publish("status", { ts: 2, seq: 2, intersectionId: "x1", online: true, camera: { ok: false, message: "connection refused" } });
+    await waitUntil(() => hub!.alarms.list().length === 2, "two alarms");
+    expect(hub.alarms.list().map((a) => a.type).sort()).toEqual(["camera", "fallback"]);
+    await publish("signal", { ts: 3, seq: 3, intersectionId: "x1", mode: "adaptive", planId: "p", cycleSecond: 4, activePhases: [2], groups: { a: "G" } });
+    await waitUntil(() => hub!.alarms.list().find((a) => a.type === "fallback")?.active === false, "fallback cleared");
+    const fallback = hub.alarms.list().find((a) => a.type === "fallback")!;
+    hub.acknowledgeAlarm(fallback.id, { name: "ana", role: "operator" });
+    expect(hub.alarms.list().some((a) => a.type === "fallback")).toBe(false);
+    await device.endAsync();
+  });
+});

@@ -1,0 +1,311 @@
+import { randomBytes } from "node:crypto";
+import { pino, type Logger } from "pino";
+import type { CommandAction, Plan, PlanBody } from "../protocol/index.js";
+import { startBroker, type RunningBroker } from "./broker/index.js";
+import { parseHubConfig, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
+import { createSeqSource, IntersectionStore, startIngest, type Ingest } from "./ingest/index.js";
+import { Planner, type PlannedPlan } from "./planner/index.js";
+import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
+import { AuditLog } from "./services/audit-log.js";
+import { CommandTracker, type TrackedCommand } from "./services/command-tracker.js";
+import { createRecorder, type Recorder } from "./tsdb/index.js";
+import type { PlanExplanation } from "./control/index.js";
+
+/** What changed, for live views: coalesce by intersection, then read the state. */
+export type ChangeKind = "measures" | "signal" | "status" | "plan" | "events" | "alarm" | "command";
+export type ChangeListener = (intersectionId: string | null, kind: ChangeKind) => void;
+
+export interface Actor {
+  name: string;
+  role: Role;
+}
+
+export interface HubMetrics {
+  ingest: ReturnType<Ingest["stats"]>;
+  broker: ReturnType<RunningBroker["stats"]> | null;
+  plansPublished: number;
+  planFailures: number;
+  commandsSent: number;
+  timeSeries: ReturnType<Recorder["stats"]>;
+  intersectionsConfigured: number;
+  intersectionsKnown: number;
+}
+
+export interface PlanRecord {
+  plan: Plan;
+  explanation: PlanExplanation | null;
+  source: "adaptive" | "override";
+}
+
+/**
+ * The hub: broker (embedded or external), ingest, adaptive planning, recording, alarms, commands
+ * and the audit log. The API (hub/api) is a thin shell over this object.
+ */
+export class Hub {
+  readonly store: IntersectionStore;
+  readonly audit: AuditLog;
+  readonly alarms: AlarmBoard;
+  readonly commands: CommandTracker;
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly planRecords = new Map<string, PlanRecord[]>();
+  private readonly intersections: Map<string, HubIntersection>;
+  private readonly nextSeq = createSeqSource();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private counters = { plansPublished: 0, planFailures: 0, commandsSent: 0 };
+
+  private constructor(
+    readonly config: HubConfig,
+    readonly log: Logger,
+    readonly broker: RunningBroker | null,
+    readonly ingest: Ingest,
+    readonly recorder: Recorder,
+    readonly planner: Planner,
+    readonly brokerUrl: string,
+    private readonly now: () => number,
+  ) {
+    this.store = ingest.store;
+    this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"));
+    this.alarms = new AlarmBoard((alarm) => this.emit(alarm.intersectionId, "alarm"));
+    this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs);
+    this.intersections = new Map(config.intersections.map((x) => [x.intersectionId, x]));
+  }
+
+  static async start(input: HubConfigInput | HubConfig, options: { logger?: Logger; now?: () => number } = {}): Promise<Hub> {
+    const config = parseHubConfig(input);
+    const log = options.logger ?? pino({ level: config.log.level });
+    const now = options.now ?? Date.now;
+    let broker: RunningBroker | null = null;
+    let url: string;
+    let username: string | undefined;
+    let password: string | undefined;
+    if (config.broker.type === "embedded") {
+      // The hub's own account: from config, or a fresh random one nobody else knows.
+      const hubAccount = config.broker.hub ?? { username: "hub", password: randomBytes(18).toString("base64url") };
+      broker = await startBroker(
+        {
+          host: config.broker.host,
+          port: config.broker.port,
+          websocket: config.broker.websocketPort === null ? null : { host: config.broker.host, port: config.broker.websocketPort },
+          devices: config.broker.devices,
+          hub: hubAccount,
+          allowAnonymous: config.broker.allowAnonymous,
+        },
+        { logger: log.child({ module: "broker" }) },
+      );
+      url = broker.url;
+      username = hubAccount.username;
+      password = "password" in hubAccount ? hubAccount.password : undefined;
+      if (password === undefined) throw new Error("hub.broker.hub: the hub's own account needs a plain password to log in with");
+      log.info({ url: broker.url, ws: broker.wsUrl, devices: config.broker.devices.length }, "embedded MQTT broker listening");
+    } else {
+      url = config.broker.url;
+      username = config.broker.username;
+      password = config.broker.password;
+      log.info({ url }, "using an external MQTT broker");
+    }
+    const recorder = createRecorder(
+      { ...(config.timeSeries ? { timeSeries: config.timeSeries } : {}), ...(config.history ? { history: config.history } : {}) },
+      { logger: log.child({ module: "tsdb" }) },
+    );
+    log.info(recorder.startMessage);
+    let ingest: Ingest;
+    try {
+      ingest = await startIngest(
+        { url, regions: config.regions, ...(username ? { username } : {}), ...(password ? { password } : {}) },
+        { logger: log.child({ module: "ingest" }), now },
+      );
+    } catch (err) {
+      await broker?.stop();
+      await recorder.close();
+      throw err;
+    }
+    let hub: Hub | undefined;
+    const planner = new Planner(config.intersections.map(timingOf), (id, problem) => hub?.planProblem(id, problem));
+    hub = new Hub(config, log, broker, ingest, recorder, planner, url, now);
+    hub.wire();
+    return hub;
+  }
+
+  /** Listen to changes (for the live stream); returns a function that stops listening. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  intersection(id: string): HubIntersection | undefined {
+    return this.intersections.get(id);
+  }
+
+  configuredIntersections(): HubIntersection[] {
+    return [...this.intersections.values()];
+  }
+
+  /** Newest first. */
+  plans(intersectionId: string, limit = 50): PlanRecord[] {
+    return (this.planRecords.get(intersectionId) ?? []).slice(-limit).reverse();
+  }
+
+  /** Send an operator command to an intersection's agent; the edge's acks update it. */
+  async sendCommand(intersectionId: string, action: CommandAction, actor: Actor): Promise<TrackedCommand> {
+    const region = this.regionOf(intersectionId);
+    const nowMs = this.now();
+    const commandId = `c${nowMs.toString(36)}${randomBytes(3).toString("hex")}`;
+    const issuedBy = `${actor.role}:${actor.name}`;
+    try {
+      await this.ingest.publishCommand(region, { ts: nowMs, seq: this.nextSeq(), intersectionId, commandId, issuedBy, command: action });
+    } catch (err) {
+      this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: `command.${action.action}`, intersectionId, details: { ...action }, result: "failed", reason: (err as Error).message });
+      throw err;
+    }
+    this.counters.commandsSent++;
+    const tracked = this.commands.sent({ commandId, intersectionId, action, issuedBy, sentAtMs: nowMs });
+    this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: `command.${action.action}`, intersectionId, details: { commandId, ...action }, result: "ok" });
+    this.emit(intersectionId, "command");
+    return tracked;
+  }
+
+  /**
+   * An operator's plan: checked against the intersection's rules here first, then published and
+   * held (refreshed as a heartbeat) until its `validUntil` or until released.
+   */
+  async overridePlan(intersectionId: string, body: PlanBody, actor: Actor): Promise<{ ok: true; plan: Plan } | { ok: false; errors: string[] }> {
+    const nowMs = this.now();
+    const check = this.planner.override(intersectionId, body);
+    if (!check.ok) {
+      this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: "plan.override", intersectionId, details: { planId: body.planId }, result: "refused", reason: check.errors.join("; ") });
+      return check;
+    }
+    const plan = await this.publishPlan({ intersectionId, plan: body, explanation: null }, "override", nowMs);
+    this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: "plan.override", intersectionId, details: { planId: body.planId, cycleS: body.cycleS, splitsS: body.splitsS }, result: "ok" });
+    return { ok: true, plan };
+  }
+
+  releaseOverride(intersectionId: string, actor: Actor): void {
+    this.planner.release(intersectionId);
+    this.audit.append({ ts: this.now(), actor: actor.name, role: actor.role, action: "plan.release", intersectionId, details: {}, result: "ok" });
+  }
+
+  acknowledgeAlarm(id: string, actor: Actor): AlarmRecord | undefined {
+    const alarm = this.alarms.acknowledge(id, actor.name, this.now());
+    if (alarm) this.audit.append({ ts: this.now(), actor: actor.name, role: actor.role, action: "alarm.acknowledge", intersectionId: alarm.intersectionId, details: { alarmId: id, type: alarm.type }, result: "ok" });
+    return alarm;
+  }
+
+  metrics(): HubMetrics {
+    return {
+      ingest: this.ingest.stats(),
+      broker: this.broker?.stats() ?? null,
+      ...this.counters,
+      timeSeries: this.recorder.stats(),
+      intersectionsConfigured: this.intersections.size,
+      intersectionsKnown: this.store.size,
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.ingest.stop();
+    await this.recorder.close();
+    await this.broker?.stop();
+  }
+
+  private regionOf(intersectionId: string): string {
+    const region = this.intersections.get(intersectionId)?.region ?? this.store.get(intersectionId)?.region;
+    if (!region) throw new Error(`unknown intersection ${intersectionId}`);
+    return region;
+  }
+
+  private emit(intersectionId: string | null, kind: ChangeKind): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(intersectionId, kind);
+      } catch (err) {
+        this.log.warn({ err }, "change listener failed");
+      }
+    }
+  }
+
+  private planProblem(intersectionId: string, problem: string): void {
+    this.counters.planFailures++;
+    this.log.error({ intersectionId }, problem);
+    this.alarms.occurrence("plan-rejected", intersectionId, `hub: ${problem}`, this.now());
+  }
+
+  private async publishPlan(planned: PlannedPlan, source: PlanRecord["source"], nowMs: number): Promise<Plan> {
+    const region = this.regionOf(planned.intersectionId);
+    const plan: Plan = { ts: nowMs, seq: this.nextSeq(), intersectionId: planned.intersectionId, ...planned.plan };
+    await this.ingest.publishPlan(region, plan);
+    this.counters.plansPublished++;
+    this.recorder.recordPlan(region, plan);
+    const records = this.planRecords.get(planned.intersectionId) ?? [];
+    records.push({ plan, explanation: planned.explanation, source });
+    if (records.length > 200) records.splice(0, records.length - 200);
+    this.planRecords.set(planned.intersectionId, records);
+    this.emit(planned.intersectionId, "plan");
+    return plan;
+  }
+
+  private publishAll(plans: PlannedPlan[], nowMs: number): void {
+    for (const p of plans) {
+      const source = this.planner.overrideOf(p.intersectionId) ? "override" : "adaptive";
+      this.publishPlan(p, source, nowMs).catch((err: Error) => {
+        this.counters.planFailures++;
+        this.log.warn({ intersectionId: p.intersectionId, err: err.message }, "plan not published");
+      });
+    }
+  }
+
+  private wire(): void {
+    const { ingest, recorder, planner, alarms } = this;
+    ingest.onMeasures((m, region) => {
+      recorder.recordMeasures(region, m);
+      this.publishAll(planner.onMeasures(m), m.ts);
+      this.emit(m.intersectionId, "measures");
+    });
+    ingest.onSignal((s, region) => {
+      recorder.recordSignal(region, s);
+      const nowMs = this.now();
+      alarms.set("fallback", s.intersectionId, s.mode === "fallback", "running its local fallback plan (no valid hub plan)", nowMs);
+      if (s.mode !== "flash") alarms.clear("conflict-flash", s.intersectionId, nowMs);
+      this.emit(s.intersectionId, "signal");
+    });
+    ingest.onStatus((s, region) => {
+      recorder.recordStatus(region, s);
+      const nowMs = this.now();
+      alarms.set("offline", s.intersectionId, !s.online, "agent offline (last will or clean shutdown)", nowMs);
+      if (s.online && s.camera) alarms.set("camera", s.intersectionId, !s.camera.ok, `camera: ${s.camera.message ?? "failing"}`, nowMs);
+      if (s.lastPlanApplied) {
+        const current = this.store.get(s.intersectionId)?.plan;
+        if (current) planner.adopt(s.intersectionId, current);
+      }
+      this.emit(s.intersectionId, "status");
+    });
+    ingest.onEvents((e, region) => {
+      recorder.recordEvents(region, e);
+      const nowMs = this.now();
+      for (const event of e.events) {
+        if (event.type === "ack") {
+          if (this.commands.ack(e.intersectionId, event)) this.emit(e.intersectionId, "command");
+        } else if (event.type === "alarm") {
+          if (event.alarm === "conflict-flash") alarms.raise("conflict-flash", e.intersectionId, event.message, nowMs);
+          else if (event.alarm === "fault-cleared") alarms.clear("conflict-flash", e.intersectionId, nowMs);
+          else if (event.alarm === "plan-rejected") alarms.occurrence("plan-rejected", e.intersectionId, `edge rejected plan ${event.planId ?? ""}: ${event.message}`, nowMs);
+          else if (event.alarm === "camera") alarms.raise("camera", e.intersectionId, event.message, nowMs);
+        }
+      }
+      this.emit(e.intersectionId, "events");
+    });
+    const housekeeping = setInterval(() => {
+      const nowMs = this.now();
+      for (const c of this.commands.expire(nowMs)) {
+        alarms.occurrence("command-unanswered", c.intersectionId, `command ${c.action.action} (${c.commandId}) not acknowledged`, nowMs);
+        this.emit(c.intersectionId, "command");
+      }
+      const ts = this.recorder.stats();
+      if (ts) alarms.set("tsdb-unreachable", null, ts.serverReachable === false, `time-series server unreachable: ${ts.lastError ?? "no answer"} (${ts.bufferedLines} lines buffered)`, nowMs);
+      if (this.config.planning.clock === "wall") this.publishAll(planner.due(nowMs), nowMs);
+    }, 1000);
+    housekeeping.unref();
+    this.timers.push(housekeeping);
+  }
+}

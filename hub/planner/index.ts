@@ -1,0 +1,1 @@
+export { Planner, type PlannedPlan } from "./planner.js";

@@ -1,0 +1,170 @@
+import type { Measures, PlanBody } from "../../protocol/index.js";
+import {
+  checkPlanAgainstRules,
+  computeCorridorPlans,
+  emptyDemand,
+  updateDemand,
+  type DemandState,
+  type IntersectionTiming,
+  type PlanExplanation,
+} from "../control/index.js";
+
+export interface PlannedPlan {
+  intersectionId: string;
+  plan: PlanBody;
+  explanation: PlanExplanation | null;
+}
+
+interface Member {
+  config: IntersectionTiming;
+  demand: DemandState;
+  previous: PlanBody | null;
+  /** An operator's plan, kept (and refreshed) until it expires or is released. */
+  override: PlanBody | null;
+  lastPlannedMs: number | null;
+  measured: boolean;
+}
+
+/**
+ * Decides when each intersection gets a new plan and computes it, with no I/O and no clock of its
+ * own: time is the `ts` the caller passes (the measures' own, or the wall clock for a heartbeat), so
+ * the same planner runs a city in real time and a simulation in simulated time.
+ *
+ * An intersection (or its whole corridor, planned together for a common cycle and offsets) is due
+ * when its last plan is `planRefreshS` old. Every plan is checked against the intersection's own
+ * rules once more before it leaves; one that fails is dropped and reported, never sent.
+ */
+export class Planner {
+  private readonly members = new Map<string, Member>();
+
+  constructor(
+    configs: readonly IntersectionTiming[],
+    private readonly report: (intersectionId: string, problem: string) => void = () => undefined,
+  ) {
+    for (const config of configs) {
+      this.members.set(config.intersectionId, {
+        config,
+        demand: emptyDemand(),
+        previous: null,
+        override: null,
+        lastPlannedMs: null,
+        measured: false,
+      });
+    }
+  }
+
+  has(intersectionId: string): boolean {
+    return this.members.has(intersectionId);
+  }
+
+  config(intersectionId: string): IntersectionTiming | undefined {
+    return this.members.get(intersectionId)?.config;
+  }
+
+  /** Takes measures in; returns the plans now due (this intersection's, or its corridor's). */
+  onMeasures(measures: Measures): PlannedPlan[] {
+    const member = this.members.get(measures.intersectionId);
+    if (!member) return [];
+    member.demand = updateDemand(member.demand, measures);
+    member.measured = true;
+    return this.due(measures.ts, measures.intersectionId);
+  }
+
+  /**
+   * Plans due at `nowMs`: for one intersection's group when `onlyFor` is given, else for all.
+   * Intersections never measured get no adaptive plan (their controller keeps its local plan),
+   * except an operator's override, which is refreshed as long as it is valid.
+   */
+  due(nowMs: number, onlyFor?: string): PlannedPlan[] {
+    const groups = this.groups(onlyFor);
+    const out: PlannedPlan[] = [];
+    for (const ids of groups) {
+      const members = ids.map((id) => this.members.get(id)!);
+      const refreshMs = Math.min(...members.map((m) => m.config.planRefreshS * 1000));
+      const last = Math.min(...members.map((m) => m.lastPlannedMs ?? -Infinity));
+      if (nowMs - last < refreshMs) continue;
+      out.push(...this.plan(ids, nowMs));
+    }
+    return out;
+  }
+
+  /** An operator's plan for one intersection: checked against its rules, then held until it expires or is released. */
+  override(intersectionId: string, plan: PlanBody): { ok: true } | { ok: false; errors: string[] } {
+    const member = this.members.get(intersectionId);
+    if (!member) return { ok: false, errors: [`unknown intersection ${intersectionId}`] };
+    const check = checkPlanAgainstRules(member.config, plan);
+    if (!check.ok) return check;
+    member.override = plan;
+    member.previous = plan;
+    return { ok: true };
+  }
+
+  release(intersectionId: string): void {
+    const member = this.members.get(intersectionId);
+    if (member) {
+      member.override = null;
+      member.lastPlannedMs = null;
+    }
+  }
+
+  overrideOf(intersectionId: string): PlanBody | null {
+    return this.members.get(intersectionId)?.override ?? null;
+  }
+
+  /** Sets the plan the edge is running (after a hub restart, from the retained plan topic). */
+  adopt(intersectionId: string, plan: PlanBody): void {
+    const member = this.members.get(intersectionId);
+    if (member && member.previous === null) member.previous = plan;
+  }
+
+  private groups(onlyFor?: string): string[][] {
+    const byCorridor = new Map<string, string[]>();
+    const singles: string[][] = [];
+    for (const [id, m] of this.members) {
+      const corridor = m.config.corridor?.id;
+      if (corridor === undefined) singles.push([id]);
+      else byCorridor.set(corridor, [...(byCorridor.get(corridor) ?? []), id]);
+    }
+    const all = [...singles, ...byCorridor.values()];
+    return onlyFor === undefined ? all : all.filter((ids) => ids.includes(onlyFor));
+  }
+
+  private plan(ids: readonly string[], nowMs: number): PlannedPlan[] {
+    const out: PlannedPlan[] = [];
+    const adaptive: string[] = [];
+    for (const id of ids) {
+      const m = this.members.get(id)!;
+      if (m.override && m.override.validUntil <= nowMs) m.override = null;
+      if (m.override) {
+        // Re-sent while valid, so an override is a heartbeat like any plan; it ends at its own validUntil.
+        m.lastPlannedMs = nowMs;
+        out.push({ intersectionId: id, plan: m.override, explanation: null });
+      } else if (m.measured) adaptive.push(id);
+    }
+    if (adaptive.length === 0) return out;
+    const inputs = adaptive.map((id) => {
+      const m = this.members.get(id)!;
+      return { config: m.config, demand: m.demand, previous: m.previous, nowMs };
+    });
+    let results;
+    try {
+      results = computeCorridorPlans(inputs);
+    } catch (err) {
+      for (const id of adaptive) this.report(id, `plan computation failed: ${(err as Error).message}`);
+      return out;
+    }
+    results.forEach((r, i) => {
+      const id = adaptive[i]!;
+      const m = this.members.get(id)!;
+      const check = checkPlanAgainstRules(m.config, r.plan);
+      if (!check.ok) {
+        this.report(id, `computed plan ${r.plan.planId} broke the intersection's rules and was not sent: ${check.errors.join("; ")}`);
+        return;
+      }
+      m.previous = r.plan;
+      m.lastPlannedMs = nowMs;
+      out.push({ intersectionId: id, plan: r.plan, explanation: r.explanation });
+    });
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+import { appendFile } from "node:fs/promises";
+import { z } from "zod";
+
+export const AuditEntry = z.object({
+  ts: z.number().int(),
+  actor: z.string(),
+  role: z.enum(["viewer", "operator", "admin"]),
+  action: z.string(),
+  intersectionId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).default({}),
+  result: z.enum(["ok", "refused", "failed"]),
+  reason: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/**
+ * Who did what, when, and how it ended. Kept in memory (bounded, newest last) for the API, and
+ * appended as JSON lines to `file` when one is configured, so the record outlives the process.
+ */
+export class AuditLog {
+  private readonly entries: AuditEntry[] = [];
+
+  constructor(
+    private readonly limit = 10_000,
+    private readonly file?: string,
+    private readonly onError: (err: Error) => void = () => undefined,
+  ) {}
+
+  append(entry: AuditEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    if (this.file) appendFile(this.file, `${JSON.stringify(entry)}\n`).catch((err: Error) => this.onError(err));
+  }
+
+  /** Newest first. */
+  list(limit = 100, intersectionId?: string): AuditEntry[] {
+    const out: AuditEntry[] = [];
+    for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.entries[i]!;
+      if (intersectionId === undefined || e.intersectionId === intersectionId) out.push(e);
+    }
+    return out;
+  }
+}
