@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseOrThrow, type Command, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
 import { AgentCore, type AgentPublisher } from "../../edge/agent/agent-core.js";
 import { ControllerCore, type ControllerConfigInput } from "../../edge/agent/controller/index.js";
-import { VirtualLoopVehicleCounter, type FrameInput } from "../../edge/inference/index.js";
+import { VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
 import { CameraRenderer, countAccuracy, encodeJpeg } from "../camera/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
 import type { Scenario, ScenarioIntersection } from "../traffic/scenario.js";
@@ -16,8 +16,8 @@ export type ControllerKind = (typeof CONTROLLERS)[number];
 
 export const ClosedLoopOptions = z.object({
   controller: z.enum(CONTROLLERS),
-  /** Simulated seconds; the scenario's duration when omitted. */
-  durationS: z.number().positive().max(86_400).optional(),
+  /** Simulated seconds; the scenario's duration when omitted; Infinity runs until aborted. */
+  durationS: z.number().positive().optional(),
   seed: z.number().int().min(0).optional(),
   /** Camera frames per second per intersection (and the simulation's step). */
   fps: z.number().min(1).max(30).default(5),
@@ -80,7 +80,18 @@ const BIN_MS = 5 * 60_000;
 export async function runClosedLoop(
   scenario: Scenario,
   optionsInput: ClosedLoopOptionsInput,
-  hooks: { onProgress?: (doneS: number, totalS: number) => void; hub?: HubBridge } = {},
+  hooks: {
+    onProgress?: (doneS: number, totalS: number) => void;
+    hub?: HubBridge;
+    /** Called before each step with its simulated time; resolve when it may run (real-time pacing). */
+    pace?: (simMs: number) => Promise<void>;
+    /** Every rendered frame, e.g. to show the latest on a dashboard. */
+    onFrame?: (intersectionId: string, frame: RawRgbFrame, camera: CameraConfig) => void;
+    /** Stops the run after the current step. */
+    signal?: AbortSignal;
+    /** Simulated time of the first step (ms since epoch); SIM_EPOCH_MS by default. */
+    epochMs?: number;
+  } = {},
 ): Promise<ClosedLoopResult> {
   const options = parseOrThrow(ClosedLoopOptions, optionsInput, "closedLoop");
   const started = performance.now();
@@ -88,7 +99,9 @@ export async function runClosedLoop(
   const durationS = options.durationS ?? scenario.durationS;
   const stepS = 1 / options.fps;
   if (options.controller === "hub" && !hooks.hub) throw new Error("closedLoop: controller 'hub' needs a hub bridge");
-  const plans = options.controller === "actuated" ? undefined : engineerPlans(scenario, seed, durationS);
+  if (!Number.isFinite(durationS) && !hooks.signal) throw new Error("closedLoop: an endless run needs an abort signal");
+  const epochMs = hooks.epochMs ?? SIM_EPOCH_MS;
+  const plans = options.controller === "actuated" ? undefined : engineerPlans(scenario, seed, Number.isFinite(durationS) ? durationS : scenario.durationS);
 
   const counted: Record<string, number> = {};
   const truth: Record<string, number> = {};
@@ -96,7 +109,7 @@ export async function runClosedLoop(
   for (const x of scenario.intersections) {
     const renderer = new CameraRenderer(scenario, x.id, { seed: seed + rigs.length });
     const camera = renderer.camera;
-    const counter = await VirtualLoopVehicleCounter.create(camera, SIM_EPOCH_MS, {
+    const counter = await VirtualLoopVehicleCounter.create(camera, epochMs, {
       background: renderer.emptyFrame(0),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     });
@@ -106,10 +119,10 @@ export async function runClosedLoop(
       ...(plans?.[x.id] ? { plan: plans[x.id] } : {}),
       loopZonesOf: zonesOf,
     });
-    const controller = new ControllerCore(controllerConfig, SIM_EPOCH_MS);
+    const controller = new ControllerCore(controllerConfig, epochMs);
     const measuresSink = (m: { ts: number } & Omit<Measures, "seq" | "intersectionId" | "ts">): void => {
       for (const a of m.approaches) {
-        const key = `${x.id}/${a.approachId}/${Math.floor((m.ts - SIM_EPOCH_MS - 1) / BIN_MS)}`;
+        const key = `${x.id}/${a.approachId}/${Math.floor((m.ts - epochMs - 1) / BIN_MS)}`;
         counted[key] = (counted[key] ?? 0) + a.count;
       }
     };
@@ -137,7 +150,7 @@ export async function runClosedLoop(
       measuresIntervalMs: options.measuresIntervalMs,
       publisher,
       zoneIds: camera.approaches.flatMap((a) => a.zones.map((z) => z.id)),
-      startMs: SIM_EPOCH_MS,
+      startMs: epochMs,
     });
     rigs.push({ x, renderer, counter, core, groups: controller.state().groups, conflicts: conflictsOf(x), frameBuffer: new Uint8Array(renderer.width * renderer.height * 3) });
   }
@@ -149,13 +162,16 @@ export async function runClosedLoop(
     },
   };
   const sim = new TrafficSimulation(scenario, signals, { seed });
-  let simNowMs = SIM_EPOCH_MS;
+  let simNowMs = epochMs;
   let conflictViolations = 0;
   let framesProcessed = 0;
-  const steps = Math.round(durationS / stepS);
-  for (let i = 1; i <= steps; i++) {
+  const steps = Number.isFinite(durationS) ? Math.round(durationS / stepS) : Infinity;
+  let i = 0;
+  while (i < steps && !hooks.signal?.aborted) {
+    i++;
+    if (hooks.pace) await hooks.pace(epochMs + Math.round(i * stepS * 1000));
     const crossings = sim.step(stepS);
-    simNowMs = SIM_EPOCH_MS + Math.round(i * stepS * 1000);
+    simNowMs = epochMs + Math.round(i * stepS * 1000);
     for (const c of crossings) {
       const key = `${c.intersectionId}/${c.approach}/${Math.floor((c.tS * 1000 - 1) / BIN_MS)}`;
       truth[key] = (truth[key] ?? 0) + 1;
@@ -164,6 +180,7 @@ export async function runClosedLoop(
     const frames: FrameInput[] = [];
     for (const rig of rigs) {
       const rendered = rig.renderer.render(snapshot, crossings, rig.frameBuffer);
+      hooks.onFrame?.(rig.x.id, rendered.frame, rig.renderer.camera);
       frames.push(options.jpeg ? await encodeJpeg(rendered.frame) : rendered.frame);
     }
     // The agents run concurrently, as separate boxes would; onnxruntime runs them on its own threads.
@@ -184,7 +201,7 @@ export async function runClosedLoop(
     scenario: scenario.name,
     controller: options.controller,
     seed,
-    durationS,
+    durationS: round(i * stepS, 1),
     avgDelayS: round(summary.avgDelayS, 2),
     stopsPerVehicle: round(summary.stopsPerVehicle, 3),
     maxQueueVeh: summary.maxQueueVeh,

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from "commander";
+import { loadScenario } from "./traffic/load-scenario.js";
+import { CONTROLLERS, runClosedLoop, type ClosedLoopResult, type ControllerKind } from "./closed-loop/run.js";
+import { startHubBridge } from "./closed-loop/hub-bridge.js";
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
+  return n;
+}
+
+function controllerList(value: string): ControllerKind[] {
+  const list = value.split(",").map((s) => s.trim());
+  for (const c of list) if (!(CONTROLLERS as readonly string[]).includes(c)) throw new InvalidArgumentError(`unknown controller ${c}; expected ${CONTROLLERS.join(", ")}`);
+  return list as ControllerKind[];
+}
+
+/** A one-line progress bar on a terminal; silent when stderr is not one. */
+function progressBar(label: string): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const started = Date.now();
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = done > 0 ? (elapsed * (total - done)) / done : 0;
+    process.stderr.write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.round(done)}/${total} s simulated, ${elapsed.toFixed(0)} s elapsed, ~${eta.toFixed(0)} s left `);
+    if (done >= total) process.stderr.write("\n");
+  };
+}
+
+function describe(r: ClosedLoopResult): string {
+  return `${r.controller.padEnd(9)} delay ${r.avgDelayS.toFixed(1)} s/veh, ${r.stopsPerVehicle.toFixed(2)} stops/veh, max queue ${r.maxQueueVeh} veh, throughput ${r.throughputVeh} veh, count accuracy ${(r.countAccuracy * 100).toFixed(1)} %, conflicts ${r.conflictViolations} (${r.wallS} s)`;
+}
+
+async function runOne(scenarioName: string, controller: ControllerKind, opts: CliOptions): Promise<ClosedLoopResult> {
+  const scenario = await loadScenario(scenarioName);
+  const bridge = controller === "hub" ? await startHubBridge(scenario, { ...(opts.policy ? { policy: opts.policy } : {}) }) : undefined;
+  try {
+    const onProgress = opts.json && !process.stderr.isTTY ? undefined : progressBar(`${scenario.name}/${controller}`);
+    return await runClosedLoop(
+      scenario,
+      { controller, ...(opts.duration ? { durationS: opts.duration } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), fps: opts.fps, jpeg: Boolean(opts.jpeg) },
+      { ...(onProgress ? { onProgress } : {}), ...(bridge ? { hub: bridge } : {}) },
+    );
+  } finally {
+    await bridge?.close();
+  }
+}
+
+interface CliOptions {
+  scenario: string;
+  controller: ControllerKind;
+  compare?: ControllerKind[];
+  duration?: number;
+  seed?: number;
+  fps: number;
+  jpeg?: boolean;
+  json?: boolean;
+  policy?: "webster" | "max-pressure";
+}
+
+const program = new Command("traffic-sim")
+  .description("Run a simulated city where every intersection is driven by a real edge agent that sees only rendered camera frames")
+  .option("--scenario <name|file>", "bundled scenario (single, corridor, grid) or a scenario file", "corridor")
+  .addOption(new Option("--controller <kind>", "who times the signals").choices([...CONTROLLERS]).default("fixed"))
+  .option("--compare <list>", "run several controllers on the same seed and demand, e.g. fixed,actuated,hub", controllerList)
+  .option("--duration <s>", "simulated seconds (default: the scenario's)", positive)
+  .option("--seed <n>", "random seed (default: the scenario's)", (v) => Number.parseInt(v, 10))
+  .option("--fps <n>", "camera frames per second per intersection", positive, 5)
+  .option("--jpeg", "send every frame through JPEG encoding and decoding, like a real camera")
+  .addOption(new Option("--policy <name>", "hub policy").choices(["webster", "max-pressure"]))
+  .option("--json", "print the result as one JSON object on the last line")
+  .action(async (opts: CliOptions) => {
+    const controllers = opts.compare ?? [opts.controller];
+    const results: Partial<Record<ControllerKind, ClosedLoopResult>> = {};
+    for (const c of controllers) {
+      const r = await runOne(opts.scenario, c, opts);
+      results[c] = r;
+      if (!opts.json || process.stdout.isTTY) process.stdout.write(`${describe(r)}\n`);
+    }
+    if (opts.json) {
+      const out = opts.compare ? { scenario: opts.scenario, policies: results } : results[controllers[0]!];
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`traffic-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
