@@ -143,6 +143,15 @@ program
     await runDemo(Number(opts.seconds), (line) => process.stdout.write(`${line}\n`));
   });
 
+program
+  .command("run")
+  .description("run this intersection's edge agent: camera → model → signal controller → MQTT, until SIGINT or SIGTERM")
+  .requiredOption("--config <file>", "agent configuration (YAML, or JSON by its .json name); see examples/agent.yaml")
+  .action(async (opts: { config: string }) => {
+    const { runAgent } = await import("./agent/index.js");
+    process.exitCode = await runAgent(opts.config);
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`traffic-edge: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

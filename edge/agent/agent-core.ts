@@ -64,8 +64,9 @@ export class AgentCore {
     if (nowMs >= this.nextMeasuresMs) {
       const interval = this.o.flushMeasures(nowMs);
       if (interval.approaches.length > 0) this.o.publisher.publishMeasures({ ts: nowMs, modelId: this.o.modelId, ...interval });
-      // Next boundary on the grid, so a late tick does not drift the intervals.
-      while (this.nextMeasuresMs <= nowMs) this.nextMeasuresMs += this.o.measuresIntervalMs;
+      // Next boundary on the grid, so a late tick does not drift the intervals; one less than half
+      // an interval away is skipped, so a very late tick is not followed by a sliver of an interval.
+      while (this.nextMeasuresMs < nowMs + this.o.measuresIntervalMs / 2) this.nextMeasuresMs += this.o.measuresIntervalMs;
     }
     this.flushEvents(nowMs);
     this.persistIfChanged();

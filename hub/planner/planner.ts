@@ -65,8 +65,11 @@ export class Planner {
   onMeasures(measures: Measures): PlannedPlan[] {
     const member = this.members.get(measures.intersectionId);
     if (!member) return [];
-    member.demand = updateDemand(member.demand, measures);
-    member.measured = true;
+    // An interval with no frames (a dead camera) says nothing about demand: it is not zero traffic.
+    if (measures.framesProcessed > 0) {
+      member.demand = updateDemand(member.demand, measures);
+      member.measured = true;
+    }
     return this.due(measures.ts, measures.intersectionId);
   }
 

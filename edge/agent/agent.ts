@@ -1,0 +1,342 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pino, type Logger } from "pino";
+import type { Alarm, Command, ControlMode, Plan } from "../../protocol/index.js";
+import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type VehicleCounter } from "../inference/index.js";
+import { AgentCore, type AgentPublisher } from "./agent-core.js";
+import { createCameraSource, systemClock, type CameraSource, type Clock } from "./camera/index.js";
+import type { AgentConfig } from "./config.js";
+import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
+import { ControllerCore, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
+import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
+
+export interface AgentDeps {
+  logger?: Logger;
+  /** Clock (ms since the epoch) for the controller, the camera's frame times and every message. */
+  now?: () => number;
+  /** Passed to the controller: simulators and tests model failed load switches with it. */
+  controllerOptions?: ControllerOptions;
+}
+
+/** The protocol caps the status's camera message at 500 characters. */
+const MAX_CAMERA_MESSAGE = 500;
+const MAX_MODEL_ID = 200;
+const CAMERA_RETRY_MIN_MS = 1000;
+const CAMERA_RETRY_MAX_MS = 30_000;
+const FAIL_SAFE_COMMAND_ID = "agent-start-flash";
+
+/**
+ * The field edge agent: the shell of timers, camera, files and MQTT around `AgentCore`.
+ *
+ *   camera.frames ─► counter.processStream ─► core.frame        (detector calls, events 81/82)
+ *   tick timer ─────► core.tick ─► link.publishSignal / publishMeasures / publishEvents
+ *   link.onPlan / onCommand ─► core.plan / core.command
+ *   status timer ──► link.setStatus (mode, camera health, inference fps, model, last plan)
+ *   controller state changes ─► stateDir/controller.json (tmp + rename)
+ */
+export class Agent {
+  private readonly abort = new AbortController();
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private cameraLoop: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> | undefined;
+  private lastPlanApplied: string | null = null;
+  private statusMode: ControlMode | undefined;
+  private inferenceFps = 0;
+  private fpsWindowStartMs: number;
+  /** The last frame the counter could not process, cleared by the next good one. */
+  private frameError: string | null = null;
+  private cameraFailing = false;
+
+  private constructor(
+    readonly config: AgentConfig,
+    readonly core: AgentCore,
+    readonly camera: CameraSource,
+    private readonly counter: VehicleCounter,
+    private readonly link: MqttLink,
+    private readonly publisher: LinkPublisher,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {
+    this.fpsWindowStartMs = now();
+  }
+
+  /**
+   * Start everything and return once the agent is running (the broker may still be out of reach:
+   * the link keeps trying and the outbox keeps what is produced meanwhile). Throws when the model
+   * cannot be loaded or the state folder cannot be written.
+   */
+  static async start(config: AgentConfig, deps: AgentDeps = {}): Promise<Agent> {
+    const log = (deps.logger ?? pino({ level: "silent" })).child({ intersectionId: config.intersectionId });
+    const clockNow = deps.now ?? Date.now;
+    // Protocol timestamps are whole milliseconds.
+    const now = (): number => Math.floor(clockNow());
+    const startMs = now();
+    mkdirSync(config.stateDir, { recursive: true });
+    const statePath = join(config.stateDir, "controller.json");
+    const { controller, failSafeReason } = openController(config, statePath, startMs, deps.controllerOptions, log);
+
+    const counter = await createCounter(config, startMs);
+    const clock: Clock = { now, sleep: systemClock.sleep };
+    const camera = createCameraSource(config.camera.source, { clock, logger: log.child({ module: "camera" }) });
+    const publisher = new LinkPublisher(log);
+    const core = new AgentCore({
+      intersectionId: config.intersectionId,
+      controller,
+      flushMeasures: (nowMs) => counter.flush(nowMs),
+      modelId: counter.modelId,
+      measuresIntervalMs: config.measuresIntervalMs,
+      publisher,
+      zoneIds: config.camera.config.approaches.flatMap((a) => a.zones.map((z) => z.id)),
+      persist: (snapshot) => {
+        try {
+          writeControllerState(statePath, snapshot);
+        } catch (err) {
+          log.error({ err, path: statePath }, "could not save the controller state; a restart may lose a latched fault");
+        }
+      },
+      startMs,
+    });
+
+    let link: MqttLink;
+    try {
+      log.info({ broker: config.broker.url, region: config.region, username: config.broker.username }, "connecting to the broker");
+      link = await MqttLink.open(
+        { ...config.broker, region: config.region, intersectionId: config.intersectionId, outboxDir: join(config.stateDir, "outbox"), ...(config.version ? { version: config.version } : {}) },
+        {
+          logger: log,
+          now,
+          // Given before the first connection, so the retained plan cannot arrive before its handler.
+          onPlan: (plan: Plan) => core.plan(plan, now()),
+          onCommand: (command: Command) => {
+            log.info({ commandId: command.commandId, action: command.command.action, issuedBy: command.issuedBy }, "operator command");
+            core.command(command, now());
+          },
+        },
+      );
+    } catch (err) {
+      await Promise.allSettled([counter.close(), camera.close()]);
+      throw err;
+    }
+    publisher.link = link;
+
+    const agent = new Agent(config, core, camera, counter, link, publisher, log, now);
+    if (failSafeReason !== null) agent.failSafeFlash(failSafeReason, startMs);
+    agent.run();
+    log.info(
+      { model: counter.modelId, camera: config.camera.source.type, tickMs: config.tickMs, measuresIntervalMs: config.measuresIntervalMs },
+      "agent started",
+    );
+    return agent;
+  }
+
+  get controller(): ControllerCore {
+    return this.core.controller;
+  }
+
+  linkStats(): LinkStats {
+    return this.link.stats();
+  }
+
+  /** Stop timers and the camera, close the model, and leave the broker with an offline status. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private run(): void {
+    this.updateStatus(this.now());
+    this.timers.push(setInterval(() => this.tick(), this.config.tickMs));
+    this.timers.push(setInterval(() => this.periodicStatus(), this.config.statusIntervalMs));
+    this.cameraLoop = this.runCamera(this.abort.signal);
+  }
+
+  private tick(): void {
+    const nowMs = this.now();
+    try {
+      const signal = this.core.tick(nowMs);
+      if (signal) this.noteSignal(signal, nowMs);
+    } catch (err) {
+      this.log.error({ err }, "controller tick failed");
+    }
+  }
+
+  private noteSignal(signal: ControllerSignal, nowMs: number): void {
+    const planChanged = signal.planId !== null && signal.planId !== this.lastPlanApplied;
+    if (planChanged) {
+      this.lastPlanApplied = signal.planId;
+      this.log.info({ planId: signal.planId, mode: signal.mode }, "plan applied");
+    }
+    if (signal.mode !== this.statusMode) this.log.info({ from: this.statusMode, to: signal.mode }, "control mode changed");
+    // The hub sees a change of mode or plan at once, not at the next status period.
+    if (planChanged || signal.mode !== this.statusMode) this.updateStatus(nowMs);
+  }
+
+  private periodicStatus(): void {
+    const nowMs = this.now();
+    const elapsedS = (nowMs - this.fpsWindowStartMs) / 1000;
+    if (elapsedS > 0) this.inferenceFps = Math.min(10_000, Math.round((this.core.framesSinceStatus / elapsedS) * 100) / 100);
+    this.core.framesSinceStatus = 0;
+    this.fpsWindowStartMs = nowMs;
+    this.updateStatus(nowMs);
+  }
+
+  private updateStatus(nowMs: number): void {
+    const mode = this.core.controller.state().mode;
+    this.statusMode = mode;
+    const health = this.camera.health();
+    const ok = health.ok && this.frameError === null;
+    const message = this.frameError ?? health.message;
+    const fields: StatusFields = {
+      mode,
+      camera: { ok, lastFrameTs: health.lastFrameTs, ...(message === undefined ? {} : { message: message.slice(0, MAX_CAMERA_MESSAGE) }) },
+      inferenceFps: this.inferenceFps,
+      model: this.counter.modelId.slice(0, MAX_MODEL_ID),
+      lastPlanApplied: this.lastPlanApplied,
+    };
+    try {
+      this.link.setStatus(fields);
+    } catch (err) {
+      this.log.error({ err }, "status not published");
+    }
+    this.alarmOnCameraChange(!ok && (health.consecutiveFailures > 0 || this.frameError !== null), message, nowMs);
+  }
+
+  /** The hub hears of a camera failure (and its end) once, as an alarm event, besides the status. */
+  private alarmOnCameraChange(failing: boolean, message: string | undefined, nowMs: number): void {
+    if (failing === this.cameraFailing) return;
+    this.cameraFailing = failing;
+    const text = failing ? `camera failing: ${message ?? "no frames"}` : "camera recovered: frames are flowing again";
+    const alarm: Alarm = { type: "alarm", ts: nowMs, alarm: "camera", message: text.slice(0, 1000) };
+    this.publisher.publishEvents({ ts: nowMs, events: [alarm] });
+  }
+
+  /**
+   * Frames → model → core, for as long as the agent runs. A camera that fails retries on its own
+   * (its health says so); a frame the model cannot read ends the stream, which is restarted after
+   * a backoff, so nothing a camera does stops the agent.
+   */
+  private async runCamera(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      const pass = new AbortController();
+      const onAbort = (): void => pass.abort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      const frames = this.camera.frames(pass.signal)[Symbol.asyncIterator]();
+      try {
+        for await (const report of this.counter.processStream({ [Symbol.asyncIterator]: () => frames })) {
+          this.core.frame(report);
+          this.frameError = null;
+          failures = 0;
+        }
+        if (!signal.aborted) {
+          this.log.info("the camera's frames have ended (a folder that does not loop); the controller keeps running");
+          return;
+        }
+      } catch (err) {
+        failures++;
+        this.frameError = `frame could not be processed: ${err instanceof Error ? err.message : String(err)}`;
+        this.log[failures === 1 ? "warn" : "debug"]({ err, failures }, "camera stream failed; restarting it");
+      } finally {
+        // Ends the source's iteration even when the model's failure left it suspended mid-stream.
+        pass.abort();
+        signal.removeEventListener("abort", onAbort);
+        await frames.return?.();
+      }
+      await systemClock.sleep(Math.min(CAMERA_RETRY_MAX_MS, CAMERA_RETRY_MIN_MS * 2 ** (failures - 1)), signal);
+    }
+  }
+
+  private failSafeFlash(reason: string, nowMs: number): void {
+    this.log.error({ reason }, "controller state unusable: starting in flash until an operator sends resume");
+    this.core.command(
+      {
+        ts: nowMs,
+        seq: 0,
+        intersectionId: this.config.intersectionId,
+        commandId: FAIL_SAFE_COMMAND_ID,
+        issuedBy: "edge-agent",
+        command: { action: "flash" },
+      },
+      nowMs,
+    );
+  }
+
+  private async shutDown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.abort.abort();
+    await this.cameraLoop;
+    await this.camera.close().catch((err: unknown) => this.log.warn({ err }, "camera did not close cleanly"));
+    await this.counter.close().catch((err: unknown) => this.log.warn({ err }, "model did not close cleanly"));
+    await this.link.close();
+    this.log.info("agent stopped");
+  }
+}
+
+/** Hands the core's messages to the link; a message the link refuses is logged, never thrown into a tick. */
+class LinkPublisher implements AgentPublisher {
+  link: MqttLink | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  publishMeasures(measures: Parameters<AgentPublisher["publishMeasures"]>[0]): void {
+    this.send("measures", (link) => link.publishMeasures(measures));
+  }
+
+  publishSignal(signal: Parameters<AgentPublisher["publishSignal"]>[0]): void {
+    this.send("signal", (link) => link.publishSignal(signal));
+  }
+
+  publishEvents(events: Parameters<AgentPublisher["publishEvents"]>[0]): void {
+    this.send("events", (link) => link.publishEvents(events));
+  }
+
+  private send(kind: string, publish: (link: MqttLink) => Promise<number>): void {
+    if (this.link === undefined) {
+      this.log.error({ kind }, "message produced before the link opened; dropped");
+      return;
+    }
+    publish(this.link).catch((err: unknown) => this.log.warn({ err, kind }, "message not queued"));
+  }
+}
+
+/**
+ * The controller, restored from its saved state when there is one (a latched fault stays latched).
+ * A state file that cannot be used is set aside, and the reason returned: the caller flashes.
+ */
+function openController(
+  config: AgentConfig,
+  statePath: string,
+  nowMs: number,
+  options: ControllerOptions | undefined,
+  log: Logger,
+): { controller: ControllerCore; failSafeReason: string | null } {
+  const stored = readControllerState(statePath);
+  if (stored.kind === "absent") return { controller: new ControllerCore(config.controller, nowMs, options), failSafeReason: null };
+  let reason: string;
+  if (stored.kind === "found") {
+    try {
+      const controller = ControllerCore.restore(config.controller, stored.snapshot, nowMs, options);
+      const saved = controller.snapshot();
+      if (saved.fault !== null) log.warn({ fault: saved.fault }, "a latched fault survives the restart: flashing until clear-fault");
+      return { controller, failSafeReason: null };
+    } catch (err) {
+      reason = `${statePath}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  } else {
+    reason = stored.error;
+  }
+  const aside = setAsideControllerState(statePath, nowMs);
+  return { controller: new ControllerCore(config.controller, nowMs, options), failSafeReason: aside === null ? reason : `${reason} (kept as ${aside})` };
+}
+
+async function createCounter(config: AgentConfig, startMs: number): Promise<VehicleCounter> {
+  const model = config.model;
+  if (model.type === "builtin") {
+    return VirtualLoopVehicleCounter.create(config.camera.config, startMs, {
+      ...(config.camera.background === undefined ? {} : { background: config.camera.background }),
+      ...(model.cacheDir === undefined ? {} : { cacheDir: model.cacheDir }),
+    });
+  }
+  const { type: _type, path, ...detectorConfig } = model;
+  return DetectorVehicleCounter.create(path, config.camera.config, startMs, detectorConfig);
+}

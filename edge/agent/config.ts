@@ -1,0 +1,165 @@
+import { access, readFile } from "node:fs/promises";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { Id, ValidationError, formatIssues } from "../../protocol/index.js";
+import { CameraConfig, DetectorConfig } from "../inference/index.js";
+import { CameraSourceConfig } from "./camera/index.js";
+import { ControllerConfig } from "./controller/index.js";
+import { MqttLinkOptions } from "./link/index.js";
+
+/** Everything the link takes except what the agent supplies itself (identity, outbox folder, version). */
+const BrokerSettings = z.strictObject(MqttLinkOptions.in.omit({ region: true, intersectionId: true, outboxDir: true, version: true }).shape);
+
+const BuiltinModel = z.strictObject({
+  type: z.literal("builtin"),
+  /** Where the generated virtual-loop model is cached; defaults to ~/.cache/traffic-signals/models. */
+  cacheDir: z.string().min(1).optional(),
+});
+
+const DetectorModel = z.strictObject({
+  ...DetectorConfig.shape,
+  type: z.literal("detector"),
+  /** An ONNX detector export (YOLOv8/YOLO11, YOLOX, end-to-end). */
+  path: z.string().min(1),
+});
+
+export const ModelSettings = z.discriminatedUnion("type", [BuiltinModel, DetectorModel]);
+export type ModelSettings = z.infer<typeof ModelSettings>;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/**
+ * The edge agent's whole configuration, with every referenced document inline. Files hold the
+ * looser `AgentConfigFile` (paths allowed); `loadAgentConfig` reads those paths and yields this.
+ */
+export const AgentConfig = z.strictObject({
+  intersectionId: Id,
+  region: Id,
+  /** Software version reported in the status. */
+  version: z.string().min(1).max(50).optional(),
+  /** Holds the outbox (`outbox/`), the seq high-water mark and `controller.json`. */
+  stateDir: z.string().min(1),
+  broker: BrokerSettings,
+  camera: z.strictObject({
+    source: CameraSourceConfig,
+    config: CameraConfig,
+    /** A picture of the empty road for the built-in model; without one the first frame is the background. */
+    background: z.string().min(1).optional(),
+  }),
+  model: ModelSettings.default({ type: "builtin" }),
+  measuresIntervalMs: z.number().int().min(100).max(3_600_000).default(5000),
+  controller: ControllerConfig,
+  tickMs: z.number().int().min(10).max(1000).default(100),
+  statusIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+export type AgentConfigInput = z.input<typeof AgentConfig>;
+
+const FilePath = z.string().min(1);
+const fileOr = <T extends z.ZodType>(inline: T, what: string) =>
+  z.union([FilePath, inline], { error: `expected a path to a ${what} file (YAML or JSON) or the ${what} inline` });
+
+/** What a config file holds: the camera and controller configurations may be paths to their own files. */
+export const AgentConfigFile = AgentConfig.extend({
+  camera: AgentConfig.shape.camera.extend({ config: fileOr(CameraConfig, "camera configuration") }),
+  controller: fileOr(ControllerConfig, "controller configuration"),
+});
+export type AgentConfigFile = z.infer<typeof AgentConfigFile>;
+
+const ROOT = "agent";
+
+/**
+ * Read an agent configuration file (YAML, or JSON by its `.json` name), with the files it names.
+ * Relative paths are taken from the config file's folder. Throws a `ValidationError` whose one-line
+ * message names the field: `agent.camera.source.url: expected an http:// or https:// URL`.
+ */
+export async function loadAgentConfig(path: string): Promise<AgentConfig> {
+  const absolute = resolve(path);
+  const text = await readText(absolute, ROOT);
+  return resolveAgentConfig(parseDocument(text, formatOf(absolute), ROOT), dirname(absolute));
+}
+
+/** Validate a configuration value, make its paths absolute against `baseDir`, and load the files it names. */
+export async function resolveAgentConfig(value: unknown, baseDir: string): Promise<AgentConfig> {
+  const parsed = AgentConfigFile.safeParse(value);
+  if (!parsed.success) throw new ValidationError(formatIssues(ROOT, parsed.error));
+  const file = parsed.data;
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
+
+  const source = file.camera.source.type === "folder" ? { ...file.camera.source, path: at(file.camera.source.path) } : file.camera.source;
+  const background = file.camera.background === undefined ? undefined : await existingFile(at(file.camera.background), `${ROOT}.camera.background`);
+  let model: ModelSettings = file.model;
+  if (model.type === "detector") model = { ...model, path: await existingFile(at(model.path), `${ROOT}.model.path`) };
+  else if (model.cacheDir !== undefined) model = { ...model, cacheDir: at(model.cacheDir) };
+
+  return {
+    ...file,
+    stateDir: at(file.stateDir),
+    camera: {
+      source,
+      config: await documentOrInline(file.camera.config, CameraConfig, at, `${ROOT}.camera.config`, "camera"),
+      ...(background === undefined ? {} : { background }),
+    },
+    model,
+    controller: await documentOrInline(file.controller, ControllerConfig, at, `${ROOT}.controller`, "controller"),
+  };
+}
+
+/** An inline document as it is, or the one in the named file, validated with errors that name that file. */
+async function documentOrInline<T extends z.ZodType>(
+  value: string | z.infer<T>,
+  schema: T,
+  at: (p: string) => string,
+  field: string,
+  root: string,
+): Promise<z.infer<T>> {
+  if (typeof value !== "string") return value;
+  const path = at(value);
+  const where = `${field} (${path})`;
+  const text = await readText(path, field);
+  const result = schema.safeParse(parseDocument(text, formatOf(path), where));
+  if (!result.success) throw new ValidationError(`${where}: ${formatIssues(root, result.error)}`);
+  return result.data;
+}
+
+function formatOf(path: string): "json" | "yaml" {
+  return extname(path).toLowerCase() === ".json" ? "json" : "yaml";
+}
+
+async function readText(path: string, field: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    throw new ValidationError(`${field}: cannot read ${path} (${describeFsError(err)})`);
+  }
+}
+
+async function existingFile(path: string, field: string): Promise<string> {
+  try {
+    await access(path);
+    return path;
+  } catch (err) {
+    throw new ValidationError(`${field}: cannot read ${path} (${describeFsError(err)})`);
+  }
+}
+
+function describeFsError(err: unknown): string {
+  const code = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "";
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "it is a folder";
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** YAML or JSON text to a value; malformed text is one line that says where. */
+function parseDocument(text: string, format: "json" | "yaml", where: string): unknown {
+  try {
+    return format === "json" ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, logLevel: "error" });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const firstLine = message.split("\n").find((l) => l.trim() !== "") ?? "unreadable";
+    throw new ValidationError(`${where}: invalid ${format.toUpperCase()}: ${firstLine.trim().replace(/:$/, "")}`);
+  }
+}
