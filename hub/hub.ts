@@ -10,6 +10,7 @@ import { AuditLog } from "./services/audit-log.js";
 import { CommandTracker, type TrackedCommand } from "./services/command-tracker.js";
 import { createRecorder, type Recorder } from "./tsdb/index.js";
 import type { PlanExplanation } from "./control/index.js";
+import type { CameraConfig } from "../edge/inference/index.js";
 
 /** What changed, for live views: coalesce by intersection, then read the state. */
 export type ChangeKind = "measures" | "signal" | "status" | "plan" | "events" | "alarm" | "command";
@@ -31,6 +32,13 @@ export interface HubMetrics {
   intersectionsKnown: number;
 }
 
+/** A camera an agent or simulator offers to operators: its zones (to draw) and its latest frame. */
+export interface CameraSource {
+  camera: CameraConfig;
+  /** The newest frame as JPEG, or null when none is available right now. */
+  latestJpeg: () => Promise<Buffer | null>;
+}
+
 export interface PlanRecord {
   plan: Plan;
   explanation: PlanExplanation | null;
@@ -48,6 +56,7 @@ export class Hub {
   readonly commands: CommandTracker;
   private readonly listeners = new Set<ChangeListener>();
   private readonly planRecords = new Map<string, PlanRecord[]>();
+  private readonly cameras = new Map<string, CameraSource>();
   private readonly intersections: Map<string, HubIntersection>;
   private readonly nextSeq = createSeqSource();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -138,6 +147,21 @@ export class Hub {
 
   configuredIntersections(): HubIntersection[] {
     return [...this.intersections.values()];
+  }
+
+  /** Offer an intersection's camera to the API; returns a function that withdraws it. */
+  registerCamera(intersectionId: string, source: CameraSource): () => void {
+    this.cameras.set(intersectionId, source);
+    this.emit(intersectionId, "status");
+    return () => {
+      if (this.cameras.get(intersectionId) !== source) return;
+      this.cameras.delete(intersectionId);
+      this.emit(intersectionId, "status");
+    };
+  }
+
+  camera(intersectionId: string): CameraSource | undefined {
+    return this.cameras.get(intersectionId);
   }
 
   /** Newest first. */

@@ -1,0 +1,270 @@
+/**
+ * Hub benchmark: N light publishers (no inference; each its own MQTT connection and device
+ * account) send measures at 1 Hz and a signal change every 3 s through the broker to the hub,
+ * with dashboard websocket clients connected. Measures messages per second taken in, latency from
+ * publish to websocket delivery (signal changes) and from measures to plan publish, and lost
+ * messages. Baseline, in the same run: raw pub→sub through the same embedded broker with no hub.
+ * The load generator runs in a child process so it does not share the hub's event loop.
+ *
+ *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--json]
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import mqtt, { type MqttClient } from "mqtt";
+import WebSocket from "ws";
+import { decodeMessage, encodeMessage, topicFilter } from "../protocol/index.js";
+import { startBroker } from "../hub/broker/index.js";
+import { startHubServer } from "../hub/server.js";
+
+const REGION = "bench";
+
+interface Args {
+  intersections: number;
+  seconds: number;
+  wsClients: number;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string, fallback: number): number => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  return { intersections: get("intersections", 1000), seconds: get("seconds", 20), wsClients: get("ws-clients", 3), json: argv.includes("--json") };
+}
+
+const idOf = (i: number): string => `x${i}`;
+const passwordOf = (i: number): string => `bench-device-${i}`;
+
+interface GeneratorResult {
+  sent: { measures: number; signal: number };
+  received: number;
+  lost: number;
+  latencyMs: number[];
+  planLatencyMs: number[];
+  msgsPerSec: number;
+  connectS: number;
+}
+
+// ---------- load generator (child process) ----------
+
+async function connectAll(url: string, n: number): Promise<MqttClient[]> {
+  const clients: MqttClient[] = [];
+  for (let start = 0; start < n; start += 250) {
+    const batch = [];
+    for (let i = start; i < Math.min(n, start + 250); i++) {
+      batch.push(mqtt.connectAsync(url, { username: `edge-${idOf(i)}`, password: passwordOf(i), clientId: `edge-${idOf(i)}`, reconnectPeriod: 0, keepalive: 60 }));
+    }
+    clients.push(...(await Promise.all(batch)));
+  }
+  return clients;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount: { username: string; password: string }, liveUrl: string | null, args: Args): Promise<GeneratorResult> {
+  const t0 = performance.now();
+  const publishers = await connectAll(brokerUrl, args.intersections);
+  const connectS = (performance.now() - t0) / 1000;
+  const sentSignals = new Map<string, number>(); // `${id}@${ts}` → send time
+  let received = 0;
+  const latencyMs: number[] = [];
+  const planLatencyMs: number[] = [];
+  const cleanup: (() => void)[] = [];
+
+  // The observer: a raw subscriber (baseline) or dashboard websockets plus a plan monitor (hub).
+  const monitor = await mqtt.connectAsync(brokerUrl, { ...hubAccount, clientId: `bench-monitor-${mode}`, reconnectPeriod: 0 });
+  if (mode === "baseline") {
+    await monitor.subscribeAsync([topicFilter(REGION, "+", "measures"), topicFilter(REGION, "+", "signal")], { qos: 1 });
+    monitor.on("message", (topic, payload) => {
+      const now = Date.now();
+      const decoded = decodeMessage(topic, payload);
+      if (!decoded.ok) return;
+      received++;
+      if (decoded.kind === "signal") {
+        const key = `${decoded.intersectionId}@${decoded.payload.ts}`;
+        if (sentSignals.delete(key)) latencyMs.push(now - decoded.payload.ts);
+      }
+    });
+  } else {
+    await monitor.subscribeAsync(topicFilter(REGION, "+", "plan"), { qos: 1 });
+    monitor.on("message", (topic, payload, packet) => {
+      if (packet.retain) return;
+      const decoded = decodeMessage(topic, payload);
+      // A plan's ts is the ts of the measures that made it due.
+      if (decoded.ok && decoded.kind === "plan") planLatencyMs.push(Date.now() - decoded.payload.ts);
+    });
+    for (let k = 0; k < args.wsClients; k++) {
+      const ws = new WebSocket(liveUrl!);
+      const lastTs = new Map<string, number>();
+      ws.on("message", (data) => {
+        const now = Date.now();
+        const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
+        if (msg.type !== "update" && msg.type !== "snapshot") return;
+        for (const s of msg.intersections ?? []) {
+          if (s.signalTs == null || lastTs.get(s.intersectionId) === s.signalTs) continue;
+          lastTs.set(s.intersectionId, s.signalTs);
+          const key = `${s.intersectionId}@${s.signalTs}`;
+          if (k === 0) {
+            received++;
+            if (sentSignals.delete(key)) latencyMs.push(now - s.signalTs);
+          }
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      cleanup.push(() => ws.close());
+    }
+  }
+
+  // Publish: measures at 1 Hz, a signal change every 3 s, each intersection at its own phase.
+  const seqs = new Array<number>(args.intersections).fill(0);
+  let sentMeasures = 0;
+  let sentSignal = 0;
+  const timers: NodeJS.Timeout[] = [];
+  const started = Date.now();
+  const stopAt = started + args.seconds * 1000;
+  for (let i = 0; i < args.intersections; i++) {
+    const client = publishers[i]!;
+    const id = idOf(i);
+    let tick = 0;
+    const fire = (): void => {
+      const ts = Date.now();
+      if (ts >= stopAt) return;
+      tick++;
+      const m = encodeMessage(REGION, "measures", {
+        ts,
+        seq: ++seqs[i]!,
+        intersectionId: id,
+        intervalMs: 1000,
+        modelId: "bench",
+        framesProcessed: 5,
+        approaches: [
+          { approachId: "E", count: (i + tick) % 3, countsByClass: {}, queue: (i + tick) % 5, occupancy: 0.2 },
+          { approachId: "N", count: (i + tick) % 2, countsByClass: {}, queue: 1, occupancy: 0.1 },
+        ],
+      });
+      client.publish(m.topic, m.body, { qos: 1 });
+      sentMeasures++;
+      if (tick % 3 === 0) {
+        const green = tick % 6 === 0;
+        const s = encodeMessage(REGION, "signal", {
+          ts,
+          seq: ++seqs[i]!,
+          intersectionId: id,
+          mode: "adaptive",
+          planId: null,
+          cycleSecond: tick % 60,
+          activePhases: [green ? 2 : 4],
+          groups: { "EW": green ? "G" : "R", "NS": green ? "R" : "G" },
+        });
+        sentSignals.set(`${id}@${ts}`, ts);
+        client.publish(s.topic, s.body, { qos: 1 });
+        sentSignal++;
+      }
+    };
+    const offset = Math.floor((i / args.intersections) * 1000);
+    timers.push(setTimeout(() => timers.push(setInterval(fire, 1000)), offset));
+  }
+  await new Promise((r) => setTimeout(r, args.seconds * 1000 + 3000));
+  for (const t of timers) clearInterval(t);
+  // Signals sent in the last second may still be in flight at the cut-off; they are not "lost".
+  const lateCut = stopAt - 1000;
+  let lost = 0;
+  for (const sentAt of sentSignals.values()) if (sentAt < lateCut) lost++;
+  for (const c of cleanup) c();
+  await monitor.endAsync();
+  await Promise.all(publishers.map((p) => p.endAsync()));
+  latencyMs.sort((a, b) => a - b);
+  planLatencyMs.sort((a, b) => a - b);
+  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS };
+}
+
+// ---------- orchestration (parent) ----------
+
+function runGenerator(mode: "baseline" | "hub", brokerUrl: string, hubAccount: { username: string; password: string }, liveUrl: string | null, args: Args): Promise<GeneratorResult> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--generator", JSON.stringify({ mode, brokerUrl, hubAccount, liveUrl, args })], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.on("message", (m) => resolve(m as GeneratorResult));
+    child.on("exit", (code) => (code === 0 ? undefined : reject(new Error(`${mode} generator exited with ${code}`))));
+  });
+}
+
+function devices(n: number): { username: string; password: string; intersectionId: string; region: string }[] {
+  return Array.from({ length: n }, (_, i) => ({ username: `edge-${idOf(i)}`, password: passwordOf(i), intersectionId: idOf(i), region: REGION }));
+}
+
+const timing = {
+  phases: [
+    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }] },
+    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }] },
+  ],
+  planRefreshS: 10,
+  planValidityS: 60,
+};
+
+async function main(args: Args): Promise<void> {
+  const hubAccount = { username: "bench-hub", password: "bench-hub-password" };
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  say(`bench:hub — ${args.intersections} intersections, ${args.seconds} s per phase, ${args.wsClients} websocket clients`);
+
+  // Baseline: the same broker, a raw subscriber, no hub.
+  const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
+  const baseline = await runGenerator("baseline", broker.url, hubAccount, null, args);
+  await broker.stop();
+  say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s)`);
+
+  // The hub: broker, ingest, planning, recording, websocket stream.
+  const token = "bench-viewer-token-0123456789";
+  const server = await startHubServer({
+    regions: [REGION],
+    broker: { type: "embedded", port: 0, devices: devices(args.intersections), hub: hubAccount },
+    api: { port: 0, tokens: [{ name: "bench", role: "viewer", token }] },
+    intersections: Array.from({ length: args.intersections }, (_, i) => ({ intersectionId: idOf(i), region: REGION, position: { xM: (i % 100) * 300, yM: Math.floor(i / 100) * 300 }, timing })),
+    planning: { clock: "measures" },
+    log: { level: "warn" },
+  });
+  const liveUrl = `${server.url.replace(/^http/, "ws")}/api/live?token=${token}`;
+  const cpuBefore = process.cpuUsage();
+  const ingestBefore = server.hub.metrics().ingest.messages;
+  const hubRun = await runGenerator("hub", server.hub.brokerUrl, hubAccount, liveUrl, args);
+  const cpu = process.cpuUsage(cpuBefore);
+  const metrics = server.hub.metrics();
+  const ingested = metrics.ingest.messages.measures + metrics.ingest.messages.signal - ingestBefore.measures - ingestBefore.signal;
+  await server.stop();
+
+  const hubMsgsPerSec = ingested / args.seconds;
+  const p50 = percentile(hubRun.latencyMs, 50);
+  const p99 = percentile(hubRun.latencyMs, 99);
+  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores`);
+  const result = {
+    bench: "hub",
+    intersections: args.intersections,
+    msgsPerSec: Math.round(hubMsgsPerSec),
+    p50Ms: p50,
+    p99Ms: p99,
+    planP50Ms: percentile(hubRun.planLatencyMs, 50),
+    planP99Ms: percentile(hubRun.planLatencyMs, 99),
+    lost: hubRun.lost,
+    rejects: Object.values(metrics.ingest.rejects).reduce((a, b) => a + b, 0),
+    baselineMsgsPerSec: Math.round(baseline.received / args.seconds),
+    baselineP99Ms: percentile(baseline.latencyMs, 99),
+    baselineLost: baseline.lost,
+    ratio: Number((hubMsgsPerSec / (baseline.received / args.seconds)).toFixed(3)),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const at = process.argv.indexOf("--generator");
+if (at > 0) {
+  const { mode, brokerUrl, hubAccount, liveUrl, args } = JSON.parse(process.argv[at + 1]!) as { mode: "baseline" | "hub"; brokerUrl: string; hubAccount: { username: string; password: string }; liveUrl: string | null; args: Args };
+  const result = await generator(mode, brokerUrl, hubAccount, liveUrl, args);
+  process.send?.(result, () => process.exit(0));
+} else {
+  await main(parseArgs(process.argv.slice(2)));
+}

@@ -1,0 +1,105 @@
+import fastifySwagger from "@fastify/swagger";
+import fastifyWebsocket from "@fastify/websocket";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-zod";
+import { pino, type Logger } from "pino";
+import { MAX_PAYLOAD_BYTES } from "../../protocol/index.js";
+import type { Hub } from "../hub.js";
+import { createTokenMatcher } from "./auth.js";
+import { authenticate } from "./auth-hooks.js";
+import { sendError } from "./errors.js";
+import { IntersectionViews } from "./intersection-views.js";
+import { LiveStream } from "./live/index.js";
+import { zodValidatorCompiler } from "./request-validation.js";
+import type { ApiContext } from "./routes/context.js";
+import { alarmRoutes } from "./routes/alarms.js";
+import { auditRoutes } from "./routes/audit.js";
+import { commandRoutes } from "./routes/commands.js";
+import { healthRoutes } from "./routes/health.js";
+import { intersectionRoutes } from "./routes/intersections.js";
+import { liveRoutes } from "./routes/live.js";
+import { meRoutes } from "./routes/me.js";
+import { planRoutes } from "./routes/plans.js";
+import { uiRoutes } from "./routes/ui.js";
+
+export interface BuildApiOptions {
+  logger?: Logger;
+  /** How often the live stream flushes coalesced updates. */
+  liveIntervalMs?: number;
+  /** How long a live client may stay over `api.wsMaxBufferedBytes` before it is disconnected. */
+  liveLagTerminateMs?: number;
+  now?: () => number;
+}
+
+/** `?token=…` must not reach a log line. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/gi, "$1…");
+}
+
+/**
+ * The hub's HTTP face: one plugin per resource, each given the hub (no singletons). Not listening
+ * yet: call `listen()`, or test it with `inject()`.
+ */
+export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise<FastifyInstance> {
+  const log = options.logger ?? pino({ level: "silent" });
+  const now = options.now ?? Date.now;
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_PAYLOAD_BYTES });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(sendError);
+  app.decorateRequest("actor", null);
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.debug({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
+  });
+
+  const views = new IntersectionViews(hub);
+  const live = new LiveStream(
+    {
+      onChange: (listener) => hub.onChange(listener),
+      summaries: (ids) => views.many(ids),
+      allSummaries: () => views.all(),
+      alarms: () => hub.alarms.list(),
+      commands: (id) => hub.commands.list(id, 20),
+      detail: (id) => views.detail(id),
+    },
+    {
+      maxBufferedBytes: hub.config.api.wsMaxBufferedBytes,
+      logger: log.child({ module: "live" }),
+      now,
+      ...(options.liveIntervalMs !== undefined ? { intervalMs: options.liveIntervalMs } : {}),
+      ...(options.liveLagTerminateMs !== undefined ? { lagTerminateMs: options.liveLagTerminateMs } : {}),
+    },
+  );
+  live.start();
+  app.addHook("onClose", async () => {
+    live.stop();
+    views.close();
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "Traffic hub API", description: "Adaptive traffic signal hub: intersections, plans, commands, alarms, audit, live stream.", version: "1" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  const match = createTokenMatcher(hub.config.api.tokens);
+  const context: ApiContext = { hub, views, live, match, now };
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes, context);
+  await app.register(liveRoutes, context);
+  await app.register(async (api) => {
+    api.addHook("onRequest", authenticate(match));
+    await api.register(meRoutes, context);
+    await api.register(intersectionRoutes, context);
+    await api.register(commandRoutes, context);
+    await api.register(planRoutes, context);
+    await api.register(alarmRoutes, context);
+    await api.register(auditRoutes, context);
+  });
+  await app.register(uiRoutes, { uiDir: hub.config.api.uiDir });
+  return app;
+}

@@ -1,0 +1,246 @@
+import { pino, type Logger } from "pino";
+import type { Role } from "../../config.js";
+import type { ChangeKind, ChangeListener } from "../../hub.js";
+import type { AlarmRecord, IntersectionDetail, IntersectionSummary, TrackedCommand } from "../schemas.js";
+import { parseClientMessage } from "./messages.js";
+
+/** What the stream needs of a websocket (ws's WebSocket has all of it). */
+export interface LiveSocket {
+  readonly bufferedAmount: number;
+  /** 1 = open, as in the WebSocket API. */
+  readonly readyState: number;
+  send(data: string): void;
+  terminate(): void;
+}
+
+/** Where the stream reads state from; the hub's views in the app, a fake in unit tests. */
+export interface LiveSource {
+  onChange(listener: ChangeListener): () => void;
+  summaries(ids: Iterable<string>): IntersectionSummary[];
+  allSummaries(): IntersectionSummary[];
+  alarms(): AlarmRecord[];
+  commands(intersectionId: string): TrackedCommand[];
+  detail(intersectionId: string): IntersectionDetail | null;
+}
+
+export interface LiveStreamOptions {
+  intervalMs?: number;
+  /** A client's send buffer above this misses updates until it drains. */
+  maxBufferedBytes?: number;
+  /** A client over the cap this long is disconnected. */
+  lagTerminateMs?: number;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface LiveStats {
+  clients: number;
+  laggingClients: number;
+  updatesSent: number;
+  /** Per-client messages not sent because the client's buffer was over the cap. */
+  updatesSkipped: number;
+  clientsTerminated: number;
+}
+
+export interface LiveClient {
+  readonly role: Role;
+  /** The intersection whose detail it follows, if any. */
+  subscription: string | null;
+  /** Over the cap since this time; null when keeping up. */
+  laggingSinceMs: number | null;
+  /** Owes a snapshot (asked for one, or missed updates) once its buffer drains. */
+  snapshotOwed: boolean;
+}
+
+interface Entry extends LiveClient {
+  socket: LiveSocket;
+}
+
+const OPEN = 1;
+
+/**
+ * The live stream's fan-out. Hub changes only add an id to a Set (O(1), nothing is sent from
+ * inside the hub); every `intervalMs` the changed intersections' summaries are serialised once
+ * and the same string goes to every client. A client whose socket buffer is over the cap is
+ * skipped (it owes a snapshot, so it converges once it drains) and is cut off after
+ * `lagTerminateMs`, so a slow or dead client never holds up the others or the hub.
+ */
+export class LiveStream {
+  private readonly clients = new Set<Entry>();
+  private readonly changed = new Set<string>();
+  private readonly commandsChanged = new Set<string>();
+  private alarmsChanged = false;
+  private snapshotText: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private counters = { updatesSent: 0, updatesSkipped: 0, clientsTerminated: 0 };
+  readonly intervalMs: number;
+  private readonly maxBufferedBytes: number;
+  private readonly lagTerminateMs: number;
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly source: LiveSource,
+    options: LiveStreamOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 250;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.lagTerminateMs = options.lagTerminateMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.log = options.logger ?? pino({ level: "silent" });
+  }
+
+  /** Listen to the hub and start the flush timer. */
+  start(): void {
+    if (this.timer !== null) return;
+    this.unsubscribe = this.source.onChange((id, kind) => this.noteChange(id, kind));
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stop the timer and disconnect every client. */
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    for (const client of this.clients) client.socket.terminate();
+    this.clients.clear();
+  }
+
+  noteChange(intersectionId: string | null, kind: ChangeKind): void {
+    this.snapshotText = null;
+    if (kind === "alarm") this.alarmsChanged = true;
+    if (intersectionId === null) return;
+    this.changed.add(intersectionId);
+    if (kind === "command") this.commandsChanged.add(intersectionId);
+  }
+
+  /** A new client: greet it and send the whole current state. */
+  add(socket: LiveSocket, role: Role): LiveClient {
+    const client: Entry = { socket, role, subscription: null, laggingSinceMs: null, snapshotOwed: false };
+    this.clients.add(client);
+    this.send(client, JSON.stringify({ type: "hello", role, serverTimeMs: this.now() }));
+    this.send(client, this.snapshot());
+    return client;
+  }
+
+  remove(client: LiveClient): void {
+    this.clients.delete(client as Entry);
+  }
+
+  /** A text frame from a client: `resync` or `subscribe`; anything else gets an error message. */
+  receive(client: LiveClient, text: string): void {
+    const entry = client as Entry;
+    const message = parseClientMessage(text);
+    if (!message.ok) {
+      this.send(entry, JSON.stringify({ type: "error", message: message.error }));
+      return;
+    }
+    if (message.value.type === "resync") {
+      // A client over its cap gets the snapshot once it drains, not on top of its backlog.
+      if (this.overCap(entry)) entry.snapshotOwed = true;
+      else this.send(entry, this.snapshot());
+      return;
+    }
+    const id = message.value.intersectionId;
+    entry.subscription = id;
+    if (id === null) return;
+    const detail = this.source.detail(id);
+    if (detail === null) {
+      entry.subscription = null;
+      this.send(entry, JSON.stringify({ type: "error", message: `unknown intersection ${id}` }));
+      return;
+    }
+    this.send(entry, JSON.stringify({ type: "detail", intersection: detail }));
+  }
+
+  /** One flush: the coalesced update to every client that can take it. */
+  tick(): void {
+    const nowMs = this.now();
+    const update = this.takeUpdate();
+    const details = new Map<string, string | null>();
+    for (const client of this.clients) {
+      if (client.socket.readyState !== OPEN) continue;
+      if (this.overCap(client)) {
+        this.lagging(client, nowMs, update !== null);
+        continue;
+      }
+      if (client.laggingSinceMs !== null || client.snapshotOwed) {
+        // It missed updates (or asked): a snapshot makes it whole again, so this update is not needed.
+        client.laggingSinceMs = null;
+        client.snapshotOwed = false;
+        this.send(client, this.snapshot());
+      } else if (update !== null) {
+        this.send(client, update.text);
+        this.counters.updatesSent++;
+      }
+      const id = client.subscription;
+      if (id !== null && update !== null && update.ids.has(id)) {
+        let text = details.get(id);
+        if (text === undefined) {
+          const detail = this.source.detail(id);
+          text = detail === null ? null : JSON.stringify({ type: "detail", intersection: detail });
+          details.set(id, text);
+        }
+        if (text !== null) this.send(client, text);
+      }
+    }
+  }
+
+  stats(): LiveStats {
+    let lagging = 0;
+    for (const c of this.clients) if (c.laggingSinceMs !== null) lagging++;
+    return { clients: this.clients.size, laggingClients: lagging, ...this.counters };
+  }
+
+  private takeUpdate(): { text: string; ids: Set<string> } | null {
+    if (this.changed.size === 0 && !this.alarmsChanged) return null;
+    const ids = new Set(this.changed);
+    this.changed.clear();
+    const message: { type: "update"; intersections: IntersectionSummary[]; alarms?: AlarmRecord[]; commands?: TrackedCommand[] } = {
+      type: "update",
+      intersections: this.source.summaries(ids),
+    };
+    if (this.alarmsChanged) message.alarms = this.source.alarms();
+    if (this.commandsChanged.size > 0) message.commands = [...this.commandsChanged].flatMap((id) => this.source.commands(id));
+    this.alarmsChanged = false;
+    this.commandsChanged.clear();
+    return { text: JSON.stringify(message), ids };
+  }
+
+  private lagging(client: Entry, nowMs: number, missedUpdate: boolean): void {
+    if (missedUpdate) this.counters.updatesSkipped++;
+    if (client.laggingSinceMs === null) {
+      client.laggingSinceMs = nowMs;
+      // Tiny, and queued behind its backlog: when it reads this, a snapshot follows.
+      this.send(client, JSON.stringify({ type: "lagging" }));
+      this.log.info({ bufferedBytes: client.socket.bufferedAmount }, "live client lagging: holding back its updates");
+    } else if (nowMs - client.laggingSinceMs >= this.lagTerminateMs) {
+      this.log.warn({ bufferedBytes: client.socket.bufferedAmount, laggingMs: nowMs - client.laggingSinceMs }, "live client disconnected: its buffer stayed full");
+      this.counters.clientsTerminated++;
+      this.clients.delete(client);
+      client.socket.terminate();
+    }
+  }
+
+  private overCap(client: Entry): boolean {
+    return client.socket.bufferedAmount > this.maxBufferedBytes;
+  }
+
+  /** Serialised once and shared until the next change. */
+  private snapshot(): string {
+    this.snapshotText ??= JSON.stringify({ type: "snapshot", intersections: this.source.allSummaries(), alarms: this.source.alarms() });
+    return this.snapshotText;
+  }
+
+  private send(client: Entry, text: string): void {
+    if (client.socket.readyState !== OPEN) return;
+    try {
+      client.socket.send(text);
+    } catch (err) {
+      this.log.warn({ err }, "live send failed");
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { CommandAction } from "../../../protocol/index.js";
+import { actorOf, commandAuditAction, requireRole } from "../auth-hooks.js";
+import { ApiError, notFound } from "../errors.js";
+import { ErrorBody, IntersectionParams, TrackedCommand } from "../schemas.js";
+import type { ApiContext } from "./context.js";
+
+export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views, now }) => {
+  const mayCommand = requireRole(hub, { role: "operator", what: "send commands", auditAction: commandAuditAction }, now);
+
+  app.post(
+    "/api/intersections/:id/commands",
+    {
+      preValidation: mayCommand,
+      schema: {
+        summary: "Send an operator command (hold, flash, resume, clear-fault, set-plan) to the intersection's agent",
+        tags: ["commands"],
+        params: IntersectionParams,
+        body: CommandAction,
+        response: { 202: TrackedCommand, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!views.has(id)) throw notFound(`no intersection ${id}`);
+      let command: TrackedCommand;
+      try {
+        command = await hub.sendCommand(id, request.body, actorOf(request));
+      } catch (err) {
+        throw new ApiError(503, "broker_unavailable", `command not sent: ${(err as Error).message}`);
+      }
+      return reply.code(202).send(command);
+    },
+  );
+
+  app.get(
+    "/api/intersections/:id/commands",
+    { schema: { summary: "Commands sent to the intersection, newest first", tags: ["commands"], params: IntersectionParams, response: { 200: z.array(TrackedCommand) } } },
+    async (request) => hub.commands.list(request.params.id),
+  );
+
+  app.get(
+    "/api/commands/:commandId",
+    {
+      schema: {
+        summary: "One command and what the agent answered",
+        tags: ["commands"],
+        params: z.object({ commandId: z.string().min(1).max(64) }),
+        response: { 200: TrackedCommand, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const command = hub.commands.get(request.params.commandId);
+      if (command === undefined) throw notFound(`no command ${request.params.commandId}`);
+      return command;
+    },
+  );
+};

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { Plan, PlanBody } from "../../../protocol/index.js";
+import { actorOf, requireRole } from "../auth-hooks.js";
+import { ApiError, notFound } from "../errors.js";
+import { ErrorBody, IntersectionParams, PlanRecord } from "../schemas.js";
+import type { ApiContext } from "./context.js";
+
+/** `PlanBody` less `validUntil`, plus how long the override holds. */
+export const PlanOverrideBody = z
+  .object({
+    planId: PlanBody.shape.planId,
+    cycleS: PlanBody.shape.cycleS,
+    offsetS: PlanBody.shape.offsetS,
+    splitsS: PlanBody.shape.splitsS,
+    reason: PlanBody.shape.reason.optional(),
+    policy: PlanBody.shape.policy,
+    durationS: z.number().positive().max(86_400),
+  })
+  .refine((p) => p.offsetS < p.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
+export type PlanOverrideBody = z.infer<typeof PlanOverrideBody>;
+
+const PlansQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export const planRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views, now }) => {
+  const mayOverride = requireRole(hub, { role: "operator", what: "override plans", auditAction: () => "plan.override" }, now);
+  const mayRelease = requireRole(hub, { role: "operator", what: "release plan overrides", auditAction: () => "plan.release" }, now);
+
+  /** 404 for an intersection nobody knows; 422 for one heard of but without timing here. */
+  const plannable = (id: string): void => {
+    if (hub.planner.has(id)) return;
+    if (!views.has(id)) throw notFound(`no intersection ${id}`);
+    throw new ApiError(422, "plan_rejected", `intersection ${id} has no timing configuration at this hub`, [`intersection ${id} has no timing configuration at this hub`]);
+  };
+
+  app.get(
+    "/api/intersections/:id/plans",
+    {
+      schema: {
+        summary: "Plans sent to the intersection, newest first, with why each was chosen",
+        tags: ["plans"],
+        params: IntersectionParams,
+        querystring: PlansQuery,
+        response: { 200: z.array(PlanRecord) },
+      },
+    },
+    async (request) => hub.plans(request.params.id, request.query.limit),
+  );
+
+  app.put(
+    "/api/intersections/:id/plan-override",
+    {
+      preValidation: mayOverride,
+      schema: {
+        summary: "Hold an operator's plan (checked against the intersection's rules) for durationS",
+        tags: ["plans"],
+        params: IntersectionParams,
+        body: PlanOverrideBody,
+        response: { 200: z.object({ plan: Plan }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      plannable(id);
+      const actor = actorOf(request);
+      const { durationS, reason, policy, ...timing } = request.body;
+      const body: PlanBody = { ...timing, validUntil: now() + durationS * 1000, reason: reason ?? `operator override by ${actor.name}`, policy: policy ?? "manual" };
+      const result = await hub.overridePlan(id, body, actor);
+      if (!result.ok) throw new ApiError(422, "plan_rejected", `plan ${body.planId} breaks the intersection's rules`, result.errors);
+      return { plan: result.plan };
+    },
+  );
+
+  app.delete(
+    "/api/intersections/:id/plan-override",
+    { preValidation: mayRelease, schema: { summary: "Release an operator's plan: adaptive planning resumes", tags: ["plans"], params: IntersectionParams, response: { 204: z.null(), 403: ErrorBody, 404: ErrorBody } } },
+    async (request, reply) => {
+      plannable(request.params.id);
+      hub.releaseOverride(request.params.id, actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+};

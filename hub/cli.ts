@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { ValidationError } from "../protocol/index.js";
+import { loadHubConfig, type HubConfig } from "./config.js";
+
+/** Exit codes: 0 clean stop, 1 failed at run time, 2 bad configuration. */
+const EXIT_CONFIG = 2;
+
+async function run(opts: { config: string }): Promise<void> {
+  let config: HubConfig;
+  try {
+    config = await loadHubConfig(opts.config);
+  } catch (err) {
+    // One line that names the bad field, nothing else: the operator fixes the file and retries.
+    process.stderr.write(`traffic-hub: ${err instanceof ValidationError ? err.message : `cannot load ${opts.config}: ${(err as Error).message}`}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  // Loaded only once the configuration is good, so a bad one is reported fast.
+  const { startHubServer } = await import("./server.js");
+  const server = await startHubServer(config);
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A second signal while stopping means "now".
+    if (++signals > 1) process.exit(1);
+    server.hub.log.info({ signal }, "stopping");
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.hub.log.error({ err }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+const program = new Command()
+  .name("traffic-hub")
+  .description("The traffic hub: MQTT broker, ingest, adaptive signal plans, REST API, live stream and dashboard")
+  .requiredOption("-c, --config <file>", "hub configuration (YAML or JSON)")
+  .action(run);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`traffic-hub: ${(err as Error).message}\n`);
+  process.exit(1);
+});
