@@ -7,9 +7,9 @@ import { cameraPlacements, type ZonePlacement } from "./camera-zones.js";
 import { CrossingAnimator } from "./crossing-animator.js";
 import { hash32, hashUnit } from "./hash.js";
 import { approachPoint, layoutIntersection, type IntersectionLayout, type Vec } from "./layout.js";
-import { brightnessAt, brightnessLevel, lightingTable } from "./lighting.js";
+import { BRIGHTNESS_LEVELS, brightnessAt, brightnessLevel, lightingTable } from "./lighting.js";
 import { parseCameraRendererOptions, type CameraRendererOptions, type CameraRendererOptionsInput } from "./options.js";
-import { boundsOf, darkenRect, paintBands, type OrientedRect } from "./raster.js";
+import { boundsOf, darkenRect, overlapsRect, paintBands, type OrientedRect } from "./raster.js";
 import { drawRoadBackground } from "./road-background.js";
 import { VEHICLE_SHADOW_FACTOR_256, vehicleLook, type VehicleLook } from "./vehicle-look.js";
 
@@ -21,6 +21,8 @@ const NOISE_SLACK = 8191;
 const LATERAL_JITTER_M = 0.15;
 /** Sun from the north-west: each vehicle's shadow falls this far east and south. */
 const SHADOW_OFFSET_M: Vec = { x: 0.5, y: 0.4 };
+/** Half the base over which a crossing vehicle's heading is taken from its path. */
+const TANGENT_HALF_BASE_M = 0.5;
 
 /** Vehicles in one zone of the camera configuration in one frame: their footprints overlap it. */
 export interface ZoneTruth {
@@ -72,7 +74,6 @@ export class CameraRenderer {
   private readonly litBands = new Uint8Array(3 * 8);
   private readonly bandEnds: number[] = [];
   private readonly scratch: Vec = { x: 0, y: 0 };
-  private readonly scratch2: Vec = { x: 0, y: 0 };
 
   constructor(scenario: Scenario, readonly intersectionId: string, options: CameraRendererOptionsInput = {}) {
     this.options = parseCameraRendererOptions(options);
@@ -144,7 +145,7 @@ export class CameraRenderer {
       this.bandEnds.length = bands.length;
       for (let b = 0; b < bands.length; b++) {
         this.bandEnds[b] = bands[b].untilFraction;
-        for (let c = 0; c < 3; c++) this.litBands[b * 3 + c] = Math.min(255, Math.round((bands[b].rgb[c] * level) / 256));
+        for (let c = 0; c < 3; c++) this.litBands[b * 3 + c] = Math.min(255, Math.round((bands[b].rgb[c] * level) / BRIGHTNESS_LEVELS));
       }
       paintBands(canvas, v.rect, this.bandEnds, this.litBands, this.noise, noiseOffset);
     }
@@ -165,27 +166,38 @@ export class CameraRenderer {
       const a = this.layout.approaches.find((x) => x.leg === av.approach);
       if (a === undefined) continue;
       for (const lane of av.lanes) {
-        const lateralM = (lane.index + 0.5) * this.layout.laneWidthM;
+        const laneCentreM = (lane.index + 0.5) * this.layout.laneWidthM;
         for (const v of lane.vehicles) {
-          const front = approachPoint(a, -v.distanceM, lateralM);
-          const rear = approachPoint(a, -v.distanceM - v.lengthM, lateralM);
-          this.place(v.id, v.class, front, rear, v.lengthM);
+          const centre = approachPoint(a, -v.distanceM - v.lengthM / 2, laneCentreM);
+          this.place(v.id, v.class, centre.x, centre.y, a.u.x, a.u.y, v.lengthM);
         }
       }
     }
   }
 
+  /**
+   * A crossing vehicle's body lies along its path's tangent at the body's middle: on a turn its
+   * ends stand out a little towards the outside, where a chord from rear to front would sweep the
+   * inside of the turn (across other approaches' lanes) far more than a real vehicle does.
+   */
   private placeCrossingVehicles(tS: number): void {
     const vehicles = this.animator.inView(tS, (gone) => this.looks.delete(gone.vehicleId));
     for (const v of vehicles) {
-      const s = this.animator.frontM(v, tS);
-      const front = v.path.pointAt(s, this.scratch);
-      const rear = v.path.pointAt(s - v.lengthM, this.scratch2);
-      this.place(v.vehicleId, v.cls, front, rear, v.lengthM);
+      const middleM = this.animator.frontM(v, tS) - v.lengthM / 2;
+      const ahead = v.path.pointAt(middleM + TANGENT_HALF_BASE_M, this.scratch);
+      const ax = ahead.x;
+      const ay = ahead.y;
+      const behind = v.path.pointAt(middleM - TANGENT_HALF_BASE_M, this.scratch);
+      const bx = behind.x;
+      const by = behind.y;
+      const norm = Math.hypot(ax - bx, ay - by) || 1;
+      const centre = v.path.pointAt(middleM, this.scratch);
+      this.place(v.vehicleId, v.cls, centre.x, centre.y, (ax - bx) / norm, (ay - by) / norm, v.lengthM);
     }
   }
 
-  private place(id: number, cls: VehicleClass, front: Vec, rear: Vec, lengthM: number): void {
+  /** Queue a vehicle for drawing: centre and unit heading in world metres. */
+  private place(id: number, cls: VehicleClass, xM: number, yM: number, ux: number, uy: number, lengthM: number): void {
     const { view } = this.layout;
     const mpp = view.metersPerPixel;
     let look = this.looks.get(id);
@@ -194,15 +206,10 @@ export class CameraRenderer {
       look = vehicleLook(cls, id, this.options.seed);
       this.looks.set(id, look);
     }
-    const dx = front.x - rear.x;
-    const dy = front.y - rear.y;
-    const norm = Math.hypot(dx, dy) || 1;
-    const ux = dx / norm;
-    const uy = dy / norm;
     // Drivers hold a steady place across their lane, so a vehicle keeps its offset all the way.
     const jitterM = (hashUnit(id, this.options.seed ^ 0x1a7e) * 2 - 1) * LATERAL_JITTER_M;
-    const cxM = (front.x + rear.x) / 2 - uy * jitterM;
-    const cyM = (front.y + rear.y) / 2 + ux * jitterM;
+    const cxM = xM - uy * jitterM;
+    const cyM = yM + ux * jitterM;
     const rect: OrientedRect = {
       cx: (cxM - view.originX) / mpp,
       cy: (cyM - view.originY) / mpp,
@@ -222,7 +229,7 @@ export class CameraRenderer {
       const b = boundsOf(v.rect);
       for (let i = 0; i < this.zones.length; i++) {
         const r = this.zones[i].rect;
-        if (b.x0 < r.x1 && b.x1 > r.x0 && b.y0 < r.y1 && b.y1 > r.y0) zones[i].vehicleIds.push(v.id);
+        if (b.x0 < r.x1 && b.x1 > r.x0 && b.y0 < r.y1 && b.y1 > r.y0 && overlapsRect(v.rect, r)) zones[i].vehicleIds.push(v.id);
       }
     }
     const crossingsByApproach: Record<string, number> = {};

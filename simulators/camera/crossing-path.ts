@@ -101,8 +101,10 @@ export function crossingPath(layout: IntersectionLayout, a: ApproachLayout, lane
   const entry = approachPoint(a, layout.setbackM, lateralM);
   const heading = turn === "through" ? a.u : turn === "left" ? { x: -a.r.x, y: -a.r.y } : a.r;
   const leg = exitLeg(a.leg, turn);
-  const outbound = Math.max(1, layout.legs.find((l) => l.leg === leg)?.outboundLanes ?? 1);
-  const exit = add(legPoint(layout.box, leg, 0), rightOf(heading), (exitLane(a, lane, turn, outbound) + 0.5) * w);
+  const road = layout.legs.find((l) => l.leg === leg);
+  const outbound = Math.max(1, road?.outboundLanes ?? 1);
+  const medianLanes = road?.medianLanes ?? 0;
+  const exit = add(legPoint(layout.box, leg, 0), rightOf(heading), (medianLanes + exitLane(a, lane, turn, outbound) + 0.5) * w);
   const delta = { x: exit.x - entry.x, y: exit.y - entry.y };
   const armIn = turn === "through" ? Math.abs(dot(delta, a.u)) / 3 : QUARTER_ARC_ARM * Math.abs(dot(delta, a.u));
   const armOut = turn === "through" ? Math.abs(dot(delta, heading)) / 3 : QUARTER_ARC_ARM * Math.abs(dot(delta, heading));

@@ -37,9 +37,20 @@ export interface LegRoad {
   leg: Leg;
   /** Lanes towards the intersection (0 on an exit-only leg), on the right of `inbound`. */
   inboundLanes: number;
-  /** Lanes away from it, on the left of `inbound`. */
+  /** Lanes away from it, on the left of `inbound`, beyond the painted median. */
   outboundLanes: number;
+  /**
+   * A painted median between the centreline and the outbound lanes, as wide as the left-turn bays
+   * of the approach opposite: its through lanes then run straight across the box into the outbound
+   * lanes, as on a real arterial.
+   */
+  medianLanes: number;
   inbound: Vec;
+}
+
+/** Lanes' worth of road on the outbound side of the centreline: median and outbound lanes. */
+export function outboundSideLanes(road: LegRoad): number {
+  return road.medianLanes + road.outboundLanes;
 }
 
 export interface ApproachLayout {
@@ -85,6 +96,7 @@ export interface IntersectionLayout {
 function legRoads(x: ScenarioIntersection): LegRoad[] {
   const inbound: Record<Leg, number> = { N: 0, E: 0, S: 0, W: 0 };
   const outbound: Record<Leg, number> = { N: 0, E: 0, S: 0, W: 0 };
+  const median: Record<Leg, number> = { N: 0, E: 0, S: 0, W: 0 };
   for (const leg of LEGS) {
     const a = x.approaches[leg];
     if (a === undefined) continue;
@@ -93,12 +105,14 @@ function legRoads(x: ScenarioIntersection): LegRoad[] {
       if (a.turning[turn] <= 0) continue;
       const exit = exitLeg(leg, turn);
       outbound[exit] = Math.max(outbound[exit], turn === "through" ? Math.max(1, a.lanes.through) : 1);
+      if (turn === "through") median[exit] = Math.max(median[exit], a.lanes.left);
     }
   }
   return LEGS.filter((leg) => inbound[leg] + outbound[leg] > 0).map((leg) => ({
     leg,
     inboundLanes: inbound[leg],
     outboundLanes: outbound[leg],
+    medianLanes: outbound[leg] > 0 ? median[leg] : 0,
     inbound: INBOUND_DIRECTION[leg],
   }));
 }
@@ -107,7 +121,7 @@ function conflictBox(legs: readonly LegRoad[], laneWidthM: number): Box {
   const lanes = (leg: Leg, side: "in" | "out"): number => {
     const road = legs.find((l) => l.leg === leg);
     if (road === undefined) return 0;
-    return side === "in" ? road.inboundLanes : road.outboundLanes;
+    return side === "in" ? road.inboundLanes : outboundSideLanes(road);
   };
   // N's inbound lanes lie west of its centreline, S's east; E's north, W's south.
   return {

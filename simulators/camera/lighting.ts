@@ -1,8 +1,8 @@
 import { hashUnit } from "./hash.js";
 import type { CameraRendererOptions } from "./options.js";
 
-/** Brightness levels per unit: the lit background is recomputed only when brightness moves by 1/256. */
-export const BRIGHTNESS_LEVELS = 256;
+/** Brightness levels per unit: the lit background is recomputed only when brightness moves by 1/128 (under one grey level on asphalt). */
+export const BRIGHTNESS_LEVELS = 128;
 
 /**
  * Global brightness at `tS` (1 = as drawn): a slow sinusoid, as clouds and the sun's height change

@@ -68,6 +68,20 @@ export function boundsOf(r: OrientedRect): PixelRect {
   return { x0: r.cx - ex, y0: r.cy - ey, x1: r.cx + ex, y1: r.cy + ey };
 }
 
+/** Whether an oriented rectangle and an axis-aligned one overlap (separating-axis test, touching is not overlapping). */
+export function overlapsRect(r: OrientedRect, box: PixelRect): boolean {
+  const hx = (box.x1 - box.x0) / 2;
+  const hy = (box.y1 - box.y0) / 2;
+  const dx = (box.x0 + box.x1) / 2 - r.cx;
+  const dy = (box.y0 + box.y1) / 2 - r.cy;
+  const ax = Math.abs(r.ux);
+  const ay = Math.abs(r.uy);
+  if (Math.abs(dx) >= hx + ax * r.halfLength + ay * r.halfWidth) return false;
+  if (Math.abs(dy) >= hy + ay * r.halfLength + ax * r.halfWidth) return false;
+  if (Math.abs(dx * r.ux + dy * r.uy) >= r.halfLength + ax * hx + ay * hy) return false;
+  return Math.abs(dy * r.ux - dx * r.uy) < r.halfWidth + ay * hx + ax * hy;
+}
+
 /** Share of a pixel an oriented rectangle covers, from its centre's distances along and across (a box-filter approximation). */
 function coverage(r: OrientedRect, along: number, across: number): number {
   const a = r.halfLength + 0.5 - (along < 0 ? -along : along);

@@ -1,7 +1,7 @@
 import { Prng } from "../traffic/index.js";
 import type { PixelRect } from "./camera-zones.js";
 import { hash32 } from "./hash.js";
-import { SIDEWALK_M, legPoint, rightOf, toPixel, type IntersectionLayout, type LegRoad, type Vec } from "./layout.js";
+import { SIDEWALK_M, legPoint, outboundSideLanes, rightOf, toPixel, type IntersectionLayout, type LegRoad, type Vec } from "./layout.js";
 import { fillEllipse, fillRect, type RgbCanvas } from "./raster.js";
 import { ASPHALT_RGB, STATIC_SHADOW_FACTOR, type Rgb } from "./vehicle-look.js";
 
@@ -48,11 +48,11 @@ export function drawRoadBackground(layout: IntersectionLayout, seed: number, sha
   fillRect(canvas, worldRect(layout, { x: box.minX - plazaM, y: box.minY - plazaM }, { x: box.maxX + plazaM, y: box.maxY + plazaM }), CONCRETE);
   for (const leg of layout.legs) {
     const inM = leg.inboundLanes * w;
-    const outM = leg.outboundLanes * w;
+    const outM = outboundSideLanes(leg) * w;
     fillRect(canvas, legRect(layout, leg, -farM, setbackM, -outM - SIDEWALK_M, inM + SIDEWALK_M), CONCRETE);
   }
   for (const leg of layout.legs) {
-    fillRect(canvas, legRect(layout, leg, -farM, setbackM, -leg.outboundLanes * w, leg.inboundLanes * w), ASPHALT_RGB);
+    fillRect(canvas, legRect(layout, leg, -farM, setbackM, -outboundSideLanes(leg) * w, leg.inboundLanes * w), ASPHALT_RGB);
   }
   fillRect(canvas, worldRect(layout, { x: box.minX, y: box.minY }, { x: box.maxX, y: box.maxY }), ASPHALT_RGB);
 
@@ -72,15 +72,18 @@ export function drawRoadBackground(layout: IntersectionLayout, seed: number, sha
 function drawLegMarkings(canvas: RgbCanvas, layout: IntersectionLayout, leg: LegRoad, farM: number, lineM: number): void {
   const w = layout.laneWidthM;
   const inM = leg.inboundLanes * w;
-  const outM = leg.outboundLanes * w;
+  const outM = outboundSideLanes(leg) * w;
+  const medianM = leg.medianLanes * w;
   const half = lineM / 2;
   if (leg.inboundLanes > 0 && leg.outboundLanes > 0) {
     fillRect(canvas, legRect(layout, leg, -farM, 0, -half, half), YELLOW_PAINT);
+    // A painted median's far edge.
+    if (medianM > 0) fillRect(canvas, legRect(layout, leg, -farM, 0, -medianM - half, -medianM + half), YELLOW_PAINT);
   }
   // Lane lines: solid on the last 20 m before the stop line, dashed (3 m every 12 m) further out.
   const laneLines: number[] = [];
   for (let k = 1; k < leg.inboundLanes; k++) laneLines.push(k * w);
-  for (let k = 1; k < leg.outboundLanes; k++) laneLines.push(-k * w);
+  for (let k = 1; k < leg.outboundLanes; k++) laneLines.push(-medianM - k * w);
   for (const lateralM of laneLines) {
     fillRect(canvas, legRect(layout, leg, -20, -0.5, lateralM - half, lateralM + half), WHITE_PAINT);
     for (let along = -20 - 9; along > -farM; along -= 12) {
@@ -114,7 +117,7 @@ function drawTrees(canvas: RgbCanvas, layout: IntersectionLayout, seed: number, 
     for (let k = 0; k < TREES_PER_LEG; k++) {
       const along = -8 - prng.next() * Math.min(60, farM);
       const side = prng.next() < 0.5 ? -1 : 1;
-      const edgeM = side > 0 ? leg.inboundLanes * w + SIDEWALK_M / 2 : -(leg.outboundLanes * w + SIDEWALK_M / 2);
+      const edgeM = side > 0 ? leg.inboundLanes * w + SIDEWALK_M / 2 : -(outboundSideLanes(leg) * w + SIDEWALK_M / 2);
       trees.push({ at: legLocal(layout, leg, along, edgeM), radiusM: 1.6 + prng.next() * 1.2 });
     }
   }

@@ -17,7 +17,7 @@ export type ControllerKind = (typeof CONTROLLERS)[number];
 export const ClosedLoopOptions = z.object({
   controller: z.enum(CONTROLLERS),
   /** Simulated seconds; the scenario's duration when omitted; Infinity runs until aborted. */
-  durationS: z.number().positive().optional(),
+  durationS: z.union([z.number().positive(), z.literal(Number.POSITIVE_INFINITY)]).optional(),
   seed: z.number().int().min(0).optional(),
   /** Camera frames per second per intersection (and the simulation's step). */
   fps: z.number().min(1).max(30).default(5),

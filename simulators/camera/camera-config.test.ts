@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseCameraConfig, type CameraConfig } from "../../edge/inference/index.js";
+import {
+  FixedTimeSignals,
+  TrafficSimulation,
+  bundledScenarioNames,
+  loadScenario,
+  type Scenario,
+} from "../traffic/index.js";
+import { cameraConfigFor } from "./camera-config.js";
+import { CameraRenderer } from "./camera-renderer.js";
+import { QUEUE_SPACING_M } from "./camera-zones.js";
+import { ASPHALT_RGB } from "./vehicle-look.js";
+
+type Zone = CameraConfig["approaches"][number]["zones"][number];
+
+function extent(zone: Zone): { x0: number; y0: number; x1: number; y1: number } {
+  const xs = zone.polygon.map((p) => p[0]);
+  const ys = zone.polygon.map((p) => p[1]);
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+/** Shares of the zone's pixel centres whose colour is bare asphalt (its grain is ±4 levels). */
+function asphaltShare(frame: Uint8Array, width: number, zone: Zone): number {
+  const r = extent(zone);
+  let inside = 0;
+  let asphalt = 0;
+  for (let y = Math.ceil(r.y0 - 0.5); y + 0.5 < r.y1; y++) {
+    for (let x = Math.ceil(r.x0 - 0.5); x + 0.5 < r.x1; x++) {
+      inside++;
+      const i = (y * width + x) * 3;
+      if ([0, 1, 2].every((c) => Math.abs(frame[i + c] - ASPHALT_RGB[c]) <= 5)) asphalt++;
+    }
+  }
+  return asphalt / inside;
+}
+
+describe("cameraConfigFor", () => {
+  let single: Scenario;
+  beforeAll(async () => {
+    single = await loadScenario("single");
+  });
+
+  it("writes a configuration that validates like a field engineer's, for every bundled intersection", async () => {
+    for (const name of await bundledScenarioNames()) {
+      const scenario = await loadScenario(name);
+      for (const x of scenario.intersections) {
+        const config = cameraConfigFor(scenario, x.id);
+        // Round-trips through the validator unchanged: nothing relies on defaults it would add.
+        expect(parseCameraConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
+        expect(config.approaches.map((a) => a.id).sort()).toEqual(Object.keys(x.approaches).sort());
+      }
+    }
+  });
+
+  it("gives each approach a loop per lane, a queue zone sized at 7 m a vehicle per lane, and a stop-line counting line", () => {
+    const config = cameraConfigFor(single, "main-oak");
+    const mpp = new CameraRenderer(single, "main-oak").layout.view.metersPerPixel;
+    const lanes: Record<string, number> = { N: 1, S: 1, E: 3, W: 3 };
+    for (const a of config.approaches) {
+      expect(a.zones.filter((z) => z.kind === "loop").map((z) => z.id)).toEqual(Array.from({ length: lanes[a.id] }, (_, i) => `${a.id}-loop-${i}`));
+      const queue = a.zones.find((z) => z.kind === "queue");
+      expect(queue).toBeDefined();
+      if (queue === undefined) continue;
+      const r = extent(queue);
+      const lengthM = Math.max(r.x1 - r.x0, r.y1 - r.y0) * mpp;
+      expect(queue.lanes).toBe(lanes[a.id]);
+      expect(queue.capacityVeh).toBe(Math.max(1, Math.round(lengthM / QUEUE_SPACING_M)) * lanes[a.id]);
+      expect(a.lines.map((l) => l.id)).toEqual([`${a.id}-stop`]);
+    }
+  });
+
+  it("counts vehicles moving into the box as positive crossings of the stop line", () => {
+    const config = cameraConfigFor(single, "main-oak");
+    // Positive: from the left of from→to to its right, image y down; N traffic moves down the image.
+    const heading: Record<string, [number, number]> = { N: [0, 1], S: [0, -1], E: [-1, 0], W: [1, 0] };
+    for (const a of config.approaches) {
+      const line = a.lines[0];
+      const v = [line.to[0] - line.from[0], line.to[1] - line.from[1]];
+      const rightOfLine = [-v[1], v[0]];
+      const [hx, hy] = heading[a.id];
+      expect(rightOfLine[0] * hx + rightOfLine[1] * hy).toBeGreaterThan(0);
+    }
+  });
+
+  it("makes every loop at least six model pixels long", () => {
+    for (const options of [{}, { width: 1280, height: 720 }, { approachViewM: 60 }]) {
+      const config = cameraConfigFor(single, "main-oak", options);
+      const scale = config.virtualLoop?.scale ?? 0.25;
+      for (const zone of config.approaches.flatMap((a) => a.zones).filter((z) => z.kind === "loop")) {
+        const r = extent(zone);
+        expect(Math.max(r.x1 - r.x0, r.y1 - r.y0) * scale).toBeGreaterThanOrEqual(6 - 0.05);
+      }
+    }
+  });
+
+  it("puts loops on bare asphalt and queue zones on the approach lanes of the rendered road", () => {
+    const renderer = new CameraRenderer(single, "main-oak", { noise: 0, lightingDrift: { amplitude: 0 }, shadows: false });
+    const empty = renderer.emptyFrame(0);
+    for (const zone of renderer.camera.approaches.flatMap((a) => a.zones)) {
+      const share = asphaltShare(empty.data, empty.width, zone);
+      // Queue zones also hold lane lines, the stop bar and oil stains; never curb, sidewalk or verge.
+      if (zone.kind === "loop") expect(share, zone.id).toBe(1);
+      else expect(share, zone.id).toBeGreaterThan(0.8);
+    }
+  });
+
+  it("places loops where only their own lane's crossing vehicles pass, each seen on its loop for at least two frames at 5 fps", () => {
+    const sim = new TrafficSimulation(single, new FixedTimeSignals(single));
+    const renderer = new CameraRenderer(single, "main-oak", { noise: 0 });
+    const crossedAt = new Map<number, string>();
+    const framesOnLoop = new Map<number, number>();
+    const foreign: string[] = [];
+    while (sim.timeS < 600) {
+      const crossings = sim.step(0.2);
+      for (const c of crossings) crossedAt.set(c.vehicleId, `${c.approach}-loop-${c.lane}`);
+      const { truth } = renderer.render(sim.snapshot(), crossings);
+      for (const zone of truth.zones) {
+        if (zone.kind !== "loop") continue;
+        for (const id of zone.vehicleIds) {
+          if (crossedAt.get(id) !== zone.zoneId) foreign.push(`${id} on ${zone.zoneId} at ${sim.timeS.toFixed(1)} s`);
+          framesOnLoop.set(id, (framesOnLoop.get(id) ?? 0) + 1);
+        }
+      }
+    }
+    expect(foreign).toEqual([]);
+    expect(crossedAt.size).toBeGreaterThan(150);
+    // Vehicles that crossed in the last second may not have reached their loop yet.
+    const seen = [...crossedAt.keys()].map((id) => framesOnLoop.get(id) ?? 0);
+    const seenTwice = seen.filter((n) => n >= 2).length;
+    expect(seenTwice).toBeGreaterThanOrEqual(seen.length - 3);
+  });
+
+  it("names the scenario's intersections when asked for one it lacks", () => {
+    expect(() => cameraConfigFor(single, "nowhere")).toThrow(/no intersection "nowhere" in scenario single \(it has main-oak\)/);
+  });
+
+  it("rejects renderer options, naming the bad field", () => {
+    expect(() => cameraConfigFor(single, "main-oak", { width: 10 })).toThrow(/cameraRenderer\.width/);
+  });
+});
