@@ -2,3 +2,4 @@ export * from "./topics.js";
 export * from "./schemas.js";
 export * from "./codec.js";
 export * from "./validation.js";
+export { disableNagle } from "./no-delay.js";

@@ -135,6 +135,8 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
 
   const sockets = new Set<Socket>();
   const tcp: Server = createServer((socket) => {
+    // Small MQTT packets must go out at once, not wait for the peer's delayed ACK (Nagle).
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     aedes.handle(socket);

@@ -40,6 +40,12 @@ describe("green allocation and rounding", () => {
     );
   });
 
+  it("shares green equally when the weights are all but zero (a denormal weight once divided by zero)", () => {
+    const greens = allocateGreens(16.5, [0, 0, 5e-324], [5, 5, 5], [30, 30, 30]);
+    expect(greens.every(Number.isFinite)).toBe(true);
+    expect(greens.reduce((a, b) => a + b, 0)).toBeCloseTo(16.5, 9);
+  });
+
   it("keeps an exact split for a phase whose limits hold no whole second", () => {
     const phases = [
       { phase: 1, minGreenS: 5, maxGreenS: 5, yellowS: 3.5, redClearanceS: 1 },

@@ -13,7 +13,8 @@ export function allocateGreens(totalS: number, weights: readonly number[], loS: 
   if (totalS >= sumHi) return [...hiS];
   const sumW = weights.reduce((s, w) => s + Math.max(0, w), 0);
   // A whisker of weight for everyone: a phase with no demand still takes what the others cannot hold.
-  const w = weights.map((x) => (sumW > 0 ? Math.max(0, x) + sumW * 1e-9 : 1));
+  // Weights that are all (nearly) zero share equally: a denormal sum would divide by zero below.
+  const w = weights.map((x) => (sumW > 1e-9 ? Math.max(0, x) + sumW * 1e-9 : 1));
   const at = (lambda: number): number[] => w.map((wi, i) => Math.min(hiS[i], Math.max(loS[i], lambda * wi)));
   const total = (g: readonly number[]): number => g.reduce((s, x) => s + x, 0);
   let lo = 0;

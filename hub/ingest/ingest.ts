@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
-import { encodeMessage, topicFilter, type Command, type Plan, type TopicKind } from "../../protocol/index.js";
+import { disableNagle, encodeMessage, topicFilter, type Command, type Plan, type TopicKind } from "../../protocol/index.js";
 import { parseIngestConfig, type IngestConfig, type IngestConfigInput } from "./config.js";
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { EDGE_KINDS, IngestPipeline, type IngestListener, type IngestStats } from "./pipeline.js";
@@ -88,6 +88,7 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     wasOffline = true;
   });
   client.on("connect", () => {
+    disableNagle(client);
     if (wasOffline) log.info({ url: config.url }, "ingest reconnected");
     wasOffline = false;
   });

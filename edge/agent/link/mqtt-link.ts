@@ -3,6 +3,7 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
 import type { z } from "zod";
 import {
+  disableNagle,
   REJECT_REASONS,
   Status,
   decodeMessage,
@@ -281,7 +282,10 @@ export class MqttLink {
       return;
     }
     this.client = client;
-    client.on("connect", () => this.handleConnect(client));
+    client.on("connect", () => {
+      disableNagle(client);
+      this.handleConnect(client);
+    });
     client.on("message", (topic, payload) => this.handleMessage(topic, payload));
     client.on("close", () => this.handleClose(client));
     // mqtt.js emits errors it also reports by closing; without a listener they would throw.

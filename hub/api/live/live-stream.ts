@@ -84,7 +84,7 @@ export class LiveStream {
     private readonly source: LiveSource,
     options: LiveStreamOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 250;
+    this.intervalMs = options.intervalMs ?? 50;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.lagTerminateMs = options.lagTerminateMs ?? 10_000;
     this.now = options.now ?? Date.now;

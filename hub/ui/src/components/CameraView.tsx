@@ -67,7 +67,7 @@ export function CameraView({ api, id, available, zones }: { api: HubApi; id: str
                 <g key={z.id}>
                   <polygon points={z.polygon.map((p) => p.join(",")).join(" ")} class={`zone zone-${z.kind}`} />
                   <text x={z.polygon[0]?.[0] ?? 0} y={(z.polygon[0]?.[1] ?? 0) - 4} class="zone-label">
-                    {a.id}/{z.id}
+                    {z.id}
                   </text>
                 </g>
               ))}

@@ -81,10 +81,15 @@ export function CityMap({ store, version, highlighted }: Props) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, size.w, size.h);
     drawStreets(ctx, placed, size);
-    for (const p of placed) {
-      const dim = highlighted !== null && !highlighted.has(p.x.intersectionId);
-      drawMarker(ctx, p, radius, dim);
-      if (labelled && !dim) drawLabel(ctx, p, radius);
+    // Two passes: intersections needing attention (offline, flash, fallback, manual) drawn larger and on top.
+    for (const pass of [false, true]) {
+      for (const p of placed) {
+        const health = healthOf(p.x);
+        if ((health !== "adaptive" && health !== "unknown") !== pass) continue;
+        const dim = highlighted !== null && !highlighted.has(p.x.intersectionId);
+        drawMarker(ctx, p, pass && !labelled ? radius * 1.5 : radius, dim);
+        if (labelled && !dim) drawLabel(ctx, p, radius);
+      }
     }
     if (hover) {
       ctx.strokeStyle = "#ffffff";

@@ -104,7 +104,7 @@ export function ControlPanel({ api, store, detail }: { api: HubApi; store: LiveS
         const tracked = await api.sendCommand(id, p.action);
         store.trackCommand(tracked);
         setTracking((t) => [...t, tracked.commandId]);
-        setFeedback({ ok: true, text: `Command ${actionText(p.action)} sent (${tracked.commandId}); waiting for the edge's answer.` });
+        setFeedback({ ok: true, text: `Command ${actionText(p.action)} sent (${tracked.commandId}); the edge's answer shows under Commands.` });
       } else if (p.kind === "override") {
         const { plan } = await api.overridePlan(id, p.body);
         setFeedback({ ok: true, text: `Plan ${plan.planId} sent; the controller applies it at the next cycle boundary.` });

@@ -185,7 +185,9 @@ export function IntersectionView({ id, api, store, live, canControl }: Props) {
                         .map(([k, v]) => `Φ${k} ${Math.round(v)}`)
                         .join(" · ")}
                     </td>
-                    <td class="reason">{p.plan.reason}</td>
+                    <td class="reason" title={p.plan.reason}>
+                      <span>{p.plan.reason}</span>
+                    </td>
                   </tr>
                 ))}
               </tbody>

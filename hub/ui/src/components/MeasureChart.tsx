@@ -17,7 +17,8 @@ export function MeasureChart({ title, series, pick, unit }: { title: string; ser
     const options: uPlot.Options = {
       width: Math.max(280, el.clientWidth),
       height: 180,
-      legend: { show: true },
+      // Labels only: values appear on hover in the cursor, not as "--" rows.
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [

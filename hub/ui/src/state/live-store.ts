@@ -81,7 +81,7 @@ export class LiveStore {
   sorted(): string[] {
     if (this.sortedAt !== this.membershipVersion) {
       this.sortedIds = [...this.intersections.values()]
-        .sort((a, b) => (a.name ?? a.intersectionId).localeCompare(b.name ?? b.intersectionId) || a.intersectionId.localeCompare(b.intersectionId))
+        .sort((a, b) => (a.name ?? a.intersectionId).localeCompare(b.name ?? b.intersectionId, undefined, { numeric: true }) || a.intersectionId.localeCompare(b.intersectionId))
         .map((x) => x.intersectionId);
       this.sortedAt = this.membershipVersion;
     }
