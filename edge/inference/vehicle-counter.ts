@@ -171,7 +171,8 @@ export class VirtualLoopVehicleCounter implements VehicleCounter {
     const runner = await VirtualLoopRunner.create(spec, {
       cacheDir: options.cacheDir ?? DEFAULT_MODEL_CACHE,
       // A tiny graph: more than one thread costs more in hand-offs than it saves.
-      sessionOptions: { intraOpNumThreads: options.intraOpThreads ?? 1, executionProviders: ["cpu"] },
+      intraOpNumThreads: options.intraOpThreads ?? 1,
+      sessionOptions: { executionProviders: ["cpu"] },
       ...(options.maxPresenceFrames !== undefined ? { maxPresenceFrames: options.maxPresenceFrames } : {}),
     });
     const counter = new VirtualLoopVehicleCounter(runner, camera, `virtual-loop@${specHash(spec).slice(0, 12)}`, spec.width, spec.height, startMs);

@@ -1,11 +1,12 @@
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { buildVirtualLoopModel, VIRTUAL_LOOP_PRODUCER } from "./build-model.js";
+import { buildVirtualLoopModel, VIRTUAL_LOOP_GRAPH_VERSION, VIRTUAL_LOOP_PRODUCER } from "./build-model.js";
 import { onnx } from "./onnx-builders.js";
 import { countPixels, rasterizeZones } from "./rasterize.js";
 import { parseVirtualLoopSpec, type VirtualLoopSpec, type VirtualLoopSpecInput } from "./spec.js";
 import { specHash } from "./spec-hash.js";
 import { seededRandom } from "./test-scene.js";
+import { gatherZonePixels, zonePixelIndex } from "./zone-pixels.js";
 
 const WIDTH = 40;
 const HEIGHT = 24;
@@ -23,28 +24,34 @@ const specInput: VirtualLoopSpecInput = {
   backgroundAlpha: 0.1,
 };
 
-/** The model's contract, written out pixel by pixel. */
+/**
+ * The model's contract, written out pixel by pixel: `frame` is the whole CHW image, `background`
+ * and the returned `next` cover the zone pixels only, as [3, K] in `zonePixelIndex` order.
+ */
 function reference(spec: VirtualLoopSpec, frame: Float32Array, background: Float32Array, freeze: number[]) {
   const plane = spec.width * spec.height;
   const masks = rasterizeZones(spec);
-  const foreground = new Uint8Array(plane);
-  for (let p = 0; p < plane; p++) {
+  const index = zonePixelIndex(masks);
+  const k = index.length;
+  const foreground = new Uint8Array(k);
+  for (let i = 0; i < k; i++) {
     let maxDiff = 0;
-    for (let c = 0; c < 3; c++) maxDiff = Math.max(maxDiff, Math.abs(frame[c * plane + p] - background[c * plane + p]));
-    foreground[p] = maxDiff > spec.diffThreshold ? 1 : 0;
+    for (let c = 0; c < 3; c++) maxDiff = Math.max(maxDiff, Math.abs(frame[c * plane + index[i]] - background[c * k + i]));
+    foreground[i] = maxDiff > spec.diffThreshold ? 1 : 0;
   }
   const occupancy = masks.map((m) => {
     let hits = 0;
-    for (let p = 0; p < plane; p++) hits += m[p] & foreground[p];
+    for (let i = 0; i < k; i++) hits += m[index[i]] & foreground[i];
     return hits / countPixels(m);
   });
   const occupied = occupancy.map((o) => (o >= spec.occupiedFraction ? 1 : 0));
   const next = new Float32Array(background.length);
-  for (let p = 0; p < plane; p++) {
+  for (let i = 0; i < k; i++) {
+    const p = index[i];
     const held = masks.some((m, z) => m[p] === 1 && occupied[z] === 1 && freeze[z] === 1);
     for (let c = 0; c < 3; c++) {
-      const i = c * plane + p;
-      next[i] = held ? background[i] : background[i] + spec.backgroundAlpha * (frame[i] - background[i]);
+      const b = background[c * k + i];
+      next[c * k + i] = held ? b : b + spec.backgroundAlpha * (frame[c * plane + p] - b);
     }
   }
   return { occupancy, occupied, next };
@@ -84,12 +91,50 @@ describe("buildVirtualLoopModel", () => {
     expect(meta.producer).toBe(VIRTUAL_LOOP_PRODUCER);
     expect(JSON.parse(meta.zones)).toEqual(["a", "b", "c"]);
     expect(meta.spec_sha256).toBe(specHash(specInput));
+    expect(meta.graph_version).toBe(String(VIRTUAL_LOOP_GRAPH_VERSION));
   });
 
   it("declares frame, background and freeze in; occupancy, occupied and next_background out", async () => {
     const session = await ort.InferenceSession.create(buildVirtualLoopModel(specInput));
     expect(session.inputNames).toEqual(["frame", "background", "freeze"]);
     expect(session.outputNames).toEqual(["occupancy", "occupied", "next_background"]);
+    // The frame comes whole; the background covers only the pixels inside some zone.
+    const zonePixels = zonePixelIndex(rasterizeZones(parseVirtualLoopSpec(specInput))).length;
+    expect(zonePixels).toBeLessThan(WIDTH * HEIGHT);
+    const shapes = (metadata: readonly ort.InferenceSession.ValueMetadata[]) =>
+      metadata.map((m) => (m.isTensor ? m.shape : undefined));
+    expect(shapes(session.inputMetadata)).toEqual([[1, 3, HEIGHT, WIDTH], [3, zonePixels], [3]]);
+    expect(shapes(session.outputMetadata)).toEqual([[3], [3], [3, zonePixels]]);
+    await session.release();
+  });
+
+  it("ignores every pixel outside the zones", async () => {
+    const spec = parseVirtualLoopSpec(specInput);
+    const masks = rasterizeZones(spec);
+    const index = zonePixelIndex(masks);
+    const session = await ort.InferenceSession.create(buildVirtualLoopModel(spec));
+    const plane = WIDTH * HEIGHT;
+    const { frame, background } = randomPair(7);
+    const zoneBackground = gatherZonePixels(background, index, plane);
+    // Scramble everything outside the zones: nothing the model returns may change.
+    const scrambled = frame.slice();
+    const inZone = new Uint8Array(plane);
+    for (const p of index) inZone[p] = 1;
+    const random = seededRandom(99);
+    for (let i = 0; i < scrambled.length; i++) if (inZone[i % plane] === 0) scrambled[i] = random() * 255;
+    const outputs = [];
+    for (const f of [frame, scrambled]) {
+      const out = await session.run({
+        frame: new ort.Tensor("float32", f, [1, 3, HEIGHT, WIDTH]),
+        background: new ort.Tensor("float32", zoneBackground, [3, index.length]),
+        freeze: new ort.Tensor("float32", Float32Array.from([1, 1, 1]), [3]),
+      });
+      outputs.push(out);
+    }
+    const [plain, noisy] = outputs;
+    expect(Array.from(noisy.occupancy.data as Float32Array)).toEqual(Array.from(plain.occupancy.data as Float32Array));
+    expect(Array.from(plain.occupancy.data as Float32Array).some((o) => o > 0)).toBe(true);
+    expect(Array.from(noisy.next_background.data as Float32Array)).toEqual(Array.from(plain.next_background.data as Float32Array));
     await session.release();
   });
 
@@ -97,13 +142,16 @@ describe("buildVirtualLoopModel", () => {
     const spec = parseVirtualLoopSpec(specInput);
     const session = await ort.InferenceSession.create(buildVirtualLoopModel(spec));
     const dims = [1, 3, HEIGHT, WIDTH];
+    const index = zonePixelIndex(rasterizeZones(spec));
     const seenOccupied = new Set<string>();
     for (let seed = 1; seed <= 25; seed++) {
-      const { frame, background } = randomPair(seed);
+      const pair = randomPair(seed);
+      const frame = pair.frame;
+      const background = gatherZonePixels(pair.background, index, WIDTH * HEIGHT);
       const freeze = [seed % 2, (seed >> 1) % 2, 1];
       const out = await session.run({
         frame: new ort.Tensor("float32", frame, dims),
-        background: new ort.Tensor("float32", background, dims),
+        background: new ort.Tensor("float32", background, [3, index.length]),
         freeze: new ort.Tensor("float32", Float32Array.from(freeze), [3]),
       });
       const want = reference(spec, frame, background, freeze);
@@ -139,7 +187,7 @@ describe("buildVirtualLoopModel", () => {
       for (let k = 0; k < pixels; k++) frame[Math.floor(k / 10) * 16 + (k % 10)] = 200;
       const out = await session.run({
         frame: new ort.Tensor("float32", frame, dims),
-        background: new ort.Tensor("float32", new Float32Array(3 * 256), dims),
+        background: new ort.Tensor("float32", new Float32Array(3 * 100), [3, 100]),
         freeze: new ort.Tensor("float32", new Float32Array([1]), [1]),
       });
       expect((out.occupancy.data as Float32Array)[0]).toBeCloseTo(pixels / 100, 6);

@@ -7,12 +7,20 @@ export {
 } from "./spec.js";
 export { rasterizePolygon, rasterizeZones, countPixels } from "./rasterize.js";
 export { specHash, canonicalJson } from "./spec-hash.js";
-export { buildVirtualLoopModel, VirtualLoopIo, VIRTUAL_LOOP_PRODUCER } from "./build-model.js";
-export { virtualLoopModelFile } from "./model-file.js";
+export { zonePixelIndex, zoneMembership, gatherZonePixels } from "./zone-pixels.js";
+export {
+  buildVirtualLoopModel,
+  virtualLoopIoShapes,
+  VirtualLoopIo,
+  VIRTUAL_LOOP_GRAPH_VERSION,
+  VIRTUAL_LOOP_PRODUCER,
+} from "./build-model.js";
+export { virtualLoopModelFile, virtualLoopModelFileName } from "./model-file.js";
 export { MaxPresence } from "./max-presence.js";
 export {
   VirtualLoopRunner,
   DEFAULT_MAX_PRESENCE_FRAMES,
+  virtualLoopSessionOptions,
   type VirtualLoopRunnerOptions,
   type ZoneReadings,
 } from "./runner.js";

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildVirtualLoopModel } from "./build-model.js";
+import { buildVirtualLoopModel, VIRTUAL_LOOP_GRAPH_VERSION } from "./build-model.js";
 import { virtualLoopModelFile } from "./model-file.js";
 import type { VirtualLoopSpecInput } from "./spec.js";
 import { specHash } from "./spec-hash.js";
@@ -22,12 +22,20 @@ afterEach(async () => {
 });
 
 describe("virtualLoopModelFile", () => {
-  it("writes the model under a name from the spec hash, creating the cache folder", async () => {
+  it("writes the model under a name from the graph version and spec hash, creating the cache folder", async () => {
     const cacheDir = join(dir, "models", "cache");
     const path = await virtualLoopModelFile(spec, cacheDir);
-    expect(basename(path)).toBe(`virtual-loop-${specHash(spec).slice(0, 16)}.onnx`);
+    expect(basename(path)).toBe(`virtual-loop-v${VIRTUAL_LOOP_GRAPH_VERSION}-${specHash(spec).slice(0, 16)}.onnx`);
     expect(Buffer.from(await readFile(path)).equals(Buffer.from(buildVirtualLoopModel(spec)))).toBe(true);
     expect(await readdir(cacheDir)).toEqual([basename(path)]);
+  });
+
+  it("never picks up a file cached under the old, unversioned name", async () => {
+    const stale = join(dir, `virtual-loop-${specHash(spec).slice(0, 16)}.onnx`);
+    await writeFile(stale, "a model from the whole-frame graph");
+    const path = await virtualLoopModelFile(spec, dir);
+    expect(path).not.toBe(stale);
+    expect(Buffer.from(await readFile(path)).equals(Buffer.from(buildVirtualLoopModel(spec)))).toBe(true);
   });
 
   it("leaves an existing file alone", async () => {

@@ -1,8 +1,16 @@
 import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildVirtualLoopModel } from "./build-model.js";
+import { buildVirtualLoopModel, VIRTUAL_LOOP_GRAPH_VERSION } from "./build-model.js";
 import { specHash } from "./spec-hash.js";
 import type { VirtualLoopSpecInput } from "./spec.js";
+
+/**
+ * File name of the generated model: graph version and spec hash, so a file built by an older graph
+ * (or for another spec) is never picked up.
+ */
+export function virtualLoopModelFileName(spec: VirtualLoopSpecInput): string {
+  return `virtual-loop-v${VIRTUAL_LOOP_GRAPH_VERSION}-${specHash(spec).slice(0, 16)}.onnx`;
+}
 
 /**
  * Path of the generated model for this spec under `cacheDir`, writing it first if absent.
@@ -10,7 +18,7 @@ import type { VirtualLoopSpecInput } from "./spec.js";
  * building the same spec at once both end with a whole file.
  */
 export async function virtualLoopModelFile(spec: VirtualLoopSpecInput, cacheDir: string): Promise<string> {
-  const path = join(cacheDir, `virtual-loop-${specHash(spec).slice(0, 16)}.onnx`);
+  const path = join(cacheDir, virtualLoopModelFileName(spec));
   if (await exists(path)) return path;
   const bytes = buildVirtualLoopModel(spec);
   await mkdir(cacheDir, { recursive: true });

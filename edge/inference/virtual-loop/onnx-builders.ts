@@ -21,10 +21,10 @@ export function floatTensor(name: string, dims: readonly number[], values: Array
   return { name, dims: [...dims], dataType: DataType.FLOAT, rawData: bytes };
 }
 
-export function int64Tensor(name: string, dims: readonly number[], values: readonly number[]): TensorProto {
+export function int64Tensor(name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto {
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);
-  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]), true);
   return { name, dims: [...dims], dataType: DataType.INT64, rawData: bytes };
 }
 

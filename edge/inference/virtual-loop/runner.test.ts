@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { rasterizeZones } from "./rasterize.js";
-import { VirtualLoopRunner, type ZoneReadings } from "./runner.js";
+import { VirtualLoopRunner, virtualLoopSessionOptions, type ZoneReadings } from "./runner.js";
 import { parseVirtualLoopSpec, type VirtualLoopSpecInput } from "./spec.js";
 import {
   coveredFraction,
@@ -14,6 +14,7 @@ import {
   type PixelRect,
   type Rgb,
 } from "./test-scene.js";
+import { gatherZonePixels, zonePixelIndex } from "./zone-pixels.js";
 
 const W = 64;
 const H = 36;
@@ -113,9 +114,12 @@ describe("VirtualLoopRunner", () => {
     // because its background learned; lane-1's background is still the empty road it started from.
     expect(last?.occupancy[1]).toBe(0);
     expect(last?.occupancy[2]).toBe(0);
+    // The background covers only the zone pixels; compare it with the same pixels of the frames.
     const background = loops.background();
-    expect(maxAbsDiffWhere(background, frame, masks[1])).toBeLessThan(spec.diffThreshold / 2);
-    expect(maxAbsDiffWhere(background, empty, masks[0])).toBe(0);
+    const inZone = (whole: Float32Array) => gatherZonePixels(whole, loops.zonePixels, W * H);
+    const zoneMask = (z: number) => Uint8Array.from(loops.zonePixels, (p) => masks[z][p]);
+    expect(maxAbsDiffWhere(background, inZone(frame), zoneMask(1))).toBeLessThan(spec.diffThreshold / 2);
+    expect(maxAbsDiffWhere(background, inZone(empty), zoneMask(0))).toBe(0);
     expect(loops.isReleased(0)).toBe(false);
   });
 
@@ -158,6 +162,28 @@ describe("VirtualLoopRunner", () => {
     expect(loops.isReleased(2)).toBe(false);
   });
 
+  it("keeps the background of the zone pixels only, gathered from the whole frame it is given", async () => {
+    const loops = await runner();
+    expect(Array.from(loops.zonePixels)).toEqual(Array.from(zonePixelIndex(masks)));
+    const empty = roadFrame(W, H, ROAD, NOISE, 1);
+    loops.setBackground(empty);
+    const background = loops.background();
+    expect(background).toHaveLength(3 * loops.zonePixels.length);
+    expect(Array.from(background)).toEqual(Array.from(gatherZonePixels(empty, loops.zonePixels, W * H)));
+  });
+
+  it("reads the new contents of a frame buffer refilled between runs", async () => {
+    const loops = await runner();
+    loops.setBackground(roadFrame(W, H, ROAD, NOISE, 1));
+    const buffer = roadFrame(W, H, ROAD, NOISE, 2);
+    expect(Array.from((await loops.run(buffer)).occupied)).toEqual([0, 0, 0, 0]);
+    buffer.set(withVehicles(3, [{ rect: { x: 2, y: 20, width: 16, height: 14 }, rgb: RED }]));
+    const { occupancy } = await loops.run(buffer);
+    expect(occupancy[0]).toBeCloseTo(1, 5);
+    buffer.set(roadFrame(W, H, ROAD, NOISE, 4));
+    expect(Array.from((await loops.run(buffer)).occupied)).toEqual([0, 0, 0, 0]);
+  });
+
   it("rejects a frame of the wrong size, saying what it expected", async () => {
     const loops = await runner();
     await expect(loops.run(new Float32Array(10))).rejects.toThrow(
@@ -184,5 +210,18 @@ describe("VirtualLoopRunner", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("virtualLoopSessionOptions", () => {
+  it("optimises the whole graph and runs one thread unless told otherwise", () => {
+    expect(virtualLoopSessionOptions()).toMatchObject({ graphOptimizationLevel: "all", intraOpNumThreads: 1 });
+    expect(virtualLoopSessionOptions({ intraOpNumThreads: 3 }).intraOpNumThreads).toBe(3);
+  });
+
+  it("lays caller session options over the defaults", () => {
+    const options = virtualLoopSessionOptions({ sessionOptions: { executionProviders: ["cpu"], intraOpNumThreads: 2 } });
+    expect(options).toMatchObject({ graphOptimizationLevel: "all", executionProviders: ["cpu"], intraOpNumThreads: 2 });
+    expect(virtualLoopSessionOptions({ intraOpNumThreads: 4, sessionOptions: { intraOpNumThreads: 2 } }).intraOpNumThreads).toBe(4);
   });
 });
