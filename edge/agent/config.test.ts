@@ -56,7 +56,7 @@ describe("loadAgentConfig", () => {
     expect(config.camera.config.cameraId).toBe("cam-main-n");
     expect(config.controller.phases.map((p) => p.phase)).toEqual([2, 4]);
     expect(config.model).toEqual({ type: "builtin" });
-    expect(config.broker).toMatchObject({ url: "mqtt://127.0.0.1:1883", username: "main-1st", keepaliveS: 30 });
+    expect(config.broker).toMatchObject({ url: "mqtt://127.0.0.1:1883", username: "edge-main-1st", keepaliveS: 30 });
     expect(config).toMatchObject({ measuresIntervalMs: 5000, tickMs: 100, statusIntervalMs: 10_000, log: { level: "info" } });
   });
 

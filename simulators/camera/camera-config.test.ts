@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseCameraConfig, type CameraConfig } from "../../edge/inference/index.js";
+import { parseCameraConfig, virtualLoopSpecOf, type CameraConfig } from "../../edge/inference/index.js";
+import { countPixels, rasterizePolygon } from "../../edge/inference/virtual-loop/index.js";
 import {
   FixedTimeSignals,
   TrafficSimulation,
@@ -9,7 +10,7 @@ import {
 } from "../traffic/index.js";
 import { cameraConfigFor } from "./camera-config.js";
 import { CameraRenderer } from "./camera-renderer.js";
-import { QUEUE_SPACING_M } from "./camera-zones.js";
+import { LOOP_MODEL_PX, QUEUE_SPACING_M } from "./camera-zones.js";
 import { ASPHALT_RGB } from "./vehicle-look.js";
 
 type Zone = CameraConfig["approaches"][number]["zones"][number];
@@ -83,13 +84,15 @@ describe("cameraConfigFor", () => {
     }
   });
 
-  it("makes every loop at least six model pixels long", () => {
-    for (const options of [{}, { width: 1280, height: 720 }, { approachViewM: 60 }]) {
+  it("cuts every loop to six model pixels along its lane and one across, for any view", () => {
+    for (const options of [{}, { width: 1280, height: 720 }, { approachViewM: 60 }, { width: 320, height: 240 }]) {
       const config = cameraConfigFor(single, "main-oak", options);
-      const scale = config.virtualLoop?.scale ?? 0.25;
-      for (const zone of config.approaches.flatMap((a) => a.zones).filter((z) => z.kind === "loop")) {
-        const r = extent(zone);
-        expect(Math.max(r.x1 - r.x0, r.y1 - r.y0) * scale).toBeGreaterThanOrEqual(6 - 0.05);
+      const spec = virtualLoopSpecOf(config);
+      const loops = spec.zones.filter((z) => z.id.includes("-loop-"));
+      expect(loops).toHaveLength(8);
+      for (const zone of loops) {
+        const mask = rasterizePolygon(zone.polygon, spec.width, spec.height);
+        expect(countPixels(mask), `${JSON.stringify(options)} ${zone.id}`).toBe(LOOP_MODEL_PX);
       }
     }
   });
@@ -107,7 +110,7 @@ describe("cameraConfigFor", () => {
 
   it("places loops where only their own lane's crossing vehicles pass, each seen on its loop for at least two frames at 5 fps", () => {
     const sim = new TrafficSimulation(single, new FixedTimeSignals(single));
-    const renderer = new CameraRenderer(single, "main-oak", { noise: 0 });
+    const renderer = new CameraRenderer(single, "main-oak", { noise: 0, shadows: false, lightingDrift: { amplitude: 0 } });
     const crossedAt = new Map<number, string>();
     const framesOnLoop = new Map<number, number>();
     const foreign: string[] = [];

@@ -1,6 +1,6 @@
 import { parseCameraConfig, type CameraConfig, type CameraConfigInput } from "../../edge/inference/index.js";
 import type { Scenario, ScenarioIntersection } from "../traffic/index.js";
-import { cameraPlacements, virtualLoopScale, type PixelRect } from "./camera-zones.js";
+import { cameraPlacements, type PixelRect } from "./camera-zones.js";
 import { layoutIntersection } from "./layout.js";
 import { parseCameraRendererOptions, type CameraRendererOptionsInput } from "./options.js";
 
@@ -35,7 +35,7 @@ export function findIntersection(scenario: Scenario, intersectionId: string): Sc
 export function cameraConfigFor(scenario: Scenario, intersectionId: string, rendererOptions: CameraRendererOptionsInput = {}): CameraConfig {
   const options = parseCameraRendererOptions(rendererOptions);
   const layout = layoutIntersection(findIntersection(scenario, intersectionId), options);
-  const { zones, lines } = cameraPlacements(layout);
+  const { zones, lines, scale } = cameraPlacements(layout);
   const cameraId = `cam-${intersectionId}`;
   const config: CameraConfigInput = {
     ...(cameraId.length <= ID_MAX ? { cameraId } : {}),
@@ -61,7 +61,7 @@ export function cameraConfigFor(scenario: Scenario, intersectionId: string, rend
           countDirection: "positive" as const,
         })),
     })),
-    virtualLoop: { scale: virtualLoopScale(layout.view.metersPerPixel) },
+    virtualLoop: { scale },
   };
   return parseCameraConfig(config);
 }

@@ -6,21 +6,23 @@ import { approachPoint, toPixel, visibleUpstreamM, type ApproachLayout, type Int
  * crosswalk strip before the conflict area: every vehicle of the lane passes there exactly once,
  * none stands still there (queues stop behind the stop line) and no other approach's traffic
  * drives there, so one loop-on is one vehicle.
+ *
+ * A loop is cut to the model's pixel grid, as an inductive loop is cut to size: LOOP_MODEL_PX
+ * pixels along the lane and one across, on the lane's centre. A motorcycle or a bicycle then fills
+ * it as a car does (a car-wide loop would see a two-wheeler as a quarter of its pixels, below the
+ * counter's on-threshold), and a bicycle two pixels long is 2/6, just over the 0.3 on-threshold.
  */
-export const LOOP_START_M = 1;
-export const LOOP_END_M = 4;
-/**
- * A loop is a stripe along the lane centre just over one model pixel wide (at least MIN_LOOP_WIDTH_M):
- * a motorcycle or a bicycle at the centre then fills it as a car does. A loop as wide as a car
- * would see a two-wheeler as a quarter of its pixels, below the counter's on-threshold.
- */
-export const MIN_LOOP_WIDTH_M = 0.5;
-const MAX_LOOP_WIDTH_M = 1.2;
+export const LOOP_MODEL_PX = 6;
+/** The loop starts at the first model-pixel edge this far past the stop line (clear of a vehicle waiting at it)… */
+export const LOOP_FIRST_M = 0.75;
+/** …and ends before this, clear of the crosswalk's far line and of cross traffic. */
+export const LOOP_LAST_M = 5.15;
 /** Road length one queued vehicle takes (a car plus the gap to the next). */
 export const QUEUE_SPACING_M = 7;
 export const MAX_QUEUE_ZONE_M = 120;
-/** The model needs a loop at least this many of its pixels long for its occupancy to mean something. */
-export const MIN_LOOP_MODEL_PX = 6;
+const MIN_SCALE = 0.25;
+/** Keeps a polygon edge off the pixel centres it bounds. */
+const EDGE_INSET_PX = 0.02;
 
 /** An axis-aligned rectangle in continuous image pixels. */
 export interface PixelRect {
@@ -51,12 +53,24 @@ export interface LinePlacement {
 export interface CameraPlacements {
   zones: ZonePlacement[];
   lines: LinePlacement[];
+  /** The virtual-loop model's scale the loops are cut for. */
+  scale: number;
 }
 
-function laneRect(layout: IntersectionLayout, a: ApproachLayout, fromM: number, toM: number, leftM: number, rightM: number): PixelRect {
-  const p = toPixel(layout.view, approachPoint(a, fromM, leftM));
-  const q = toPixel(layout.view, approachPoint(a, toM, rightM));
-  return clip({ x0: Math.min(p.x, q.x), y0: Math.min(p.y, q.y), x1: Math.max(p.x, q.x), y1: Math.max(p.y, q.y) }, layout);
+/** The model's resolution per image pixel along each axis, as `virtualLoopSpecOf` rounds it. */
+function modelFactors(layout: IntersectionLayout, scale: number): { fx: number; fy: number } {
+  const { width, height } = layout.view;
+  return { fx: Math.max(8, Math.round(width * scale)) / width, fy: Math.max(8, Math.round(height * scale)) / height };
+}
+
+/**
+ * The smallest model scale (a multiple of 0.05, at least 0.25) at which a loop of LOOP_MODEL_PX
+ * pixels, started on the first pixel edge past LOOP_FIRST_M, still ends before LOOP_LAST_M.
+ */
+export function virtualLoopScale(metersPerPixel: number): number {
+  const maxModelPixelM = (LOOP_LAST_M - LOOP_FIRST_M) / (LOOP_MODEL_PX + 1);
+  const needed = metersPerPixel / maxModelPixelM;
+  return Math.min(1, Math.max(MIN_SCALE, Math.ceil(needed * 20 - 1e-9) / 20));
 }
 
 function clip(r: PixelRect, layout: IntersectionLayout): PixelRect {
@@ -65,19 +79,50 @@ function clip(r: PixelRect, layout: IntersectionLayout): PixelRect {
 }
 
 function hasArea(r: PixelRect): boolean {
-  return r.x1 - r.x0 >= 1 && r.y1 - r.y0 >= 1;
+  return r.x1 - r.x0 >= 0.5 && r.y1 - r.y0 >= 0.5;
+}
+
+function laneRect(layout: IntersectionLayout, a: ApproachLayout, fromM: number, toM: number, leftM: number, rightM: number): PixelRect {
+  const p = toPixel(layout.view, approachPoint(a, fromM, leftM));
+  const q = toPixel(layout.view, approachPoint(a, toM, rightM));
+  return clip({ x0: Math.min(p.x, q.x), y0: Math.min(p.y, q.y), x1: Math.max(p.x, q.x), y1: Math.max(p.y, q.y) }, layout);
+}
+
+/** A span of whole model pixels [first, first + count) along one axis, in image pixels, inset off the pixel centres' neighbours. */
+function modelSpan(first: number, count: number, factor: number): [number, number] {
+  return [(first + EDGE_INSET_PX) / factor, (first + count - EDGE_INSET_PX) / factor];
+}
+
+/** Lane `lane`'s count loop, on the model grid. */
+function loopRect(layout: IntersectionLayout, a: ApproachLayout, lane: number, scale: number): PixelRect {
+  const { fx, fy } = modelFactors(layout, scale);
+  const mpp = layout.view.metersPerPixel;
+  const centre = toPixel(layout.view, approachPoint(a, 0, (lane + 0.5) * layout.laneWidthM));
+  const alongX = a.u.x !== 0;
+  const factorAlong = alongX ? fx : fy;
+  const factorAcross = alongX ? fy : fx;
+  const direction = alongX ? a.u.x : a.u.y;
+  // Model coordinates of the stop line along the lane, and of the lane centre across it.
+  const stop = (alongX ? centre.x : centre.y) * factorAlong;
+  const firstM = (LOOP_FIRST_M / mpp) * factorAlong;
+  // A view too coarse even at scale 1 gets shorter loops rather than loops into the cross traffic.
+  const modelPixelM = mpp / factorAlong;
+  const length = Math.max(1, Math.min(LOOP_MODEL_PX, Math.floor((LOOP_LAST_M - LOOP_FIRST_M) / modelPixelM) - 1));
+  const first = direction > 0 ? Math.ceil(stop + firstM) : Math.floor(stop - firstM) - length;
+  const [a0, a1] = modelSpan(first, length, factorAlong);
+  const [c0, c1] = modelSpan(Math.floor((alongX ? centre.y : centre.x) * factorAcross), 1, factorAcross);
+  return clip(alongX ? { x0: a0, x1: a1, y0: c0, y1: c1 } : { x0: c0, x1: c1, y0: a0, y1: a1 }, layout);
 }
 
 /** Loops per lane, a queue zone per approach and a counting line on each stop line. */
 export function cameraPlacements(layout: IntersectionLayout): CameraPlacements {
   const w = layout.laneWidthM;
-  const loopWidthM = loopWidthMFor(layout.view.metersPerPixel);
+  const scale = virtualLoopScale(layout.view.metersPerPixel);
   const zones: ZonePlacement[] = [];
   const lines: LinePlacement[] = [];
   for (const a of layout.approaches) {
     for (let lane = 0; lane < a.lanes; lane++) {
-      const centreM = (lane + 0.5) * w;
-      const rect = laneRect(layout, a, LOOP_START_M, LOOP_END_M, centreM - loopWidthM / 2, centreM + loopWidthM / 2);
+      const rect = loopRect(layout, a, lane, scale);
       if (hasArea(rect)) zones.push({ id: `${a.leg}-loop-${lane}`, approachId: a.leg, kind: "loop", rect, lanes: 1, lane });
     }
     // The queue zone leaves a little of the lanes' outer edges out: the curb and the centre line are not queue.
@@ -92,17 +137,5 @@ export function cameraPlacements(layout: IntersectionLayout): CameraPlacements {
     const to = toPixel(layout.view, approachPoint(a, 0, 0));
     lines.push({ id: `${a.leg}-stop`, approachId: a.leg, from: [from.x, from.y], to: [to.x, to.y] });
   }
-  return { zones, lines };
-}
-
-/** The smallest model scale (in steps of 0.05, at least 0.25) that makes every loop MIN_LOOP_MODEL_PX long. */
-export function virtualLoopScale(metersPerPixel: number): number {
-  const needed = (MIN_LOOP_MODEL_PX * metersPerPixel) / (LOOP_END_M - LOOP_START_M);
-  return Math.min(1, Math.max(0.25, Math.ceil(needed * 20 - 1e-9) / 20));
-}
-
-/** Width of the count loops for a ground resolution: one model pixel and a little more. */
-export function loopWidthMFor(metersPerPixel: number): number {
-  const modelPixelM = metersPerPixel / virtualLoopScale(metersPerPixel);
-  return Math.min(MAX_LOOP_WIDTH_M, Math.max(MIN_LOOP_WIDTH_M, 1.05 * modelPixelM));
+  return { zones, lines, scale };
 }

@@ -4,5 +4,5 @@ export { cameraConfigFor } from "./camera-config.js";
 export { CameraRendererOptions, LightingDrift, parseCameraRendererOptions, type CameraRendererOptionsInput } from "./options.js";
 export { countAccuracy, type CountAccuracy } from "./count-accuracy.js";
 export { layoutIntersection, toPixel, type IntersectionLayout, type ApproachLayout, type Vec, type View } from "./layout.js";
-export { LOOP_START_M, LOOP_END_M, QUEUE_SPACING_M, loopWidthMFor, virtualLoopScale } from "./camera-zones.js";
+export { LOOP_MODEL_PX, QUEUE_SPACING_M, virtualLoopScale } from "./camera-zones.js";
 export { vehicleLook, VEHICLE_WIDTH_M, ASPHALT_RGB, type VehicleLook, type Rgb } from "./vehicle-look.js";

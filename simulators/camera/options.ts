@@ -22,7 +22,7 @@ export const CameraRendererOptions = z.strictObject({
   shadows: z.boolean().default(true),
   seed: z.number().int().min(0).max(4_294_967_295).default(1),
   /** Speed of a vehicle crossing the intersection box, capped by its class (a bicycle rides slower). */
-  crossingSpeedMps: z.number().min(2).max(20).default(8),
+  crossingSpeedMps: z.number().min(2).max(20).default(9),
 });
 export type CameraRendererOptions = z.output<typeof CameraRendererOptions>;
 export type CameraRendererOptionsInput = z.input<typeof CameraRendererOptions>;
