@@ -9,6 +9,19 @@ import {
   type PlanExplanation,
 } from "../control/index.js";
 
+/** Seconds of change in cycle, offset or any split below which a new plan is not worth a transition. */
+export const PLAN_HYSTERESIS_S = 2;
+
+function nearlySame(previous: PlanBody, next: PlanBody, nowMs: number): boolean {
+  if (previous.validUntil <= nowMs) return false;
+  const phases = Object.keys(next.splitsS);
+  if (phases.length !== Object.keys(previous.splitsS).length) return false;
+  if (Math.abs(previous.cycleS - next.cycleS) > PLAN_HYSTERESIS_S) return false;
+  const offsetDiff = Math.abs(previous.offsetS - next.offsetS);
+  if (Math.min(offsetDiff, next.cycleS - offsetDiff) > PLAN_HYSTERESIS_S) return false;
+  return phases.every((p) => previous.splitsS[p] !== undefined && Math.abs(previous.splitsS[p]! - next.splitsS[p]!) <= PLAN_HYSTERESIS_S);
+}
+
 export interface PlannedPlan {
   intersectionId: string;
   plan: PlanBody;
@@ -156,6 +169,14 @@ export class Planner {
       for (const id of adaptive) this.report(id, `plan computation failed: ${(err as Error).message}`);
       return out;
     }
+    // Hysteresis, for the whole group at once so corridor members never split onto different cycles:
+    // when every member's new plan is within a couple of seconds of the one it runs, the running
+    // plans are re-sent with a fresh validity (the edge takes that as the same plan, extended)
+    // instead of costing each controller a transition.
+    const keep = results.every((r, i) => {
+      const previous = this.members.get(adaptive[i]!)!.previous;
+      return previous !== null && nearlySame(previous, r.plan, nowMs);
+    });
     results.forEach((r, i) => {
       const id = adaptive[i]!;
       const m = this.members.get(id)!;
@@ -164,9 +185,10 @@ export class Planner {
         this.report(id, `computed plan ${r.plan.planId} broke the intersection's rules and was not sent: ${check.errors.join("; ")}`);
         return;
       }
-      m.previous = r.plan;
+      const plan = keep && m.previous ? { ...m.previous, validUntil: r.plan.validUntil } : r.plan;
+      m.previous = plan;
       m.lastPlannedMs = nowMs;
-      out.push({ intersectionId: id, plan: r.plan, explanation: r.explanation });
+      out.push({ intersectionId: id, plan, explanation: plan === r.plan ? r.explanation : null });
     });
     return out;
   }

@@ -50,7 +50,7 @@ export function timingConfigOf(
     intersectionId: x.id,
     policy: options.policy ?? "webster",
     minCycleS: 40,
-    maxCycleS: 150,
+    maxCycleS: 90,
     phases,
     ...(corridor ? { corridor } : {}),
     planValidityS: 300,
