@@ -147,8 +147,25 @@ export class TrafficSimulation {
   summary(): SimulationSummary {
     let maxQueueVeh = 0;
     for (const x of this.network) for (const a of x.approaches) maxQueueVeh = Math.max(maxQueueVeh, a.maxQueueVeh);
+    // Vehicles still in the network count with the delay they have had so far (time in the network
+    // beyond the free-flow time of the links they were given): a policy that strands vehicles in
+    // queues must not look good because only the vehicles it let out are averaged.
+    let delaySoFarS = 0;
+    let inNetwork = 0;
+    for (const x of this.network) {
+      for (const a of x.approaches) {
+        for (const lane of a.lanes) {
+          for (const v of lane.vehicles) {
+            inNetwork++;
+            delaySoFarS += Math.max(0, this.tS - v.enteredS - v.freeFlowS);
+          }
+        }
+      }
+    }
+    const all = this.exited + inNetwork;
     return {
-      avgDelayS: this.exited === 0 ? 0 : this.totalDelayS / this.exited,
+      avgDelayS: all === 0 ? 0 : (this.totalDelayS + delaySoFarS) / all,
+      avgDelayExitedS: this.exited === 0 ? 0 : this.totalDelayS / this.exited,
       stopsPerVehicle: this.exited === 0 ? 0 : this.totalStops / this.exited,
       maxQueueVeh,
       throughputVeh: this.exited,

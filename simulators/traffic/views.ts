@@ -63,9 +63,12 @@ export interface ApproachMetrics {
   maxQueueVeh: number;
 }
 
-/** Delay and stops are over vehicles that left the network. */
+/** Stops are over vehicles that left the network; delay is given both ways. */
 export interface SimulationSummary {
+  /** Over every vehicle that entered: those that left, and those still in the network with their delay so far. */
   avgDelayS: number;
+  /** Over the vehicles that left the network only. */
+  avgDelayExitedS: number;
   stopsPerVehicle: number;
   maxQueueVeh: number;
   throughputVeh: number;
