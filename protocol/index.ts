@@ -3,3 +3,4 @@ export * from "./schemas.js";
 export * from "./codec.js";
 export * from "./validation.js";
 export { disableNagle } from "./no-delay.js";
+export { PhaseTimingFields, checkPhaseTiming } from "./phase-timing.js";

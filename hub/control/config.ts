@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { Id, PhaseNumber, parseOrThrow } from "../../protocol/index.js";
-import { cycleRangeS, effectiveMinGreenS } from "./phase-limits.js";
+import { checkPhaseTiming, Id, parseOrThrow, PhaseNumber, PhaseTimingFields } from "../../protocol/index.js";
+import { cycleRangeS } from "./phase-limits.js";
 
 /** One approach a phase serves, and how much of its measured flow the phase carries. */
 export const PhaseApproach = z.object({
@@ -17,31 +17,11 @@ export type PhaseApproach = z.infer<typeof PhaseApproach>;
 /** Bounds match the edge controller's own configuration, so a valid hub config never yields a plan the edge rejects. */
 export const TimingPhase = z
   .object({
-    phase: PhaseNumber,
-    minGreenS: z.number().min(1).max(120),
-    maxGreenS: z.number().min(1).max(300),
-    yellowS: z.number().min(3).max(6),
-    redClearanceS: z.number().min(0.5).max(6),
-    pedWalkS: z.number().min(1).max(60).optional(),
-    pedClearanceS: z.number().min(1).max(60).optional(),
+    ...PhaseTimingFields,
     /** Empty for a phase with no measured approach (a pedestrian-only phase): it gets its minimum. */
     approaches: z.array(PhaseApproach).max(16).default([]),
   })
-  .superRefine((p, ctx) => {
-    if (p.maxGreenS < p.minGreenS) {
-      ctx.addIssue({ code: "custom", path: ["maxGreenS"], message: `max green ${p.maxGreenS} s is below min green ${p.minGreenS} s` });
-    }
-    if ((p.pedWalkS === undefined) !== (p.pedClearanceS === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["pedClearanceS"], message: "pedWalkS and pedClearanceS go together: set both or neither" });
-    }
-    if (p.pedWalkS !== undefined && effectiveMinGreenS(p) > p.maxGreenS) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["pedWalkS"],
-        message: `walk + pedestrian clearance (${effectiveMinGreenS(p)} s) does not fit in max green ${p.maxGreenS} s`,
-      });
-    }
-  });
+  .superRefine(checkPhaseTiming);
 export type TimingPhase = z.infer<typeof TimingPhase>;
 
 export const CorridorMembership = z.object({

@@ -127,8 +127,11 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Manage
   );
 }
 
-/** A real VictoriaMetrics (accepts InfluxDB's /api/v2/write) on 127.0.0.1 with a temporary data dir. */
-export async function startVictoriaMetrics(): Promise<ManagedServer> {
+/**
+ * A real VictoriaMetrics (accepts InfluxDB's /api/v2/write) on 127.0.0.1 with a temporary data dir.
+ * `extraArgs` are appended to its command line (e.g. `-dedup.minScrapeInterval=1ms`).
+ */
+export async function startVictoriaMetrics(extraArgs: string[] = []): Promise<ManagedServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "victoria-"));
   const url = `http://127.0.0.1:${port}`;
@@ -140,7 +143,7 @@ export async function startVictoriaMetrics(): Promise<ManagedServer> {
     () =>
       spawn(
         victoriaMetricsBinary.path,
-        [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, "data")}`, "-retentionPeriod=1y", "-search.latencyOffset=0s", "-loggerLevel=ERROR"],
+        [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dir, "data")}`, "-retentionPeriod=1y", "-search.latencyOffset=0s", "-loggerLevel=ERROR", ...extraArgs],
         { stdio: ["ignore", "pipe", "pipe"] },
       ),
     async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, PhaseNumber, parseOrThrow } from "../../../protocol/index.js";
+import { checkPhaseTiming, Id, parseOrThrow, PhaseTimingFields } from "../../../protocol/index.js";
 import { splitIssues } from "./split-rules.js";
 
 /** "1".."16": a phase number keying an object, as in the protocol's plans. */
@@ -13,34 +13,15 @@ export type SignalGroupConfig = z.infer<typeof SignalGroupConfig>;
 
 export const PhaseConfig = z
   .object({
-    phase: PhaseNumber,
+    ...PhaseTimingFields,
     /** Signal groups that get the right of way (green, or walk) in this phase. */
     groups: z.array(Id).min(1).max(16),
-    minGreenS: z.number().min(1).max(120),
-    maxGreenS: z.number().min(1).max(300),
-    /** ITE change interval; MMUs latch on yellows below 2.7 s, so 3 s is the floor. */
-    yellowS: z.number().min(3).max(6),
-    redClearanceS: z.number().min(0.5).max(6),
-    pedWalkS: z.number().min(1).max(60).optional(),
-    /** Flashing don't walk, timed inside the green so it ends before the yellow. */
-    pedClearanceS: z.number().min(1).max(60).optional(),
     /** Detectors whose calls serve this phase in actuated operation. */
     detectors: z.array(Id).max(32).default([]),
     /** Gap time: each actuation extends the green by this much. */
     passageS: z.number().min(0.5).max(10).default(3),
   })
-  .superRefine((p, ctx) => {
-    if (p.maxGreenS < p.minGreenS) {
-      ctx.addIssue({ code: "custom", path: ["maxGreenS"], message: `max green ${p.maxGreenS} s is below min green ${p.minGreenS} s` });
-    }
-    if ((p.pedWalkS === undefined) !== (p.pedClearanceS === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["pedClearanceS"], message: "pedWalkS and pedClearanceS go together: set both or neither" });
-    }
-    const pedS = (p.pedWalkS ?? 0) + (p.pedClearanceS ?? 0);
-    if (pedS > p.maxGreenS) {
-      ctx.addIssue({ code: "custom", path: ["pedWalkS"], message: `walk + pedestrian clearance (${pedS} s) does not fit in max green ${p.maxGreenS} s` });
-    }
-  });
+  .superRefine(checkPhaseTiming);
 export type PhaseConfig = z.infer<typeof PhaseConfig>;
 
 export const FallbackConfig = z

@@ -97,7 +97,6 @@ export class MqttLink {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly timers: LinkTimers;
-  private readonly statusTopic: string;
   private readonly planTopic: string;
   private readonly commandTopic: string;
   private statusFields: StatusFields;
@@ -130,7 +129,6 @@ export class MqttLink {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.timers = deps.timers ?? defaultTimers;
-    this.statusTopic = topicFor(options.region, options.intersectionId, "status");
     this.planTopic = topicFor(options.region, options.intersectionId, "plan");
     this.commandTopic = topicFor(options.region, options.intersectionId, "command");
     this.statusFields = options.version ? { version: options.version } : {};
