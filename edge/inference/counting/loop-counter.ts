@@ -13,6 +13,12 @@ export const LoopCounterOptions = z
     minOnFrames: z.number().int().min(1).default(2),
     /** Consecutive frames at or below `offThreshold` before the loop turns off. */
     minOffFrames: z.number().int().min(1).default(3),
+    /**
+     * Thresholds for `queue` and `presence` zones, which are long: one waiting car covers only a
+     * small share of them, yet must place a call (a stop-bar presence detector's job).
+     */
+    presenceOnThreshold: z.number().gt(0).max(1).default(0.05),
+    presenceOffThreshold: z.number().min(0).lt(1).default(0.02),
   })
   .refine((o) => o.offThreshold < o.onThreshold, {
     message: "offThreshold must be below onThreshold",
@@ -94,7 +100,10 @@ export class LoopCounter {
       const run = this.runs[i];
       const raw = occupancy[i];
       const fraction = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0;
-      const arguesForSwitch = run.on ? fraction <= s.offThreshold : fraction >= s.onThreshold;
+      const isLoop = zone.kind === "loop";
+      const onAt = isLoop ? s.onThreshold : s.presenceOnThreshold;
+      const offAt = isLoop ? s.offThreshold : s.presenceOffThreshold;
+      const arguesForSwitch = run.on ? fraction <= offAt : fraction >= onAt;
       if (arguesForSwitch) {
         if (run.pendingFrames === 0) run.pendingSinceTMs = tMs;
         run.pendingFrames++;
