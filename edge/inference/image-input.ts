@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from "sharp";
 import { z } from "zod";
+import { imageSize } from "./image-size.js";
 import type { Letterbox } from "./letterbox.js";
 
 /** A raw, packed RGB frame (what a camera driver or the simulator hands over). */
@@ -30,6 +31,11 @@ export async function openImage(input: FrameInput, label = describe(input)): Pro
     if (!parsed.success) throw new ImageInputError(`${label}: ${parsed.error.issues[0]?.message ?? "bad raw frame"}`);
     const { data, width, height } = parsed.data;
     return { image: sharp(data, { raw: { width, height, channels: 3 } }), width, height };
+  }
+  if (input instanceof Uint8Array) {
+    const size = imageSize(input);
+    // The pipeline itself still validates the whole file (failOn "error") when it decodes.
+    if (size) return { image: sharp(input, { failOn: "error" }), ...size };
   }
   try {
     // failOn "error" rejects truncated or corrupt files instead of decoding garbage.
@@ -70,12 +76,9 @@ export interface TensorLayout {
  * which is cheaper than a libvips `extend` and a second copy.
  */
 export async function letterboxInto(image: Sharp, lb: Letterbox, layout: TensorLayout, target: Float32Array): Promise<void> {
-  const { data, info } = await image
-    .removeAlpha()
-    .toColorspace("srgb")
-    .resize(lb.resizedWidth, lb.resizedHeight, { fit: "fill", kernel: "linear" })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await decoded(
+    image.removeAlpha().toColorspace("srgb").resize(lb.resizedWidth, lb.resizedHeight, { fit: "fill", kernel: "linear" }).raw(),
+  );
   if (info.width !== lb.resizedWidth || info.height !== lb.resizedHeight || info.channels !== 3) {
     throw new ImageInputError(`resize produced ${info.width}×${info.height}×${info.channels}, expected ${lb.resizedWidth}×${lb.resizedHeight}×3`);
   }
@@ -112,12 +115,7 @@ export async function letterboxInto(image: Sharp, lb: Letterbox, layout: TensorL
 
 /** Raw RGB frame resized to exactly width×height (no letterbox), as CHW float 0–255: the virtual-loop input. */
 export async function resizeInto(image: Sharp, width: number, height: number, target: Float32Array): Promise<void> {
-  const { data, info } = await image
-    .removeAlpha()
-    .toColorspace("srgb")
-    .resize(width, height, { fit: "fill", kernel: "linear" })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await decoded(image.removeAlpha().toColorspace("srgb").resize(width, height, { fit: "fill", kernel: "linear" }).raw());
   if (info.channels !== 3) throw new ImageInputError(`expected 3 channels, got ${info.channels}`);
   hwcToChw(data, width * height, { channelOrder: "rgb", valueScale: 1, padValue: 0 }, target);
 }
@@ -155,6 +153,15 @@ export function downsampleRawInto(frame: RawRgbFrame, width: number, height: num
     }
   }
   return true;
+}
+
+/** Run a sharp pipeline; a file that turns out not to decode is "not an image", like one whose header fails. */
+async function decoded(pipeline: Sharp): Promise<{ data: Buffer; info: { width: number; height: number; channels: number } }> {
+  try {
+    return await pipeline.toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new ImageInputError(`image: not an image (${firstLine((err as Error).message)})`);
+  }
 }
 
 export function hwcToChw(src: Uint8Array, pixels: number, layout: TensorLayout, target: Float32Array): void {

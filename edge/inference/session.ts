@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 import { z } from "zod";
 import { ModelFileError, readOnnxFileInfo, type OnnxFileInfo } from "./model-file.js";
@@ -7,6 +8,7 @@ export const SessionConfig = z.object({
   executionProviders: z.array(z.enum(["cpu", "cuda", "tensorrt", "webgpu"])).min(1).default(["cpu"]),
   /** Fall back to CPU when a listed accelerator is missing on this machine, instead of failing. */
   fallbackToCpu: z.boolean().default(true),
+  /** onnxruntime's intra-op threads; default: the machine's cores less one (kept for frame decoding). */
   intraOpThreads: z.number().int().min(1).max(64).optional(),
   interOpThreads: z.number().int().min(1).max(64).optional(),
 });
@@ -27,7 +29,9 @@ export async function loadSession(path: string, config: SessionConfig, log?: (ms
   const options = (providers: string[]): ort.InferenceSession.SessionOptions => ({
     executionProviders: providers,
     graphOptimizationLevel: "all",
-    ...(config.intraOpThreads ? { intraOpNumThreads: config.intraOpThreads } : {}),
+    // Default: every core but one, which is left to decoding the next frame (sharp) while the model
+    // runs, so the pipeline overlaps instead of fighting the model for cores.
+    intraOpNumThreads: config.intraOpThreads ?? Math.max(1, availableParallelism() - 1),
     ...(config.interOpThreads ? { interOpNumThreads: config.interOpThreads } : {}),
   });
   let providers = [...config.executionProviders];
