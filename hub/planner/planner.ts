@@ -49,6 +49,8 @@ interface Member {
  */
 export class Planner {
   private readonly members = new Map<string, Member>();
+  private groupList: string[][] | null = null;
+  private groupOf = new Map<string, string[]>();
 
   constructor(
     configs: readonly IntersectionTiming[],
@@ -133,16 +135,23 @@ export class Planner {
     if (member && member.previous === null) member.previous = plan;
   }
 
-  private groups(onlyFor?: string): string[][] {
-    const byCorridor = new Map<string, string[]>();
-    const singles: string[][] = [];
-    for (const [id, m] of this.members) {
-      const corridor = m.config.corridor?.id;
-      if (corridor === undefined) singles.push([id]);
-      else byCorridor.set(corridor, [...(byCorridor.get(corridor) ?? []), id]);
+  /** Planning groups (a lone intersection, or a whole corridor), built once: this runs per message. */
+  private groups(onlyFor?: string): readonly (readonly string[])[] {
+    if (this.groupList === null) {
+      const byCorridor = new Map<string, string[]>();
+      const singles: string[][] = [];
+      for (const [id, m] of this.members) {
+        const corridor = m.config.corridor?.id;
+        if (corridor === undefined) singles.push([id]);
+        else byCorridor.set(corridor, [...(byCorridor.get(corridor) ?? []), id]);
+      }
+      this.groupList = [...singles, ...byCorridor.values()];
+      this.groupOf = new Map();
+      for (const ids of this.groupList) for (const id of ids) this.groupOf.set(id, ids);
     }
-    const all = [...singles, ...byCorridor.values()];
-    return onlyFor === undefined ? all : all.filter((ids) => ids.includes(onlyFor));
+    if (onlyFor === undefined) return this.groupList;
+    const group = this.groupOf.get(onlyFor);
+    return group ? [group] : [];
   }
 
   private plan(ids: readonly string[], nowMs: number): PlannedPlan[] {
