@@ -69,20 +69,9 @@ export interface TrackedCommand {
   updatedAtMs: number;
 }
 
-export const ALARM_TYPES = ["offline", "fallback", "conflict-flash", "camera", "tsdb-unreachable", "plan-rejected", "command-unanswered"] as const;
-export type AlarmType = (typeof ALARM_TYPES)[number];
-
-export interface AlarmRecord {
-  id: string;
-  type: AlarmType;
-  intersectionId: string | null;
-  message: string;
-  raisedAtMs: number;
-  active: boolean;
-  clearedAtMs: number | null;
-  acknowledgedBy: string | null;
-  acknowledgedAtMs: number | null;
-}
+// The hub's own alarm record (a dependency-free module), so the two cannot drift apart.
+import type { AlarmRecord } from "../../../services/alarm-board.js";
+export { ALARM_TYPES, type AlarmType, type AlarmRecord } from "../../../services/alarm-board.js";
 
 export interface IntersectionDetail extends IntersectionSummary {
   signal: Signal | null;
