@@ -70,6 +70,8 @@ async function managed(
   dir: string,
   launch: () => ChildProcess,
   ready: () => Promise<void>,
+  /** How long SIGTERM may take before SIGKILL; and whether stop() fails on an unclean exit. */
+  shutdown: { killAfterMs: number; requireCleanExit: boolean } = { killAfterMs: 5000, requireCleanExit: false },
 ): Promise<ManagedServer> {
   let child: ChildProcess | undefined;
   let output = "";
@@ -93,14 +95,23 @@ async function managed(
       if (!c) return;
       child = undefined;
       if (c.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => c.kill("SIGKILL"), 5000);
-        c.once("exit", () => {
+      let killed = false;
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => {
+          killed = true;
+          c.kill("SIGKILL");
+        }, shutdown.killAfterMs);
+        c.once("exit", (exitCode) => {
           clearTimeout(timer);
-          resolve();
+          resolve(exitCode);
         });
         c.kill("SIGTERM");
       });
+      // A server killed or failing on the way down may lose what it acknowledged: say so here,
+      // rather than let a test blame the client for the missing data.
+      if (shutdown.requireCleanExit && (killed || code !== 0)) {
+        throw new Error(`${name} did not shut down cleanly (${killed ? `killed after ${shutdown.killAfterMs} ms` : `exit code ${code}`}):\n${output}`);
+      }
     },
     async dispose() {
       await server.stop();
@@ -156,6 +167,8 @@ export async function startVictoriaMetrics(extraArgs: string[] = []): Promise<Ma
       }
       throw new Error("victoria-metrics did not become healthy");
     },
+    // Its graceful shutdown flushes acknowledged samples to disk; a kill loses the last seconds.
+    { killAfterMs: 30_000, requireCleanExit: true },
   );
 }
 
