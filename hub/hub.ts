@@ -121,7 +121,8 @@ export class Hub {
     try {
       ingest = await startIngest(
         { url, regions: config.regions, ...(username ? { username } : {}), ...(password ? { password } : {}) },
-        { logger: log.child({ module: "ingest" }), now },
+        // With the embedded broker, ingest works in process: no socket, encoding or ack round trip.
+        { logger: log.child({ module: "ingest" }), now, ...(broker ? { local: broker.local } : {}) },
       );
     } catch (err) {
       await broker?.stop();

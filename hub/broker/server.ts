@@ -19,6 +19,21 @@ export interface BrokerStats {
   deniedSubscribes: number;
 }
 
+/** A message as the broker's in-process subscribers see it. */
+export type LocalHandler = (topic: string, payload: Buffer, retained: boolean) => void;
+
+/**
+ * The broker's in-process side, for the hub in the same process: no socket, no MQTT encoding and
+ * no acknowledgement round trip. Like any MQTT subscriber, a local one sees each publisher's
+ * messages in order. Trusted: the ACL does not apply.
+ */
+export interface LocalBrokerClient {
+  /** Deliver every message matching `filter` (MQTT wildcards), retained ones first; resolves when active. */
+  subscribe(filter: string, handler: LocalHandler): Promise<() => void>;
+  /** Publish at QoS 1; resolves once subscribers have it (and the retained store, with `retain`). */
+  publish(topic: string, payload: string | Buffer, options: { retain: boolean }): Promise<void>;
+}
+
 export interface RunningBroker {
   /** The TCP listener's host and port (the real one when config asked for port 0). */
   host: string;
@@ -29,6 +44,7 @@ export interface RunningBroker {
   wsPort: number | null;
   wsUrl: string | null;
   config: BrokerConfig;
+  local: LocalBrokerClient;
   stats(): BrokerStats;
   /** Close listeners, disconnect every client and shut aedes down. Safe to call twice. */
   stop(): Promise<void>;
@@ -128,7 +144,14 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     },
   };
 
-  const aedes = await Aedes.createBroker(hooks);
+  const aedes = await Aedes.createBroker({
+    ...hooks,
+    // No cap on messages in flight inside aedes (mqemitter's default is 100). Past the cap it
+    // queues them and drains the queue recursively, which overflows the stack once thousands
+    // wait (thousands of devices disconnecting at once did: mcollina/mqemitter#204). Per-client
+    // inbound limits and drainTimeout still bound what one client can hold up.
+    concurrency: 0,
+  });
   sinkTopic = `$SYS/${aedes.id}/denied`;
   aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "client error"));
   aedes.on("connectionError", (_client, err) => log.debug({ err: err.message }, "connection error"));
@@ -187,10 +210,44 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     wsPort,
     wsUrl: wsAddress ? `ws://${wsAddress.address}:${wsAddress.port}` : null,
     config,
+    local: localClient(aedes),
     stats: () => ({ clientsConnected: aedes.connectedClients, ...counts }),
     stop() {
       stopping ??= closeAll(aedes, tcp, sockets, wss);
       return stopping;
+    },
+  };
+}
+
+/** The part of aedes' persistence (untyped in its declarations) that replays retained messages. */
+interface RetainedStore {
+  createRetainedStreamCombi(patterns: string[]): AsyncIterable<{ topic: string; payload: string | Buffer }>;
+}
+
+function localClient(aedes: Aedes): LocalBrokerClient {
+  const retained = (aedes as unknown as { persistence: RetainedStore }).persistence;
+  return {
+    async subscribe(filter, handler) {
+      const deliver = (packet: { topic: string; payload: string | Buffer; retain?: boolean }, done: () => void): void => {
+        try {
+          handler(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload, packet.retain === true);
+        } finally {
+          done();
+        }
+      };
+      await new Promise<void>((resolve) => aedes.subscribe(filter, deliver, resolve));
+      // What was retained before we subscribed, as a (re)subscribing MQTT client would get it.
+      for await (const packet of retained.createRetainedStreamCombi([filter])) {
+        handler(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload, true);
+      }
+      return () => aedes.unsubscribe(filter, deliver, () => undefined);
+    },
+    publish(topic, payload, { retain }) {
+      return new Promise<void>((resolve, reject) =>
+        aedes.publish({ cmd: "publish", topic, payload: typeof payload === "string" ? Buffer.from(payload) : payload, qos: 1, retain, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      );
     },
   };
 }

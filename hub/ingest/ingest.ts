@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
+import type { LocalBrokerClient } from "../broker/index.js";
 import { disableNagle, encodeMessage, topicFilter, type Command, type Plan, type TopicKind } from "../../protocol/index.js";
 import { parseIngestConfig, type IngestConfig, type IngestConfigInput } from "./config.js";
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
@@ -13,12 +14,17 @@ export interface IngestOptions {
   store?: IntersectionStore;
   /** The hub's clock, for `lastSeenMs`. */
   now?: () => number;
+  /**
+   * The embedded broker's in-process side: when given, ingest subscribes and publishes through it
+   * instead of over a socket (`url` and the login are then unused).
+   */
+  local?: LocalBrokerClient;
 }
 
 export interface Ingest {
   readonly store: IntersectionStore;
   readonly config: IngestConfig;
-  /** Whether the MQTT connection is up right now (mqtt.js reconnects on its own). */
+  /** Whether the MQTT connection is up right now (mqtt.js reconnects on its own); always true in process. */
   readonly connected: boolean;
   /** Listeners run synchronously on the ingest path and must not block (see IngestListener). */
   on<K extends EdgeKind>(kind: K, listener: IngestListener<K>): () => void;
@@ -60,6 +66,66 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onListenerError: (kind, err) => throttled.warn(`listener:${kind}`, { kind, err }, "ingest listener threw"),
   });
 
+  const filters = ingestFilters(config.regions, config.followPlans);
+  const handle = (topic: string, payload: Buffer): void => pipeline.handle(topic, payload);
+  const transport = options.local ? await localTransport(options.local, filters, handle) : await mqttTransport(config, filters, handle, log, throttled);
+  log.info({ url: options.local ? "in-process" : config.url, regions: config.regions, filters: filters.length }, "ingest subscribed");
+
+  return {
+    store: pipeline.store,
+    config,
+    get connected() {
+      return transport.connected;
+    },
+    on: (kind, listener) => pipeline.on(kind, listener),
+    onMeasures: (listener) => pipeline.on("measures", listener),
+    onSignal: (listener) => pipeline.on("signal", listener),
+    onEvents: (listener) => pipeline.on("events", listener),
+    onStatus: (listener) => pipeline.on("status", listener),
+    async publishPlan(region, plan) {
+      await transport.send(encodeMessage(region, "plan", plan), true);
+      pipeline.store.applyPlan(region, plan);
+    },
+    async publishCommand(region, command) {
+      await transport.send(encodeMessage(region, "command", command), false);
+    },
+    stats: () => ({ ...pipeline.stats(), connected: transport.connected }),
+    stop: () => transport.stop(),
+  };
+}
+
+/** How ingest reaches the broker: over MQTT, or in process to the embedded one. */
+interface Transport {
+  readonly connected: boolean;
+  send(message: { topic: string; body: string }, retain: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function localTransport(local: LocalBrokerClient, filters: string[], handle: (topic: string, payload: Buffer) => void): Promise<Transport> {
+  const unsubscribes = await Promise.all(filters.map((filter) => local.subscribe(filter, handle)));
+  let stopped = false;
+  return {
+    get connected() {
+      return !stopped;
+    },
+    async send(message, retain) {
+      if (stopped) throw new Error(`ingest stopped: ${message.topic} not sent`);
+      await local.publish(message.topic, message.body, { retain });
+    },
+    async stop() {
+      stopped = true;
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    },
+  };
+}
+
+async function mqttTransport(
+  config: IngestConfig,
+  filters: string[],
+  handle: (topic: string, payload: Buffer) => void,
+  log: Logger,
+  throttled: ThrottledLog,
+): Promise<Transport> {
   const client: MqttClient = mqtt.connect(config.url, {
     protocolVersion: 4,
     clientId: config.clientId ?? `hub-ingest-${randomBytes(6).toString("hex")}`,
@@ -70,17 +136,15 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     connectTimeout: config.connectTimeoutMs,
     reconnectPeriod: config.reconnectPeriodMs,
   });
-  client.on("message", (topic, payload) => pipeline.handle(topic, payload));
-
-  const filters = ingestFilters(config.regions, config.followPlans);
+  client.on("message", handle);
   try {
     await firstConnect(client, config);
+    disableNagle(client); // and again on every reconnect, below
     await subscribeAll(client, filters, config.url);
   } catch (err) {
     await client.endAsync(true);
     throw err;
   }
-  log.info({ url: config.url, regions: config.regions, filters: filters.length }, "ingest subscribed");
 
   let wasOffline = false;
   client.on("offline", () => {
@@ -94,32 +158,16 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
   });
   client.on("error", (err) => throttled.warn("mqtt", { url: config.url, err: err.message }, "ingest MQTT error"));
 
-  async function send(message: { topic: string; body: string }, retain: boolean): Promise<void> {
-    // mqtt.js would queue it in memory, unbounded, until a reconnect: a caller is better told now.
-    if (!client.connected) throw new Error(`not connected to ${config.url}: ${message.topic} not sent`);
-    await client.publishAsync(message.topic, message.body, { qos: 1, retain });
-  }
-
   let stopping: Promise<void> | null = null;
   return {
-    store: pipeline.store,
-    config,
     get connected() {
       return client.connected;
     },
-    on: (kind, listener) => pipeline.on(kind, listener),
-    onMeasures: (listener) => pipeline.on("measures", listener),
-    onSignal: (listener) => pipeline.on("signal", listener),
-    onEvents: (listener) => pipeline.on("events", listener),
-    onStatus: (listener) => pipeline.on("status", listener),
-    async publishPlan(region, plan) {
-      await send(encodeMessage(region, "plan", plan), true);
-      pipeline.store.applyPlan(region, plan);
+    async send(message, retain) {
+      // mqtt.js would queue it in memory, unbounded, until a reconnect: a caller is better told now.
+      if (!client.connected) throw new Error(`not connected to ${config.url}: ${message.topic} not sent`);
+      await client.publishAsync(message.topic, message.body, { qos: 1, retain });
     },
-    async publishCommand(region, command) {
-      await send(encodeMessage(region, "command", command), false);
-    },
-    stats: () => ({ ...pipeline.stats(), connected: client.connected }),
     stop() {
       stopping ??= client.endAsync();
       return stopping;
