@@ -9,6 +9,7 @@
  *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--json]
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
 import WebSocket from "ws";
@@ -44,6 +45,9 @@ interface GeneratorResult {
   planLatencyMs: number[];
   msgsPerSec: number;
   connectS: number;
+  /** The generator's own load: if it saturates, latencies measure it rather than the hub. */
+  cpuCores: number;
+  loopDelayP99Ms: number;
 }
 
 // ---------- load generator (child process) ----------
@@ -122,6 +126,9 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
     }
   }
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const cpuBefore = process.cpuUsage();
   // Publish: measures at 1 Hz, a signal change every 3 s, each intersection at its own phase.
   const seqs = new Array<number>(args.intersections).fill(0);
   let sentMeasures = 0;
@@ -173,6 +180,8 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
   }
   await new Promise((r) => setTimeout(r, args.seconds * 1000 + 3000));
   for (const t of timers) clearInterval(t);
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpuBefore);
   // Signals sent in the last second may still be in flight at the cut-off; they are not "lost".
   const lateCut = stopAt - 1000;
   let lost = 0;
@@ -182,7 +191,7 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
   await Promise.all(publishers.map((p) => p.endAsync()));
   latencyMs.sort((a, b) => a - b);
   planLatencyMs.sort((a, b) => a - b);
-  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS };
+  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS, cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
 }
 
 // ---------- orchestration (parent) ----------
@@ -217,7 +226,7 @@ async function main(args: Args): Promise<void> {
   const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
   const baseline = await runGenerator("baseline", broker.url, hubAccount, null, args);
   await broker.stop();
-  say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s)`);
+  say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
 
   // The hub: broker, ingest, planning, recording, websocket stream.
   const token = "bench-viewer-token-0123456789";
@@ -230,7 +239,17 @@ async function main(args: Args): Promise<void> {
     log: { level: "warn" },
   });
   const liveUrl = `${server.url.replace(/^http/, "ws")}/api/live?token=${token}`;
+  // Inside the hub: how old each plan is when the broker has it, and each measures when ingest does.
+  const planAtBroker: number[] = [];
+  await server.hub.broker!.local.subscribe(topicFilter(REGION, "+", "plan"), (_topic, payload) => {
+    const ts = (JSON.parse(payload.toString()) as { ts: number }).ts;
+    planAtBroker.push(Date.now() - ts);
+  });
+  const measuresAtIngest: number[] = [];
+  server.hub.ingest.onMeasures((m) => measuresAtIngest.push(Date.now() - m.ts));
   const cpuBefore = process.cpuUsage();
+  const hubLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  hubLoopDelay.enable();
   const ingestBefore = server.hub.metrics().ingest.messages;
   const hubRun = await runGenerator("hub", server.hub.brokerUrl, hubAccount, liveUrl, args);
   const cpu = process.cpuUsage(cpuBefore);
@@ -239,9 +258,12 @@ async function main(args: Args): Promise<void> {
   await server.stop();
 
   const hubMsgsPerSec = ingested / args.seconds;
+  planAtBroker.sort((a, b) => a - b);
+  measuresAtIngest.sort((a, b) => a - b);
+  say(`  inside the hub: measures at ingest p50 ${percentile(measuresAtIngest, 50)} ms p99 ${percentile(measuresAtIngest, 99)} ms; plan at broker p50 ${percentile(planAtBroker, 50)} ms p99 ${percentile(planAtBroker, 99)} ms`);
   const p50 = percentile(hubRun.latencyMs, 50);
   const p99 = percentile(hubRun.latencyMs, 99);
-  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores`);
+  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms`);
   const result = {
     bench: "hub",
     intersections: args.intersections,

@@ -4,7 +4,7 @@ import type { CommandAction, Plan, PlanBody } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker/index.js";
 import { parseHubConfig, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
 import { createSeqSource, IntersectionStore, startIngest, type Ingest } from "./ingest/index.js";
-import { Planner, type PlannedPlan } from "./planner/index.js";
+import { Planner, PlanQueue, type PlannedPlan } from "./planner/index.js";
 import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
 import { AuditLog } from "./services/audit-log.js";
 import { CommandTracker, type TrackedCommand } from "./services/command-tracker.js";
@@ -282,9 +282,10 @@ export class Hub {
 
   private wire(): void {
     const { ingest, recorder, planner, alarms } = this;
+    const planQueue = new PlanQueue(planner, (plans, nowMs) => this.publishAll(plans, nowMs));
     ingest.onMeasures((m, region) => {
       recorder.recordMeasures(region, m);
-      this.publishAll(planner.onMeasures(m), m.ts);
+      planQueue.onMeasures(m);
       this.emit(m.intersectionId, "measures");
     });
     ingest.onSignal((s, region) => {

@@ -78,14 +78,20 @@ export class Planner {
 
   /** Takes measures in; returns the plans now due (this intersection's, or its corridor's). */
   onMeasures(measures: Measures): PlannedPlan[] {
+    if (!this.observe(measures)) return [];
+    return this.due(measures.ts, measures.intersectionId);
+  }
+
+  /** Takes measures into the demand estimate only (cheap); false for an unknown intersection. */
+  observe(measures: Measures): boolean {
     const member = this.members.get(measures.intersectionId);
-    if (!member) return [];
+    if (!member) return false;
     // An interval with no frames (a dead camera) says nothing about demand: it is not zero traffic.
     if (measures.framesProcessed > 0) {
       member.demand = updateDemand(member.demand, measures);
       member.measured = true;
     }
-    return this.due(measures.ts, measures.intersectionId);
+    return true;
   }
 
   /**

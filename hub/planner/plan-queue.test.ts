@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { Measures } from "../../protocol/index.js";
+import { parseIntersectionTiming } from "../control/config.js";
+import { PlanQueue } from "./plan-queue.js";
+import { Planner, type PlannedPlan } from "./planner.js";
+
+const timing = (intersectionId: string) =>
+  parseIntersectionTiming({
+    intersectionId,
+    planRefreshS: 10,
+    phases: [
+      { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }] },
+      { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }] },
+    ],
+  });
+
+const measures = (intersectionId: string, ts: number, seq: number): Measures =>
+  Measures.parse({
+    ts,
+    seq,
+    intersectionId,
+    intervalMs: 1000,
+    modelId: "test",
+    framesProcessed: 5,
+    approaches: [
+      { approachId: "E", count: 2, countsByClass: {}, queue: 3, occupancy: 0.3 },
+      { approachId: "N", count: 1, countsByClass: {}, queue: 1, occupancy: 0.1 },
+    ],
+  });
+
+/** A queue whose deferred work runs only when the test says, and whose clock advances 1 ms per reading. */
+function harness(ids: string[], sliceMs: number) {
+  const deferred: (() => void)[] = [];
+  let clockMs = 0;
+  const published: { plans: PlannedPlan[]; nowMs: number }[] = [];
+  const queue = new PlanQueue(new Planner(ids.map(timing)), (plans, nowMs) => published.push({ plans, nowMs }), {
+    sliceMs,
+    defer: (work) => deferred.push(work),
+    clock: () => clockMs++,
+  });
+  const runDeferred = (): number => {
+    const work = deferred.splice(0);
+    for (const w of work) w();
+    return work.length;
+  };
+  return { queue, published, runDeferred, deferred };
+}
+
+describe("PlanQueue", () => {
+  it("plans nothing on the ingest path, then every intersection in slices, each once at its latest measures' time", () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `x${i}`);
+    const { queue, published, runDeferred, deferred } = harness(ids, 3);
+    for (const [i, id] of ids.entries()) queue.onMeasures(measures(id, 1000 + i, 1));
+    queue.onMeasures(measures("x0", 2000, 2)); // measured again while queued
+    queue.onMeasures(measures("unknown", 2000, 1)); // not configured: ignored
+    expect(published).toEqual([]);
+    expect(queue.size).toBe(10);
+    expect(deferred).toHaveLength(1); // one drain scheduled, however many measures came
+
+    let slices = 0;
+    while (runDeferred() > 0) slices++;
+    expect(slices).toBeGreaterThan(1); // a 3 ms slice at 1 ms per check cannot take all ten
+    expect(queue.size).toBe(0);
+    const planned = published.flatMap((p) => p.plans.map((plan) => ({ id: plan.intersectionId, nowMs: p.nowMs })));
+    expect(planned.map((p) => p.id)).toEqual(ids); // oldest first
+    expect(planned[0]!.nowMs).toBe(2000);
+    expect(planned[3]!.nowMs).toBe(1003);
+  });
+
+  it("asks again on later measures and plans only when the refresh interval has passed", () => {
+    const { queue, published, runDeferred } = harness(["a"], 100);
+    queue.onMeasures(measures("a", 0, 1));
+    runDeferred();
+    queue.onMeasures(measures("a", 5_000, 2));
+    runDeferred();
+    queue.onMeasures(measures("a", 10_000, 3));
+    runDeferred();
+    expect(published.map((p) => [p.nowMs, p.plans.length])).toEqual([
+      [0, 1],
+      [5_000, 0],
+      [10_000, 1],
+    ]);
+  });
+});
