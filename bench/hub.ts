@@ -42,6 +42,8 @@ interface GeneratorResult {
   received: number;
   lost: number;
   latencyMs: number[];
+  /** Publish→observer latency p99 per 5 s window of the run, to tell a start-up burst from steady state. */
+  windowP99Ms: number[];
   planLatencyMs: number[];
   msgsPerSec: number;
   connectS: number;
@@ -76,8 +78,14 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
   const sentSignals = new Map<string, number>(); // `${id}@${ts}` → send time
   let received = 0;
   const latencyMs: number[] = [];
+  const byWindow: number[][] = [];
   const planLatencyMs: number[] = [];
   const cleanup: (() => void)[] = [];
+  let started = Number.POSITIVE_INFINITY;
+  const note = (now: number, ms: number): void => {
+    latencyMs.push(ms);
+    (byWindow[Math.max(0, Math.floor((now - started) / 5000))] ??= []).push(ms);
+  };
 
   // The observer: a raw subscriber (baseline) or dashboard websockets plus a plan monitor (hub).
   const monitor = await mqtt.connectAsync(brokerUrl, { ...hubAccount, clientId: `bench-monitor-${mode}`, reconnectPeriod: 0 });
@@ -90,7 +98,7 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
       received++;
       if (decoded.kind === "signal") {
         const key = `${decoded.intersectionId}@${decoded.payload.ts}`;
-        if (sentSignals.delete(key)) latencyMs.push(now - decoded.payload.ts);
+        if (sentSignals.delete(key)) note(now, now - decoded.payload.ts);
       }
     });
   } else {
@@ -104,6 +112,17 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
     for (let k = 0; k < args.wsClients; k++) {
       const ws = new WebSocket(liveUrl!);
       const lastTs = new Map<string, number>();
+      // Only the first client reads what it gets: the others stand for dashboards on other
+      // machines, and parsing their copies here would only slow this load generator down.
+      if (k > 0) {
+        ws.on("message", () => undefined);
+        await new Promise<void>((resolve, reject) => {
+          ws.once("open", () => resolve());
+          ws.once("error", reject);
+        });
+        cleanup.push(() => ws.close());
+        continue;
+      }
       ws.on("message", (data) => {
         const now = Date.now();
         const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
@@ -112,10 +131,8 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
           if (s.signalTs == null || lastTs.get(s.intersectionId) === s.signalTs) continue;
           lastTs.set(s.intersectionId, s.signalTs);
           const key = `${s.intersectionId}@${s.signalTs}`;
-          if (k === 0) {
-            received++;
-            if (sentSignals.delete(key)) latencyMs.push(now - s.signalTs);
-          }
+          received++;
+          if (sentSignals.delete(key)) note(now, now - s.signalTs);
         }
       });
       await new Promise<void>((resolve, reject) => {
@@ -134,7 +151,7 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
   let sentMeasures = 0;
   let sentSignal = 0;
   const timers: NodeJS.Timeout[] = [];
-  const started = Date.now();
+  started = Date.now();
   const stopAt = started + args.seconds * 1000;
   for (let i = 0; i < args.intersections; i++) {
     const client = publishers[i]!;
@@ -191,7 +208,8 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
   await Promise.all(publishers.map((p) => p.endAsync()));
   latencyMs.sort((a, b) => a - b);
   planLatencyMs.sort((a, b) => a - b);
-  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS, cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+  const windowP99Ms = Array.from(byWindow, (w) => percentile((w ?? []).sort((a, b) => a - b), 99));
+  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, windowP99Ms, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS, cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
 }
 
 // ---------- orchestration (parent) ----------
@@ -226,7 +244,9 @@ async function main(args: Args): Promise<void> {
   const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
   const baseline = await runGenerator("baseline", broker.url, hubAccount, null, args);
   await broker.stop();
+  const windows = (r: GeneratorResult): string => r.windowP99Ms.map((p, i) => `${i * 5}s:${p}`).join(" ");
   say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
+  say(`    p99 per 5 s window: ${windows(baseline)}`);
 
   // The hub: broker, ingest, planning, recording, websocket stream.
   const token = "bench-viewer-token-0123456789";
@@ -264,6 +284,7 @@ async function main(args: Args): Promise<void> {
   const p50 = percentile(hubRun.latencyMs, 50);
   const p99 = percentile(hubRun.latencyMs, 99);
   say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms`);
+  say(`    p99 per 5 s window: ${windows(hubRun)}`);
   const result = {
     bench: "hub",
     intersections: args.intersections,

@@ -60,6 +60,7 @@ export class Hub {
   private readonly intersections: Map<string, HubIntersection>;
   private readonly nextSeq = createSeqSource();
   private readonly timers: NodeJS.Timeout[] = [];
+  private planQueue: PlanQueue | null = null;
   private counters = { plansPublished: 0, planFailures: 0, commandsSent: 0 };
 
   private constructor(
@@ -229,6 +230,7 @@ export class Hub {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.planQueue?.stop();
     await this.ingest.stop();
     await this.recorder.close();
     await this.broker?.stop();
@@ -283,6 +285,7 @@ export class Hub {
   private wire(): void {
     const { ingest, recorder, planner, alarms } = this;
     const planQueue = new PlanQueue(planner, (plans, nowMs) => this.publishAll(plans, nowMs));
+    this.planQueue = planQueue;
     ingest.onMeasures((m, region) => {
       recorder.recordMeasures(region, m);
       planQueue.onMeasures(m);

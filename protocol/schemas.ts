@@ -146,23 +146,27 @@ export type Status = z.infer<typeof Status>;
  * A timing plan. `splitsS` are NEMA splits: each phase's green plus its yellow and red clearance,
  * so the splits of one ring add up to `cycleS`.
  */
-export const PlanBody = z
-  .object({
-    planId: z.string().min(1).max(100),
-    cycleS: z.number().min(20).max(300),
-    offsetS: z.number().nonnegative().max(300),
-    splitsS: z.record(PhaseKey, z.number().positive().max(300)).refine((s) => Object.keys(s).length >= 1, {
-      message: "expected at least one phase split",
-    }),
-    validUntil: TimestampMs,
-    reason: z.string().min(1).max(1000),
-    policy: z.enum(["webster", "max-pressure", "fixed", "manual"]).optional(),
-  })
-  .refine((p) => p.offsetS < p.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
+const PlanFields = z.object({
+  planId: z.string().min(1).max(100),
+  cycleS: z.number().min(20).max(300),
+  offsetS: z.number().nonnegative().max(300),
+  splitsS: z.record(PhaseKey, z.number().positive().max(300)).refine((s) => Object.keys(s).length >= 1, {
+    message: "expected at least one phase split",
+  }),
+  validUntil: TimestampMs,
+  reason: z.string().min(1).max(1000),
+  policy: z.enum(["webster", "max-pressure", "fixed", "manual"]).optional(),
+});
+const offsetWithinCycle = (p: { offsetS: number; cycleS: number }): boolean => p.offsetS < p.cycleS;
+const offsetError = { message: "offsetS must be less than cycleS", path: ["offsetS"] };
+
+export const PlanBody = PlanFields.refine(offsetWithinCycle, offsetError);
 export type PlanBody = z.infer<typeof PlanBody>;
 
-export const Plan = z
-  .intersection(Envelope, PlanBody)
+// One flat object rather than z.intersection(Envelope, PlanBody): same result, without the
+// intersection's deep merge of both parses (the hub encodes every plan it publishes).
+export const Plan = Envelope.extend(PlanFields.shape)
+  .refine(offsetWithinCycle, offsetError)
   .refine((p) => p.validUntil > p.ts, { message: "validUntil must be after ts", path: ["validUntil"] });
 export type Plan = z.infer<typeof Plan>;
 

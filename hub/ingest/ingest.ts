@@ -66,7 +66,9 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onListenerError: (kind, err) => throttled.warn(`listener:${kind}`, { kind, err }, "ingest listener threw"),
   });
 
-  const filters = ingestFilters(config.regions, config.followPlans);
+  // In process, the hub publishes every plan itself and puts it in the store directly: following
+  // the plan topics would only decode its own plans again.
+  const filters = ingestFilters(config.regions, config.followPlans && options.local === undefined);
   const handle = (topic: string, payload: Buffer): void => pipeline.handle(topic, payload);
   const transport = options.local ? await localTransport(options.local, filters, handle) : await mqttTransport(config, filters, handle, log, throttled);
   log.info({ url: options.local ? "in-process" : config.url, regions: config.regions, filters: filters.length }, "ingest subscribed");

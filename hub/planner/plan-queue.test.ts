@@ -31,11 +31,16 @@ const measures = (intersectionId: string, ts: number, seq: number): Measures =>
 /** A queue whose deferred work runs only when the test says, and whose clock advances 1 ms per reading. */
 function harness(ids: string[], sliceMs: number) {
   const deferred: (() => void)[] = [];
+  const delays: number[] = [];
   let clockMs = 0;
   const published: { plans: PlannedPlan[]; nowMs: number }[] = [];
   const queue = new PlanQueue(new Planner(ids.map(timing)), (plans, nowMs) => published.push({ plans, nowMs }), {
     sliceMs,
-    defer: (work) => deferred.push(work),
+    restMs: 15,
+    defer: (work, delayMs) => {
+      deferred.push(work);
+      delays.push(delayMs);
+    },
     clock: () => clockMs++,
   });
   const runDeferred = (): number => {
@@ -43,13 +48,13 @@ function harness(ids: string[], sliceMs: number) {
     for (const w of work) w();
     return work.length;
   };
-  return { queue, published, runDeferred, deferred };
+  return { queue, published, runDeferred, deferred, delays };
 }
 
 describe("PlanQueue", () => {
   it("plans nothing on the ingest path, then every intersection in slices, each once at its latest measures' time", () => {
     const ids = Array.from({ length: 10 }, (_, i) => `x${i}`);
-    const { queue, published, runDeferred, deferred } = harness(ids, 3);
+    const { queue, published, runDeferred, deferred, delays } = harness(ids, 3);
     for (const [i, id] of ids.entries()) queue.onMeasures(measures(id, 1000 + i, 1));
     queue.onMeasures(measures("x0", 2000, 2)); // measured again while queued
     queue.onMeasures(measures("unknown", 2000, 1)); // not configured: ignored
@@ -60,6 +65,8 @@ describe("PlanQueue", () => {
     let slices = 0;
     while (runDeferred() > 0) slices++;
     expect(slices).toBeGreaterThan(1); // a 3 ms slice at 1 ms per check cannot take all ten
+    expect(delays[0]).toBe(0); // the first slice as soon as I/O allows
+    expect(delays.slice(1).every((d) => d === 15)).toBe(true); // later ones after a rest
     expect(queue.size).toBe(0);
     const planned = published.flatMap((p) => p.plans.map((plan) => ({ id: plan.intersectionId, nowMs: p.nowMs })));
     expect(planned.map((p) => p.id)).toEqual(ids); // oldest first
@@ -80,5 +87,17 @@ describe("PlanQueue", () => {
       [5_000, 0],
       [10_000, 1],
     ]);
+  });
+});
+
+describe("PlanQueue.stop", () => {
+  it("drops what is queued and takes nothing more", () => {
+    const { queue, published, runDeferred } = harness(["a", "b"], 100);
+    queue.onMeasures(measures("a", 0, 1));
+    queue.stop();
+    queue.onMeasures(measures("b", 0, 1));
+    runDeferred();
+    expect(queue.size).toBe(0);
+    expect(published.flatMap((p) => p.plans)).toEqual([]);
   });
 });

@@ -4,8 +4,10 @@ import type { Planner, PlannedPlan } from "./planner.js";
 export interface PlanQueueOptions {
   /** Longest stretch of planning before yielding to ingest (ms). */
   sliceMs?: number;
-  /** Runs `work` soon, after pending I/O; `setImmediate` by default. */
-  defer?: (work: () => void) => void;
+  /** Pause after a full slice while more is queued (ms): planning takes at most slice/(slice+rest) of the CPU. */
+  restMs?: number;
+  /** Runs `work` after `delayMs` (0: as soon as pending I/O is done); timers by default. */
+  defer?: (work: () => void, delayMs: number) => void;
   clock?: () => number;
 }
 
@@ -14,14 +16,18 @@ export interface PlanQueueOptions {
  * question "is a plan due?" is queued per intersection and answered in slices of at most `sliceMs`,
  * yielding to I/O in between. When thousands of plans fall due together (a hub restart, or a city
  * whose intersections all started within a second), ingest and the live stream keep flowing
- * instead of stalling behind the whole burst. An intersection measured twice while queued is
- * planned once, at its latest measures' time.
+ * instead of stalling behind the whole burst: planning gets at most about a quarter of the CPU
+ * while a burst lasts, and the burst's plans come out spread over time, so their next refreshes
+ * are spread too. An intersection measured twice while queued is planned once, at its latest
+ * measures' time.
  */
 export class PlanQueue {
   private readonly pending = new Map<string, number>();
   private scheduled = false;
+  private stopped = false;
   private readonly sliceMs: number;
-  private readonly defer: (work: () => void) => void;
+  private readonly restMs: number;
+  private readonly defer: (work: () => void, delayMs: number) => void;
   private readonly clock: () => number;
 
   constructor(
@@ -30,7 +36,8 @@ export class PlanQueue {
     options: PlanQueueOptions = {},
   ) {
     this.sliceMs = options.sliceMs ?? 5;
-    this.defer = options.defer ?? ((work) => void setImmediate(work));
+    this.restMs = options.restMs ?? 15;
+    this.defer = options.defer ?? ((work, delayMs) => void (delayMs > 0 ? setTimeout(work, delayMs) : setImmediate(work)));
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -39,12 +46,18 @@ export class PlanQueue {
     return this.pending.size;
   }
 
+  /** Drop what is queued and plan no more (the hub is stopping). */
+  stop(): void {
+    this.stopped = true;
+    this.pending.clear();
+  }
+
   onMeasures(measures: Measures): void {
-    if (!this.planner.observe(measures)) return;
+    if (this.stopped || !this.planner.observe(measures)) return;
     this.pending.set(measures.intersectionId, measures.ts);
     if (!this.scheduled) {
       this.scheduled = true;
-      this.defer(this.drain);
+      this.defer(this.drain, 0);
     }
   }
 
@@ -59,7 +72,7 @@ export class PlanQueue {
     }
     if (this.pending.size > 0 && !this.scheduled) {
       this.scheduled = true;
-      this.defer(this.drain);
+      this.defer(this.drain, this.restMs);
     }
   };
 }
