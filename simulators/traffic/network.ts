@@ -1,3 +1,4 @@
+import { Prng } from "./prng.js";
 import type { SignalState, VehicleClass } from "../../protocol/index.js";
 import { LEGS, TURNS, exitLeg, oppositeLeg, type Leg, type Turn } from "./geometry.js";
 import { laneTurns } from "./lanes.js";
@@ -22,6 +23,12 @@ export interface Vehicle {
   stops: number;
   enteredS: number;
   freeFlowS: number;
+  /**
+   * The vehicle's own random stream for its choices inside the network (turn and speed on each
+   * next link): they then depend on the vehicle alone, not on the order in which the signals let
+   * vehicles through, so every signal policy meets the same drivers.
+   */
+  choices: Prng;
 }
 
 export interface Lane {

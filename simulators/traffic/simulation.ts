@@ -81,6 +81,7 @@ export class TrafficSimulation {
   private readonly pending: PendingTransfer[] = [];
   private tS = 0;
   private nextVehicleId = 1;
+  private readonly seed: number;
   private entered = 0;
   private exited = 0;
   private totalDelayS = 0;
@@ -92,7 +93,11 @@ export class TrafficSimulation {
     options: SimulationOptions = {},
   ) {
     this.network = buildNetwork(scenario);
-    this.prng = new Prng(options.seed ?? scenario.seed);
+    // Arrivals (when, which class, which turn, what speed) come from their own stream, and each
+    // vehicle's later choices from its own (see Vehicle.choices): the same seed gives the same
+    // demand, vehicle for vehicle, whatever the signals do, so policies compare on equal terms.
+    this.seed = options.seed ?? scenario.seed;
+    this.prng = new Prng(this.seed);
     this.saturationHeadwayS = options.saturationHeadwayS ?? 2;
     this.startupLostS = options.startupLostS ?? 2;
     this.yellowEntryS = options.yellowEntryS ?? 2;
@@ -393,11 +398,11 @@ export class TrafficSimulation {
   /** Vehicles that crossed a stop line this step start down their link, as far as they got by `nowS`. */
   private placeTransfers(nowS: number): void {
     for (const { vehicle, exit, departedS } of this.pending) {
-      vehicle.turnIndex = this.prng.pick(exit.to.turning);
+      vehicle.turnIndex = vehicle.choices.pick(exit.to.turning);
       vehicle.turn = TURNS[vehicle.turnIndex];
       vehicle.queued = false;
       vehicle.stopCounted = false;
-      vehicle.desiredMps = this.desiredSpeedMps(exit.speedKmh, vehicle.maxSpeedKmh);
+      vehicle.desiredMps = this.desiredSpeedMps(exit.speedKmh, vehicle.maxSpeedKmh, vehicle.choices);
       vehicle.freeFlowS += exit.distanceM / vehicle.desiredMps;
       const travelledM = vehicle.desiredMps * (nowS - departedS);
       this.enterLane(exit.to, vehicle, Math.max(0, exit.distanceM - travelledM));
@@ -414,9 +419,10 @@ export class TrafficSimulation {
         const spec = VEHICLE_SPECS[cls];
         const turnIndex = this.prng.pick(d.turning);
         const a = d.approach;
-        const desiredMps = this.desiredSpeedMps(a.entrySpeedKmh, spec.maxSpeedKmh);
+        const desiredMps = this.desiredSpeedMps(a.entrySpeedKmh, spec.maxSpeedKmh, this.prng);
+        const id = this.nextVehicleId++;
         const v: Vehicle = {
-          id: this.nextVehicleId++,
+          id,
           cls,
           lengthM: spec.lengthM,
           headwayFactor: spec.headwayFactor,
@@ -432,6 +438,7 @@ export class TrafficSimulation {
           stops: 0,
           enteredS: this.tS,
           freeFlowS: a.entryDistanceM / desiredMps,
+          choices: new Prng((Math.imul(this.seed | 0, 0x2c1b3c6d) ^ Math.imul(id, 0x297a2d39)) | 0),
         };
         this.entered++;
         this.enterLane(a, v, a.entryDistanceM);
@@ -439,8 +446,8 @@ export class TrafficSimulation {
     }
   }
 
-  private desiredSpeedMps(limitKmh: number, maxSpeedKmh: number): number {
-    const spread = Math.max(-2.5, Math.min(2.5, this.prng.normal())) * SPEED_SPREAD;
+  private desiredSpeedMps(limitKmh: number, maxSpeedKmh: number, prng: Prng): number {
+    const spread = Math.max(-2.5, Math.min(2.5, prng.normal())) * SPEED_SPREAD;
     return (Math.min(limitKmh, maxSpeedKmh) / 3.6) * (1 + spread);
   }
 
