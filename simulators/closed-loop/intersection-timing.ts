@@ -50,7 +50,10 @@ export function timingConfigOf(
     intersectionId: x.id,
     policy: options.policy ?? "webster",
     minCycleS: 40,
-    maxCycleS: 90,
+    // 75 s, not 90: on the corridor hour (3 seeds, truth-fed hub) the longer cycle the hub picks
+    // at the peak cost every minor movement more than it saved the main street (hub vs Webster
+    // fixed: −5 %, −18 %, −22 % at 75 s; +4 %, −14 %, −19 % at 90 s). See docs/benchmarks.md.
+    maxCycleS: 75,
     phases,
     ...(corridor ? { corridor } : {}),
     planValidityS: 300,
