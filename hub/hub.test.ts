@@ -83,6 +83,25 @@ describe("hub", () => {
     await device.endAsync();
   });
 
+  it("keeps the plan history bounded: explanations for the newest twenty plans, the reason for all", async () => {
+    hub = await Hub.start(config());
+    const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
+    const t0 = 1_800_000_000_000;
+    for (let i = 0; i < 25; i++) {
+      // One plan per refresh interval (30 s); demand steps up once, so a new plan (with its
+      // explanation) comes among the newest twenty while the re-sent ones carry none.
+      const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 30_000, i < 15 ? 1 : 3, 1));
+      await device.publishAsync(topic, body, { qos: 1 });
+    }
+    await waitUntil(() => hub!.plans("x1", 200).length === 25, "25 plans");
+    const plans = hub.plans("x1", 200);
+    expect(plans.slice(0, 20).some((r) => r.explanation !== null)).toBe(true);
+    // The oldest was the first plan, made with an explanation: it has been trimmed, its reason kept.
+    expect(plans.slice(20).every((r) => r.explanation === null && r.plan.reason.length > 0)).toBe(true);
+    expect(plans.at(-1)!.plan.reason).toMatch(/Webster/);
+    await device.endAsync();
+  });
+
   it("refuses an operator's plan that breaks the intersection's rules, and audits both outcomes", async () => {
     hub = await Hub.start(config());
     const actor = { name: "ana", role: "operator" as const };

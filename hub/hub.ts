@@ -12,6 +12,9 @@ import { createRecorder, type Recorder } from "./tsdb/index.js";
 import type { PlanExplanation } from "./control/index.js";
 import type { CameraConfig } from "../edge/inference/index.js";
 
+const PLAN_RECORDS_KEPT = 200;
+const PLAN_EXPLANATIONS_KEPT = 20;
+
 /** What changed, for live views: coalesce by intersection, then read the state. */
 export type ChangeKind = "measures" | "signal" | "status" | "plan" | "events" | "alarm" | "command";
 export type ChangeListener = (intersectionId: string | null, kind: ChangeKind) => void;
@@ -266,7 +269,11 @@ export class Hub {
     this.recorder.recordPlan(region, plan);
     const records = this.planRecords.get(planned.intersectionId) ?? [];
     records.push({ plan, explanation: planned.explanation, source });
-    if (records.length > 200) records.splice(0, records.length - 200);
+    if (records.length > PLAN_RECORDS_KEPT) records.splice(0, records.length - PLAN_RECORDS_KEPT);
+    // Explanations are the bulky part (about 1 KB): keep them for the newest plans only, so 5,000
+    // intersections' histories stay in the tens of megabytes. Older plans keep their reason.
+    const older = records[records.length - 1 - PLAN_EXPLANATIONS_KEPT];
+    if (older) older.explanation = null;
     this.planRecords.set(planned.intersectionId, records);
     this.emit(planned.intersectionId, "plan");
     return plan;
