@@ -3,6 +3,7 @@ export { TimeSeriesWriter, TimeSeriesWriterOptions, type TimeSeriesWriterInput, 
 export {
   MemoryHistory,
   MemoryHistoryOptions,
+  historyBoundsFor,
   type MemoryHistoryInput,
   type ApproachSample,
   type MemoryHistorySizes,

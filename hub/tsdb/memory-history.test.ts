@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Events, Measures, Plan, Signal } from "../../protocol/index.js";
-import { MemoryHistory } from "./memory-history.js";
+import { historyBoundsFor, MemoryHistory, MemoryHistoryOptions } from "./memory-history.js";
 import { Timeline } from "./timeline.js";
 
 const T0 = 1_790_000_000_000;
@@ -126,5 +126,22 @@ describe("MemoryHistory", () => {
     // The most recently heard intersections are the ones kept.
     expect(history.intersectionIds()).toEqual(Array.from({ length: 10 }, (_, k) => `x-${40 + k}`));
     expect(history.plans("x-0", 10)).toEqual([]);
+  });
+});
+
+describe("historyBoundsFor", () => {
+  it("keeps the full defaults for a small city and shrinks per-intersection bounds within the whole-hub budget for a big one", () => {
+    const defaults = MemoryHistoryOptions.parse({});
+    expect(historyBoundsFor(5)).toEqual(defaults);
+    const big = historyBoundsFor(5000);
+    expect(big.measuresPerApproach).toBe(75);
+    expect(big.signalsPerIntersection).toBe(100);
+    expect(big.plansPerIntersection).toBe(20);
+    expect(big.maxIntersections).toBeGreaterThanOrEqual(5000);
+    // Every intersection stays known, each with a shorter memory: about 0.5 M objects per kind at most.
+    expect(big.signalsPerIntersection * 5000).toBeLessThanOrEqual(500_000);
+    expect(big.measuresPerApproach * 4 * 5000).toBeLessThanOrEqual(1_500_000);
+    expect(historyBoundsFor(1_000_000).signalsPerIntersection).toBe(10); // never below a floor
+    expect(() => MemoryHistoryOptions.parse(historyBoundsFor(1_000_000))).not.toThrow();
   });
 });

@@ -31,6 +31,28 @@ export const MemoryHistoryOptions = z.object({
 export type MemoryHistoryOptions = z.infer<typeof MemoryHistoryOptions>;
 export type MemoryHistoryInput = z.input<typeof MemoryHistoryOptions>;
 
+/**
+ * Whole-hub budgets behind `historyBoundsFor`, in kept objects (roughly 150–300 bytes each): about
+ * half a gigabyte when all are full. The per-intersection defaults fit them up to about 500
+ * intersections; a bigger city keeps a shorter memory of each (a time-series server keeps the rest).
+ */
+const HISTORY_BUDGET = { approachSamples: 1_500_000, signals: 500_000, events: 500_000, plans: 100_000, approachesEach: 4 };
+
+/** Per-intersection history bounds for a hub of `intersections`, within the whole-hub budgets. */
+export function historyBoundsFor(intersections: number): MemoryHistoryOptions {
+  const defaults = MemoryHistoryOptions.parse({});
+  const n = Math.max(1, intersections);
+  const fit = (budget: number, max: number, min: number): number => Math.max(min, Math.min(max, Math.floor(budget / n)));
+  return {
+    ...defaults,
+    measuresPerApproach: fit(HISTORY_BUDGET.approachSamples / HISTORY_BUDGET.approachesEach, defaults.measuresPerApproach, 12),
+    signalsPerIntersection: fit(HISTORY_BUDGET.signals, defaults.signalsPerIntersection, 10),
+    eventsPerIntersection: fit(HISTORY_BUDGET.events, defaults.eventsPerIntersection, 10),
+    plansPerIntersection: fit(HISTORY_BUDGET.plans, defaults.plansPerIntersection, 5),
+    maxIntersections: Math.max(defaults.maxIntersections, Math.min(1_000_000, n + Math.ceil(n / 10))),
+  };
+}
+
 /** One approach over one measuring interval. */
 export interface ApproachSample {
   approachId: string;
