@@ -224,13 +224,15 @@ interface RetainedStore {
   createRetainedStreamCombi(patterns: string[]): AsyncIterable<{ topic: string; payload: string | Buffer }>;
 }
 
+const asBuffer = (payload: string | Buffer): Buffer => (typeof payload === "string" ? Buffer.from(payload) : payload);
+
 function localClient(aedes: Aedes): LocalBrokerClient {
   const retained = (aedes as unknown as { persistence: RetainedStore }).persistence;
   return {
     async subscribe(filter, handler) {
       const deliver = (packet: { topic: string; payload: string | Buffer; retain?: boolean }, done: () => void): void => {
         try {
-          handler(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload, packet.retain === true);
+          handler(packet.topic, asBuffer(packet.payload), packet.retain === true);
         } finally {
           done();
         }
@@ -238,13 +240,13 @@ function localClient(aedes: Aedes): LocalBrokerClient {
       await new Promise<void>((resolve) => aedes.subscribe(filter, deliver, resolve));
       // What was retained before we subscribed, as a (re)subscribing MQTT client would get it.
       for await (const packet of retained.createRetainedStreamCombi([filter])) {
-        handler(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload, true);
+        handler(packet.topic, asBuffer(packet.payload), true);
       }
       return () => aedes.unsubscribe(filter, deliver, () => undefined);
     },
     publish(topic, payload, { retain }) {
       return new Promise<void>((resolve, reject) =>
-        aedes.publish({ cmd: "publish", topic, payload: typeof payload === "string" ? Buffer.from(payload) : payload, qos: 1, retain, dup: false }, (err) =>
+        aedes.publish({ cmd: "publish", topic, payload: asBuffer(payload), qos: 1, retain, dup: false }, (err) =>
           err ? reject(err) : resolve(),
         ),
       );
