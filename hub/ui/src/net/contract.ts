@@ -56,18 +56,9 @@ export interface CameraZones {
   }[];
 }
 
-export type CommandState = "sent" | "accepted" | "rejected" | "completed" | "unanswered";
-
-export interface TrackedCommand {
-  commandId: string;
-  intersectionId: string;
-  action: CommandAction;
-  issuedBy: string;
-  sentAtMs: number;
-  state: CommandState;
-  reason?: string;
-  updatedAtMs: number;
-}
+// The hub's own command record (types only), so the two cannot drift apart.
+import type { TrackedCommand } from "../../../services/command-tracker.js";
+export type { CommandState, TrackedCommand } from "../../../services/command-tracker.js";
 
 // The hub's own alarm record (a dependency-free module), so the two cannot drift apart.
 import type { AlarmRecord } from "../../../services/alarm-board.js";
