@@ -1,6 +1,7 @@
 import type { ControllerConfigInput } from "../../edge/agent/controller/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
 import type { ScenarioIntersection } from "../traffic/scenario.js";
+import { mainPhaseOf } from "./intersection-timing.js";
 
 /** A signal group per movement: `N-through`, `E-left`, … */
 export function movementGroupId(approach: Leg, turn: Turn): string {
@@ -87,6 +88,7 @@ export function controllerConfigOf(
   options: { fallback: "fixed" | "actuated"; plan?: FixedPlan; loopZonesOf?: (approach: Leg) => readonly string[] },
 ): ControllerConfigInput {
   const plan = options.plan ?? defaultPlanOf(x);
+  const main = mainPhaseOf(x);
   return {
     signalGroups: [
       ...movementsOf(x).map((m) => ({ id: m.group, kind: "vehicle" as const })),
@@ -111,5 +113,8 @@ export function controllerConfigOf(
       };
     }),
     fallback: { mode: options.fallback, cycleS: plan.cycleS, splitsS: plan.splitsS, offsetS: plan.offsetS },
+    // Hub plans run coordinated-actuated around the main street's phase, as a signal engineer
+    // would set a coordinated arterial's controllers up; the local fallback is unaffected.
+    ...(main ? { coordination: { phase: main.phase } } : {}),
   };
 }

@@ -43,6 +43,12 @@ export const ControllerConfig = z
     /** Single ring, in running order. */
     phases: z.array(PhaseConfig).min(1).max(16),
     fallback: FallbackConfig,
+    /**
+     * Hub plans run coordinated-actuated (NEMA coordination) around this phase: it ends at its
+     * fixed force-off point in the cycle, so offsets hold, while the other phases gap out once their
+     * traffic has gone and hand the time they leave to it. Without it, hub plans run fixed-time.
+     */
+    coordination: z.object({ phase: z.number().int().min(1).max(16) }).optional(),
     /** New plans take effect only at a cycle boundary; the one mode offered. */
     transitionMode: z.literal("cycle-boundary").default("cycle-boundary"),
     /** All-red shown at start-up and when leaving flash; defaults to the longest red clearance. */
@@ -91,6 +97,9 @@ export const ControllerConfig = z
         ctx.addIssue({ code: "custom", path: ["phases", i, "pedWalkS"], message: `phase ${p.phase} has pedestrian timing but no pedestrian signal group` });
       }
     });
+    if (c.coordination !== undefined && !numbers.has(c.coordination.phase)) {
+      ctx.addIssue({ code: "custom", path: ["coordination", "phase"], message: `coordinated phase ${c.coordination.phase} is not in the sequence` });
+    }
     c.signalGroups.forEach((g, i) => {
       if (!served.has(g.id)) ctx.addIssue({ code: "custom", path: ["signalGroups", i], message: `signal group "${g.id}" is not served by any phase` });
     });

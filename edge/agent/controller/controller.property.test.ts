@@ -144,12 +144,21 @@ function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): st
   return [...problems, ...observer.violations];
 }
 
+/** Fallback operation, and hub plans run fixed-time or coordinated-actuated around phase 2 or 4. */
+const MODES = fc.constantFrom("fixed", "actuated", "coordinated-2", "coordinated-4");
+
+function configFor(mode: string) {
+  const base = fourPhaseConfig();
+  if (mode === "actuated") return { ...base, fallback: { ...base.fallback, mode: "actuated" as const } };
+  if (mode.startsWith("coordinated-")) return { ...base, coordination: { phase: Number(mode.slice("coordinated-".length)) } };
+  return base;
+}
+
 describe("controller safety under random plans, commands, detector calls and clock steps", () => {
   it("never shows conflicting right of way, skipped change intervals, short or over-long greens", () => {
     fc.assert(
-      fc.property(fc.constantFrom("fixed" as const, "actuated" as const), fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }), (mode, ops) => {
-        const base = fourPhaseConfig();
-        const core = new ControllerCore({ ...base, fallback: { ...base.fallback, mode } }, T0);
+      fc.property(MODES, fc.array(opArb, { minLength: 20, maxLength: 300, size: "max" }), (mode, ops) => {
+        const core = new ControllerCore(configFor(mode), T0);
         expect(run(core, ops)).toEqual([]);
         // With sound load switches the sequencer must never trip its own conflict monitor.
         expect(core.snapshot().fault).toBeNull();
@@ -161,9 +170,8 @@ describe("controller safety under random plans, commands, detector calls and clo
   it("covers every mode, termination and rejection along the way, so the property above is not vacuous", () => {
     const seen = new Set<string>();
     fc.assert(
-      fc.property(fc.constantFrom("fixed" as const, "actuated" as const), fc.array(opArb, { minLength: 50, maxLength: 300, size: "max" }), (mode, ops) => {
-        const base = fourPhaseConfig();
-        const core = new ControllerCore({ ...base, fallback: { ...base.fallback, mode } }, T0);
+      fc.property(MODES, fc.array(opArb, { minLength: 50, maxLength: 300, size: "max" }), (mode, ops) => {
+        const core = new ControllerCore(configFor(mode), T0);
         let nowMs = T0;
         const note = (events: readonly ControllerEvent[]): void => {
           for (const e of events) seen.add(e.type === "hires" ? `code ${e.code}` : e.type === "alarm" ? `alarm ${e.alarm}` : `ack ${e.result}`);

@@ -307,6 +307,77 @@ describe("actuated fallback", () => {
   });
 });
 
+describe("coordinated-actuated hub plans", () => {
+  /** Greens 8, 24, 8, 14 s in a 73.5 s cycle, offset 10: phase 2's green is due to end 36 s into each cycle. */
+  const SPLITS = { "1": 12, "2": 30, "3": 12, "4": 19.5 };
+  const CYCLE_S = 73.5;
+  const PHASE2_FORCE_OFF_S = 12 + 24;
+
+  /** Runs 10 minutes of the plan; the detectors see what `actuate` says at each tick. */
+  function run(config: ReturnType<typeof fourPhaseConfig>, actuate: (tMs: number) => Record<string, boolean> = () => ({}), splitsS: Record<string, number> = SPLITS) {
+    const core = new ControllerCore(config, T0);
+    const cycleS = Object.values(splitsS).reduce((a, b) => a + b, 0);
+    core.applyPlan(validPlan(T0, { planId: "coord", cycleS, offsetS: 10, splitsS }), T0);
+    const greens: { phase: number; startMs: number; endMs: number; code: number }[] = [];
+    const open = new Map<number, number>();
+    let lastCode = 0;
+    for (let t = T0; t <= T0 + 600_000; t += 100) {
+      for (const [id, on] of Object.entries(actuate(t))) core.detectorCall(id, on, t);
+      for (const e of core.tick(t).events) {
+        if (e.type !== "hires") continue;
+        if (e.code === HIRES.phaseBeginGreen) open.set(e.param, t);
+        if (e.code === HIRES.phaseGapOut || e.code === HIRES.phaseMaxOut || e.code === HIRES.phaseForceOff) lastCode = e.code;
+        if (e.code === HIRES.phaseBeginYellow && open.has(e.param)) greens.push({ phase: e.param, startMs: open.get(e.param)!, endMs: t, code: lastCode });
+      }
+    }
+    // Skip the start-up and the transition into the plan.
+    return greens.filter((g) => g.startMs > T0 + 200_000);
+  }
+  const cycleSecond = (tMs: number) => (((tMs / 1000 - 10) % CYCLE_S) + CYCLE_S) % CYCLE_S;
+
+  it("gaps out idle phases at min green and hands their time to the coordinated phase, whose green still ends on the offset grid", () => {
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }));
+    const main = greens.filter((g) => g.phase === 2);
+    expect(main.length).toBeGreaterThanOrEqual(3);
+    for (const g of main) {
+      expect(cycleSecond(g.endMs)).toBeCloseTo(PHASE2_FORCE_OFF_S, 0);
+      // Its own 24 s, plus 3 s from each left turn phase and 1 s from phase 4.
+      expect(g.endMs - g.startMs).toBe(31_000);
+    }
+    const lefts = greens.filter((g) => g.phase === 1 || g.phase === 3);
+    expect(lefts.every((g) => g.endMs - g.startMs === 5_000 && g.code === HIRES.phaseGapOut)).toBe(true);
+    // Phase 4's walk and pedestrian clearance (13 s) still run in full.
+    expect(greens.filter((g) => g.phase === 4).every((g) => g.endMs - g.startMs === 13_000)).toBe(true);
+  });
+
+  it("lets a busy phase run no longer than its split's green (floating force-off), and keeps the grid", () => {
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), (t) => ({ "d-ew": true, "d-nsl": Math.floor(t / 1000) % 2 === 0 }));
+    const busy = greens.filter((g) => g.phase === 4);
+    expect(busy.length).toBeGreaterThanOrEqual(3);
+    expect(busy.every((g) => g.endMs - g.startMs === 14_000 && g.code === HIRES.phaseForceOff)).toBe(true);
+    expect(greens.filter((g) => g.phase === 1).every((g) => g.endMs - g.startMs === 8_000)).toBe(true);
+    for (const g of greens.filter((x) => x.phase === 2)) expect(cycleSecond(g.endMs)).toBeCloseTo(PHASE2_FORCE_OFF_S, 0);
+  });
+
+  it("runs the same plan fixed-time without a coordinated phase: idle phases keep their whole split", () => {
+    const greens = run(fourPhaseConfig());
+    expect(greens.filter((g) => g.phase === 1).every((g) => g.endMs - g.startMs === 8_000)).toBe(true);
+    expect(greens.filter((g) => g.phase === 2).every((g) => g.endMs - g.startMs === 24_000)).toBe(true);
+  });
+
+  it("never holds the coordinated phase past its max green, even when that costs it its place on the grid", () => {
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), () => ({}), { "1": 12, "2": 42, "3": 12, "4": 30 });
+    const main = greens.filter((g) => g.phase === 2);
+    expect(main.length).toBeGreaterThanOrEqual(3);
+    expect(main.every((g) => g.endMs - g.startMs <= 40_000)).toBe(true);
+    expect(main.filter((g) => g.code === HIRES.phaseMaxOut).length).toBeGreaterThan(0);
+  });
+
+  it("rejects a coordinated phase that is not in the sequence", () => {
+    expect(() => new ControllerCore(fourPhaseConfig({ coordination: { phase: 6 } }), T0)).toThrow(/config\.coordination\.phase: coordinated phase 6 is not in the sequence/);
+  });
+});
+
 describe("clock", () => {
   it("ignores a clock that goes backwards, so an interval is never shortened", () => {
     const core = new ControllerCore(fourPhaseConfig(), T0);

@@ -278,7 +278,7 @@ export class ControllerCore {
       const waiting = this.awaited.filter((w) => w.until === "plan");
       this.awaited = this.awaited.filter((w) => w.until !== "plan");
       if (plan.validUntil > t) {
-        this.timing = timingFromPlan(this.config.phases, plan, patternNumberFor(plan.planId, this.plansAdopted++));
+        this.timing = timingFromPlan(this.config, plan, patternNumberFor(plan.planId, this.plansAdopted++));
         this.runningPlan = plan;
         for (const w of waiting) this.ack(w.commandId, "completed", t, `plan ${plan.planId} running`);
       } else {

@@ -38,6 +38,8 @@ export class Sequencer {
   /** Start of the running cycle; null during start-up all-red and flash. */
   cycleStartMs: number | null = null;
   private cycleGreensS: number[];
+  /** Coordinated operation: the cycle's nominal start on the offset grid and each phase's force-off (ms). */
+  private coordinated: { key: string; nominalStartMs: number; forceOffsMs: number[] } | null = null;
   private readonly phases: readonly PhaseConfig[];
   private readonly kinds = new Map<string, "vehicle" | "pedestrian">();
   private readonly startupAllRedMs: number;
@@ -136,6 +138,8 @@ export class Sequencer {
     let endCode: number | null = null;
     if (inputs.holdPhaseIndex !== null || inputs.flashWanted) {
       if (elapsedMs >= minMs) endCode = HIRES.phaseForceOff;
+    } else if (timing.operation === "coordinated" && this.coordinated !== null) {
+      endCode = this.coordinatedEnd(i, elapsedMs, minMs, inputs);
     } else if (timing.operation === "fixed" || !detectors.hasDetectors(i)) {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
     } else if (elapsedMs >= phase.maxGreenS * 1000) {
@@ -154,6 +158,26 @@ export class Sequencer {
     return events;
   }
 
+  /**
+   * Coordinated-actuated: every phase runs at least its min green. The coordinated phase ends at
+   * its force-off (or max green); the others also gap out, so time they leave goes on to the
+   * coordinated phase, whose green then starts early and still ends on the offset grid.
+   */
+  private coordinatedEnd(i: number, elapsedMs: number, minMs: number, inputs: StepInputs): number | null {
+    const { nowMs, detectors } = inputs;
+    const phase = this.phases[i];
+    if (elapsedMs < minMs || this.coordinated === null) return null;
+    const coordinatedPhase = i === inputs.timing.coordinatedIndex;
+    // Floating force-offs: a phase other than the coordinated one never runs longer than its
+    // split's green, even when the phases before it left time over; that time goes on to the
+    // coordinated phase.
+    if (nowMs >= this.coordinated.forceOffsMs[i] || (!coordinatedPhase && elapsedMs >= inputs.timing.greensS[i] * 1000)) return HIRES.phaseForceOff;
+    if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
+    if (coordinatedPhase || !detectors.hasDetectors(i)) return null;
+    const sinceActuationMs = nowMs - Math.max(detectors.lastActuationAtMs(i), this.interval.startMs);
+    return !detectors.isOccupied(i) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
+  }
+
   private flash(nowMs: number): HiRes[] {
     this.enterFlash(nowMs);
     return [];
@@ -163,6 +187,32 @@ export class Sequencer {
     const timing = inputs.atCycleBoundary(inputs.nowMs);
     this.cycleStartMs = inputs.nowMs;
     this.cycleGreensS = offsetCorrectedGreens(this.phases, timing, inputs.nowMs);
+    this.coordinated = timing.operation === "coordinated" ? this.coordinatedCycle(timing, inputs.nowMs) : null;
+  }
+
+  /**
+   * The cycle's place on the offset grid. A cycle that follows one of the same timing starts one
+   * cycle after it (even when gap-outs brought the boundary early); otherwise at the nearest grid
+   * point, so the first cycle of a new plan is at most half a cycle long or short.
+   */
+  private coordinatedCycle(timing: CycleTiming, nowMs: number): NonNullable<Sequencer["coordinated"]> {
+    const cycleMs = timing.cycleS * 1000;
+    const key = `${timing.cycleS}/${timing.offsetS}`;
+    let startMs: number;
+    if (this.coordinated !== null && this.coordinated.key === key) {
+      startMs = this.coordinated.nominalStartMs + cycleMs;
+      while (startMs + cycleMs / 2 <= nowMs) startMs += cycleMs;
+    } else {
+      const lateMs = mod(nowMs - timing.offsetS * 1000, cycleMs);
+      startMs = lateMs <= cycleMs / 2 ? nowMs - lateMs : nowMs + cycleMs - lateMs;
+    }
+    const forceOffsMs: number[] = [];
+    let atMs = startMs;
+    this.phases.forEach((p, i) => {
+      forceOffsMs.push(atMs + timing.greensS[i] * 1000);
+      atMs += (timing.greensS[i] + p.yellowS + p.redClearanceS) * 1000;
+    });
+    return { key, nominalStartMs: startMs, forceOffsMs };
   }
 
   private beginGreen(phaseIndex: number, nowMs: number): HiRes[] {
@@ -198,4 +248,8 @@ export class Sequencer {
     const first = this.phases.findIndex((_, j) => this.wantsService(j, inputs));
     return first === -1 ? 0 : first;
   }
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
 }

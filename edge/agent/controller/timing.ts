@@ -6,8 +6,13 @@ import { effectiveMinGreenS, greenFromSplitS } from "./split-rules.js";
 export interface CycleTiming {
   source: "plan" | "fallback";
   planId: string | null;
-  /** fixed: greens from the splits; actuated: greens from detector calls (fallback only). */
-  operation: "fixed" | "actuated";
+  /**
+   * fixed: greens from the splits; actuated: greens from detector calls (fallback only);
+   * coordinated: the splits' force-offs, with gap-out before them (hub plans, `coordination` set).
+   */
+  operation: "fixed" | "actuated" | "coordinated";
+  /** The coordinated phase's index in the sequence (coordinated operation), else null. */
+  coordinatedIndex: number | null;
   cycleS: number;
   offsetS: number;
   splitsS: Readonly<Record<string, number>>;
@@ -25,11 +30,14 @@ export const PATTERN_FLASH = 255;
 export const PATTERN_LOCAL_FIXED = 253;
 
 /** Timing of a plan that `checkPlan` accepted. */
-export function timingFromPlan(phases: readonly PhaseConfig[], plan: PlanBody, patternNumber: number): CycleTiming {
+export function timingFromPlan(config: ControllerConfig, plan: PlanBody, patternNumber: number): CycleTiming {
+  const phases = config.phases;
+  const coordinatedIndex = config.coordination === undefined ? -1 : phases.findIndex((p) => p.phase === config.coordination?.phase);
   return {
     source: "plan",
     planId: plan.planId,
-    operation: "fixed",
+    operation: coordinatedIndex === -1 ? "fixed" : "coordinated",
+    coordinatedIndex: coordinatedIndex === -1 ? null : coordinatedIndex,
     cycleS: plan.cycleS,
     offsetS: plan.offsetS,
     splitsS: plan.splitsS,
@@ -45,6 +53,7 @@ export function fallbackTiming(config: ControllerConfig): CycleTiming {
     source: "fallback",
     planId: null,
     operation: f.mode,
+    coordinatedIndex: null,
     cycleS: f.cycleS,
     offsetS: f.offsetS,
     splitsS: f.splitsS,
