@@ -103,6 +103,24 @@ describe("LiveStream", () => {
     live.stop();
   });
 
+  it("flushes as soon as the message that finds a flush due is handled, without waiting for the timer", async () => {
+    const { live, change, advance } = stream(["a", "b"]);
+    const socket = new FakeSocket();
+    live.add(socket, "viewer");
+    change("a");
+    await Promise.resolve();
+    // Within the interval: held back, to be coalesced.
+    expect(socket.types()).toEqual(["hello", "snapshot"]);
+    advance(1_000_000);
+    change("b");
+    change("b");
+    expect(socket.types()).toEqual(["hello", "snapshot"]);
+    await Promise.resolve();
+    expect(socket.types()).toEqual(["hello", "snapshot", "update"]);
+    expect(socket.messages()[2]!.intersections!.map((s) => s.intersectionId).sort()).toEqual(["a", "b"]);
+    live.stop();
+  });
+
   it("builds and serialises each update once for every client", () => {
     const { live, change, calls } = stream(["a"]);
     const sockets = Array.from({ length: 50 }, () => new FakeSocket());

@@ -72,6 +72,8 @@ export class LiveStream {
   private alarmsChanged = false;
   private snapshotText: string | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private lastFlushMs: number;
+  private flushQueued = false;
   private unsubscribe: (() => void) | null = null;
   private counters = { updatesSent: 0, updatesSkipped: 0, clientsTerminated: 0 };
   readonly intervalMs: number;
@@ -90,6 +92,7 @@ export class LiveStream {
     this.lagTerminateMs = options.lagTerminateMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.log = options.logger ?? pino({ level: "silent" });
+    this.lastFlushMs = this.now();
   }
 
   /** Listen to the hub and start the flush timer. */
@@ -113,9 +116,17 @@ export class LiveStream {
   noteChange(intersectionId: string | null, kind: ChangeKind): void {
     this.snapshotText = null;
     if (kind === "alarm") this.alarmsChanged = true;
-    if (intersectionId === null) return;
-    this.changed.add(intersectionId);
-    if (kind === "command") this.commandsChanged.add(intersectionId);
+    if (intersectionId !== null) {
+      this.changed.add(intersectionId);
+      if (kind === "command") this.commandsChanged.add(intersectionId);
+    }
+    // Under load the hub's event loop handles hundreds of messages per turn and the timer only
+    // runs between turns; a change that finds a flush due has it run as soon as the message that
+    // made it is handled, so a busy turn does not hold updates back.
+    if (this.timer !== null && !this.flushQueued && this.now() - this.lastFlushMs >= this.intervalMs) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.tick());
+    }
   }
 
   /** A new client: greet it and send the whole current state. */
@@ -160,6 +171,8 @@ export class LiveStream {
   /** One flush: the coalesced update to every client that can take it. */
   tick(): void {
     const nowMs = this.now();
+    this.lastFlushMs = nowMs;
+    this.flushQueued = false;
     const update = this.takeUpdate();
     const details = new Map<string, string | null>();
     for (const client of this.clients) {
