@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Measures, Plan, Signal, Status } from "../../protocol/index.js";
-import { measuresLines, planLines, signalLines, statusLines } from "./points.js";
+import { measuresLines, phaseGreenLines, planLines, signalLines, statusLines } from "./points.js";
 
 const TS = 1_790_000_000_123;
 
@@ -18,6 +18,18 @@ const measures = Measures.parse({
 });
 
 describe("payloads to line protocol", () => {
+  it("writes one phase_green line per served green, stamped at its start, with its length and termination code", () => {
+    expect(
+      phaseGreenLines("downtown", "main-1st", [
+        { phase: 2, startMs: TS, endMs: TS + 31_500, termination: "force-off" },
+        { phase: 4, startMs: TS + 37_000, endMs: TS + 44_000, termination: null },
+      ]),
+    ).toEqual([
+      `phase_green,intersection=main-1st,phase=2,region=downtown green_s=31.5,termination=6i ${TS}`,
+      `phase_green,intersection=main-1st,phase=4,region=downtown green_s=7,termination=0i ${TS + 37_000}`,
+    ]);
+  });
+
   it("writes one approach_measures line per approach, tagged and stamped with the payload's own ms timestamp", () => {
     const lines = measuresLines("downtown", measures);
     expect(lines).toHaveLength(2);

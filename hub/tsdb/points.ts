@@ -5,13 +5,18 @@
  */
 import { Point, type PointSettings } from "@influxdata/influxdb-client";
 import type { ControlMode, Measures, Plan, Signal, SignalState, Status } from "../../protocol/index.js";
+import type { GreenTermination, PhaseGreen } from "./phase-greens.js";
 
 export const MEASUREMENTS = {
   measures: "approach_measures",
   signal: "signal",
   plan: "plan",
   status: "agent_health",
+  phaseGreen: "phase_green",
 } as const;
+
+/** How a green ended, as its ATSPM event code (4 gap-out, 5 max-out, 6 force-off; 0 not logged). */
+const TERMINATION_CODES: Readonly<Record<GreenTermination, number>> = { "gap-out": 4, "max-out": 5, "force-off": 6 };
 
 /** Signal states as numbers, so numeric-only stores (VictoriaMetrics) keep them. Stable: never renumber. */
 export const SIGNAL_STATE_CODES: Readonly<Record<SignalState, number>> = { DK: 0, R: 1, Y: 2, G: 3, FR: 4, FY: 5 };
@@ -92,4 +97,16 @@ export function statusLines(region: string, status: Status, options: PointOption
     if (status.model !== undefined) point.stringField("model", status.model);
   }
   return line(point);
+}
+
+/** Each served green, stamped at its start, with its length and how it ended. */
+export function phaseGreenLines(region: string, intersectionId: string, greens: readonly PhaseGreen[]): string[] {
+  return greens.flatMap((g) =>
+    line(
+      base(MEASUREMENTS.phaseGreen, region, intersectionId, g.startMs)
+        .tag("phase", String(g.phase))
+        .floatField("green_s", (g.endMs - g.startMs) / 1000)
+        .intField("termination", g.termination === null ? 0 : TERMINATION_CODES[g.termination]),
+    ),
+  );
 }

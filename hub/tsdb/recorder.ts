@@ -46,9 +46,10 @@ export class Recorder {
     this.writer?.writeStatus(region, status);
   }
 
-  /** Controller events are kept in memory only: no long-term store for hi-res events yet. */
-  recordEvents(_region: string, events: Events): void {
+  /** The hi-res log is kept in memory; the server gets each served phase green from it. */
+  recordEvents(region: string, events: Events): void {
     this.history.recordEvents(events);
+    this.writer?.writeEvents(region, events);
   }
 
   /** The writer's stats, or null with no server. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Measures, Plan, Signal, Status } from "../../protocol/index.js";
+import { Events, Measures, Plan, Signal, Status } from "../../protocol/index.js";
 import { freePort, victoriaMetricsBinary, type ManagedServer } from "../../tests/support/servers.js";
 import { exportSeries, pollUntil, startDedupVictoriaMetrics, type ExportedSeries } from "../../tests/support/victoria-metrics.js";
 import { TimeSeriesWriter, type TimeSeriesWriterInput } from "./writer.js";
@@ -118,6 +118,25 @@ describe.skipIf(victoriaMetricsBinary.skip)(`TimeSeriesWriter with VictoriaMetri
     expect(one(series, "plan_split_s_4")?.values).toEqual([40]);
     expect(one(series, "agent_health_online")?.values).toEqual([1]);
     expect(one(series, "agent_health_inference_fps")?.timestamps).toEqual([ts]);
+    await writer.close();
+  });
+
+  it("writes each served phase green from the controller's events as a phase_green point", async () => {
+    const writer = new TimeSeriesWriter(fast(server.url));
+    const ts = BASE_TS + 11;
+    const hires = (dtMs: number, code: number, param: number) => ({ type: "hires", ts: ts + dtMs, code, param });
+    writer.writeEvents("downtown", Events.parse({ ts, seq: 1, intersectionId: "greens-1", events: [hires(0, 1, 2), hires(24_000, 4, 2)] }));
+    writer.writeEvents("downtown", Events.parse({ ts: ts + 30_000, seq: 2, intersectionId: "greens-1", events: [hires(24_000, 8, 2), hires(30_000, 1, 4)] }));
+    expect(await writer.flush()).toBe(true);
+    const series = await pollUntil("the phase green", async () => {
+      const found = await exportSeries(server.url, `{__name__=~"phase_green_.*",intersection="greens-1"}`);
+      return found.length >= 2 ? found : undefined;
+    });
+    const green = one(series, "phase_green_green_s");
+    expect(green?.metric).toEqual({ __name__: "phase_green_green_s", region: "downtown", intersection: "greens-1", phase: "2" });
+    expect(green?.timestamps).toEqual([ts]);
+    expect(green?.values).toEqual([24]);
+    expect(one(series, "phase_green_termination")?.values).toEqual([4]);
     await writer.close();
   });
 

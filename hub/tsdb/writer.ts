@@ -13,9 +13,10 @@
 import { HttpError, InfluxDB, setLogger, type WriteApi } from "@influxdata/influxdb-client";
 import { pino, type Logger } from "pino";
 import { z } from "zod";
-import { parseOrThrow, type Measures, type Plan, type Signal, type Status } from "../../protocol/index.js";
+import { parseOrThrow, type Events, type Measures, type Plan, type Signal, type Status } from "../../protocol/index.js";
 import { LineQueue } from "./line-queue.js";
-import { measuresLines, planLines, signalLines, statusLines, type PointOptions } from "./points.js";
+import { PhaseGreenTracker } from "./phase-greens.js";
+import { measuresLines, phaseGreenLines, planLines, signalLines, statusLines, type PointOptions } from "./points.js";
 
 const Ms = z.number().int().positive();
 
@@ -81,6 +82,7 @@ export class TimeSeriesWriter {
   readonly options: TimeSeriesWriterOptions;
   private readonly pointOptions: PointOptions;
   private readonly queue: LineQueue;
+  private readonly greens = new PhaseGreenTracker();
   private readonly writeApi: WriteApi;
   private readonly log: Logger;
   private readonly now: () => number;
@@ -140,6 +142,15 @@ export class TimeSeriesWriter {
       this.accept(planLines(region, plan, this.pointOptions));
     } catch (error) {
       this.invalid("plan", plan.intersectionId, error);
+    }
+  }
+
+  /** Controller events become one `phase_green` point per served green (the raw hi-res log stays in memory). */
+  writeEvents(region: string, events: Events): void {
+    try {
+      this.accept(phaseGreenLines(region, events.intersectionId, this.greens.take(events.intersectionId, events.events)));
+    } catch (error) {
+      this.invalid("events", events.intersectionId, error);
     }
   }
 
