@@ -123,12 +123,18 @@ export class Hub {
       { logger: log.child({ module: "tsdb" }) },
     );
     log.info(recorder.startMessage);
+    const regionById = new Map(config.intersections.map((x) => [x.intersectionId, x.region]));
     let ingest: Ingest;
     try {
       ingest = await startIngest(
         { url, regions: config.regions, ...(username ? { username } : {}), ...(password ? { password } : {}) },
         // With the embedded broker, ingest works in process: no socket, encoding or ack round trip.
-        { logger: log.child({ module: "ingest" }), now, ...(broker ? { local: broker.local } : {}) },
+        {
+          logger: log.child({ module: "ingest" }),
+          now,
+          configuredRegion: (id) => regionById.get(id),
+          ...(broker ? { local: broker.local } : {}),
+        },
       );
     } catch (err) {
       await broker?.stop();

@@ -19,6 +19,8 @@ export interface IngestOptions {
    * instead of over a socket (`url` and the login are then unused).
    */
   local?: LocalBrokerClient;
+  /** The region the hub's configuration puts an intersection in; messages from another region are rejected. */
+  configuredRegion?: (intersectionId: string) => string | undefined;
 }
 
 export interface Ingest {
@@ -64,6 +66,7 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     now,
     onReject: (reason, topic, error) => throttled.warn(reason, { reason, topic, error }, "message rejected"),
     onListenerError: (kind, err) => throttled.warn(`listener:${kind}`, { kind, err }, "ingest listener threw"),
+    ...(options.configuredRegion ? { configuredRegion: options.configuredRegion } : {}),
   });
 
   // In process, the hub publishes every plan itself and puts it in the store directly: following

@@ -41,8 +41,22 @@ describe("IngestPipeline", () => {
     p.handle(T("i-1", "command"), json(command("i-1", 1)));
     expect(rejected.map((r) => r.reason)).toEqual(["bad_topic", "too_large", "bad_json", "invalid", "id_mismatch", "bad_json", "bad_topic"]);
     expect(rejected[3]!.error).toMatch(/^measures\.approaches: /);
-    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0 });
+    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0 });
     expect(p.store.size).toBe(0);
+  });
+
+  it("keeps an intersection in one region: another region's message for the same id is rejected and counted", () => {
+    const { p, rejected } = pipeline();
+    p.handle(T("i-1", "measures", "north"), json(measures("i-1", 1)));
+    p.handle(T("i-1", "signal", "south"), json(signal("i-1", 2)));
+    expect(rejected).toEqual([{ reason: "region_mismatch", error: "intersection i-1 is in region north, not south" }]);
+    expect(p.store.get("i-1")).toMatchObject({ region: "north", signal: null });
+
+    const configured = new IngestPipeline({ configuredRegion: (id) => (id === "i-9" ? "south" : undefined) });
+    configured.handle(T("i-9", "measures", "north"), json(measures("i-9", 1)));
+    configured.handle(T("i-9", "measures", "south"), json(measures("i-9", 2)));
+    expect(configured.stats().rejects.region_mismatch).toBe(1);
+    expect(configured.store.get("i-9")).toMatchObject({ region: "south", measures: { seq: 2 } });
   });
 
   it("drops redelivered and too-old messages per intersection and kind", () => {

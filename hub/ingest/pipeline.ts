@@ -2,7 +2,7 @@ import { decodeMessage, REJECT_REASONS, type PayloadByKind } from "../../protoco
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { SeqWindow, DEFAULT_SEQ_WINDOW } from "./seq-window.js";
 
-export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale"] as const;
+export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale", "region_mismatch"] as const;
 export type IngestRejectReason = (typeof INGEST_REJECT_REASONS)[number];
 
 export const EDGE_KINDS: readonly EdgeKind[] = ["measures", "signal", "events", "status"];
@@ -28,6 +28,8 @@ export interface PipelineOptions {
   now?: () => number;
   onReject?: (reason: IngestRejectReason, topic: string, error: string) => void;
   onListenerError?: (kind: EdgeKind, err: unknown) => void;
+  /** The region the hub's configuration puts an intersection in, if it names it. */
+  configuredRegion?: (intersectionId: string) => string | undefined;
 }
 
 type Windows = Partial<Record<EdgeKind, SeqWindow>>;
@@ -43,6 +45,7 @@ export class IngestPipeline {
   private readonly now: () => number;
   private readonly onReject: NonNullable<PipelineOptions["onReject"]>;
   private readonly onListenerError: NonNullable<PipelineOptions["onListenerError"]>;
+  private readonly configuredRegion: NonNullable<PipelineOptions["configuredRegion"]>;
   private readonly windows = new Map<string, Windows>();
   private readonly listeners: ListenerSets = { measures: new Set(), signal: new Set(), events: new Set(), status: new Set() };
   private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0 };
@@ -55,6 +58,7 @@ export class IngestPipeline {
     this.now = options.now ?? Date.now;
     this.onReject = options.onReject ?? (() => undefined);
     this.onListenerError = options.onListenerError ?? (() => undefined);
+    this.configuredRegion = options.configuredRegion ?? (() => undefined);
   }
 
   /** Add a listener for one kind; returns a function that removes it. */
@@ -67,6 +71,13 @@ export class IngestPipeline {
   handle(topic: string, raw: Uint8Array | string): void {
     const decoded = decodeMessage(topic, raw);
     if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.error);
+    // Intersection ids are unique across the city: one region's message never lands on another
+    // region's intersection of the same id (the configured region, else the first one heard).
+    const id = decoded.payload.intersectionId;
+    const region = this.configuredRegion(id) ?? this.store.get(id)?.region;
+    if (region !== undefined && region !== decoded.region) {
+      return this.reject("region_mismatch", topic, `intersection ${id} is in region ${region}, not ${decoded.region}`);
+    }
     const receivedAtMs = this.now();
     switch (decoded.kind) {
       case "plan":
