@@ -96,7 +96,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 /** Run ops against a controller, with every shown state checked by the observer. Returns its violations. */
 function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): string[] {
   const config = parseControllerConfig(core.config);
-  const observer = new SafetyObserver(config, T0, { checkMaxGreen });
+  const coordinated = config.phases.find((p) => p.phase === config.coordination?.phase);
+  const observer = new SafetyObserver(config, T0, { checkMaxGreen, coordinatedGroups: new Set(coordinated?.groups ?? []) });
   const problems: string[] = [];
   let nowMs = T0;
   let commandNo = 0;

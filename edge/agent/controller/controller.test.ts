@@ -314,14 +314,19 @@ describe("coordinated-actuated hub plans", () => {
   const PHASE2_FORCE_OFF_S = 12 + 24;
 
   /** Runs 10 minutes of the plan; the detectors see what `actuate` says at each tick. */
-  function run(config: ReturnType<typeof fourPhaseConfig>, actuate: (tMs: number) => Record<string, boolean> = () => ({}), splitsS: Record<string, number> = SPLITS) {
+  function run(
+    config: ReturnType<typeof fourPhaseConfig>,
+    actuate: (tMs: number) => Record<string, boolean> = () => ({}),
+    splitsS: Record<string, number> = SPLITS,
+    durationMs = 600_000,
+  ) {
     const core = new ControllerCore(config, T0);
     const cycleS = Object.values(splitsS).reduce((a, b) => a + b, 0);
-    core.applyPlan(validPlan(T0, { planId: "coord", cycleS, offsetS: 10, splitsS }), T0);
+    core.applyPlan(validPlan(T0, { planId: "coord", cycleS, offsetS: 10, splitsS, validUntil: T0 + durationMs + 60_000 }), T0);
     const greens: { phase: number; startMs: number; endMs: number; code: number }[] = [];
     const open = new Map<number, number>();
     let lastCode = 0;
-    for (let t = T0; t <= T0 + 600_000; t += 100) {
+    for (let t = T0; t <= T0 + durationMs; t += 100) {
       for (const [id, on] of Object.entries(actuate(t))) core.detectorCall(id, on, t);
       for (const e of core.tick(t).events) {
         if (e.type !== "hires") continue;
@@ -365,12 +370,18 @@ describe("coordinated-actuated hub plans", () => {
     expect(greens.filter((g) => g.phase === 2).every((g) => g.endMs - g.startMs === 24_000)).toBe(true);
   });
 
-  it("never holds the coordinated phase past its max green, even when that costs it its place on the grid", () => {
-    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), () => ({}), { "1": 12, "2": 42, "3": 12, "4": 30 });
+  it("holds the coordinated phase past its max green to its force-off (max inhibit), so every cycle keeps the plan's length", () => {
+    // 36 s planned green (max 40) plus what phases 1, 3 and 4 leave (3 + 3 + 11.5 s): 53.5 s, ending on the grid.
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), () => ({}), { "1": 12, "2": 42, "3": 12, "4": 30 }, 2_400_000);
     const main = greens.filter((g) => g.phase === 2);
-    expect(main.length).toBeGreaterThanOrEqual(3);
-    expect(main.every((g) => g.endMs - g.startMs <= 40_000)).toBe(true);
-    expect(main.filter((g) => g.code === HIRES.phaseMaxOut).length).toBeGreaterThan(0);
+    expect(main.length).toBeGreaterThanOrEqual(20);
+    for (const g of main) {
+      expect(g.endMs - g.startMs).toBe(53_500);
+      expect(g.code).toBe(HIRES.phaseForceOff);
+      expect((((g.endMs / 1000 - 10 - 12 - 36) % 96) + 96) % 96).toBeCloseTo(0, 1);
+    }
+    // As many cycles as the plan's 96 s allow in the window, not more.
+    expect(greens.filter((g) => g.phase === 1).length).toBeLessThanOrEqual(Math.ceil(2_200_000 / 96_000));
   });
 
   it("rejects a coordinated phase that is not in the sequence", () => {

@@ -160,7 +160,7 @@ export class Sequencer {
 
   /**
    * Coordinated-actuated: every phase runs at least its min green. The coordinated phase ends at
-   * its force-off (or max green); the others also gap out, so time they leave goes on to the
+   * its force-off; the others also gap out, so time they leave goes on to the
    * coordinated phase, whose green then starts early and still ends on the offset grid.
    */
   private coordinatedEnd(i: number, elapsedMs: number, minMs: number, inputs: StepInputs): number | null {
@@ -172,8 +172,11 @@ export class Sequencer {
     // split's green, even when the phases before it left time over; that time goes on to the
     // coordinated phase.
     if (nowMs >= this.coordinated.forceOffsMs[i] || (!coordinatedPhase && elapsedMs >= inputs.timing.greensS[i] * 1000)) return HIRES.phaseForceOff;
+    // Max inhibit (as NEMA coordination): the coordinated phase runs to its force-off, which keeps
+    // every cycle on the grid; the force-offs already bound it, so it cannot starve the others.
+    if (coordinatedPhase) return null;
     if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
-    if (coordinatedPhase || !detectors.hasDetectors(i)) return null;
+    if (!detectors.hasDetectors(i)) return null;
     const sinceActuationMs = nowMs - Math.max(detectors.lastActuationAtMs(i), this.interval.startMs);
     return !detectors.isOccupied(i) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
   }

@@ -23,7 +23,11 @@ export class SafetyObserver {
   constructor(
     private readonly config: ControllerConfig,
     startMs: number,
-    private readonly options: { checkMaxGreen: boolean } = { checkMaxGreen: true },
+    private readonly options: {
+      checkMaxGreen: boolean;
+      /** Groups of a coordinated phase: in adaptive mode they run to their force-off, past max green (max inhibit). */
+      coordinatedGroups?: ReadonlySet<string>;
+    } = { checkMaxGreen: true },
   ) {
     for (const g of config.signalGroups) {
       this.kind.set(g.id, g.kind);
@@ -55,7 +59,8 @@ export class SafetyObserver {
       const heldS = (nowMs - before.sinceMs) / 1000;
       if (now === before.state) {
         // Still green at a tick at or past max green: the controller saw the deadline and kept it.
-        if (this.options.checkMaxGreen && this.kind.get(id) === "vehicle" && now === "G" && !before.held && !this.pedestriansCrossingWith(id, groups)) {
+        const maxInhibited = mode === "adaptive" && this.options.coordinatedGroups?.has(id) === true;
+        if (this.options.checkMaxGreen && !maxInhibited && this.kind.get(id) === "vehicle" && now === "G" && !before.held && !this.pedestriansCrossingWith(id, groups)) {
           if (nowMs - before.sinceMs >= this.greatest(id, "maxGreenS") * 1000) fail(`${id} green kept ${heldS} s, past max green`);
         }
         continue;
