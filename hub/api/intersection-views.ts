@@ -59,6 +59,7 @@ export class IntersectionViews {
     const plan = state?.plan ?? null;
     // The hub's plan describes the street only once the controller runs it (or before any signal is heard).
     const running = plan !== null && (signal === null || signal.planId === plan.planId) ? plan : null;
+    const demand = this.hub.planner.demand(id);
     let queueVeh: number | null = null;
     if (measures !== null) {
       queueVeh = 0;
@@ -74,7 +75,7 @@ export class IntersectionViews {
       cycleS: running?.cycleS ?? null,
       groups: signal?.groups ?? null,
       activePhases: signal?.activePhases ?? [],
-      degreeOfSaturation: degreeOfSaturation(this.capacityOf(id), measures, running),
+      degreeOfSaturation: degreeOfSaturation(this.capacityOf(id), measures, running, (approachId) => demand?.approaches[approachId]?.flowVehPerHour),
       queueVeh,
       activeAlarms: this.activeAlarms().get(id) ?? 0,
       lastSeenMs: state?.lastSeenMs ?? null,

@@ -27,6 +27,14 @@ describe("degreeOfSaturation", () => {
     expect(degreeOfSaturation(model, measures({ E: 98, N: 10 }), plan)).toBeCloseTo(0.6, 3);
   });
 
+  it("takes the smoothed flow where there is one, not one interval's count", () => {
+    // A 5 s interval in which N's queue discharged: 5 vehicles = 3600 veh/h, X = 6.1 on its own.
+    const burst = measures({ E: 0, N: 5 }, 0.3, 5_000);
+    expect(degreeOfSaturation(model, burst, plan)).toBeCloseTo(3600 / 590, 2);
+    // The hub's moving average says N runs at 295 veh/h: X = 0.5; E, without one, keeps its count.
+    expect(degreeOfSaturation(model, burst, plan, (id) => (id === "N" ? 295 : undefined))).toBeCloseTo(0.5, 3);
+  });
+
   it("rises as the plan gives a phase less green", () => {
     const longer = degreeOfSaturation(model, measures({ N: 40 }), plan)!;
     const shorter = degreeOfSaturation(model, measures({ N: 40 }), { cycleS: 90, splitsS: { "2": 65, "4": 25 } })!;

@@ -41,11 +41,18 @@ function flowVehPerHour(count: number, intervalMs: number): number {
 
 /**
  * Degree of saturation X = flow / capacity, the max over every approach a phase serves, where
- * capacity = lanes × saturation flow × effective green / cycle. Without a plan or a timing model
- * (a fallback plan, an unconfigured intersection) the highest occupancy stands in for it, as a
- * loop detector's occupancy does. Null with no measures.
+ * capacity = lanes × saturation flow × effective green / cycle. Flow is `smoothedFlow`'s (veh/h)
+ * where it has one: one measuring interval is far shorter than a cycle, so its count swings from
+ * nothing (red) to saturation flow (a queue discharging) and X with it. Without a plan or a timing
+ * model (a fallback plan, an unconfigured intersection) the highest occupancy stands in for it, as
+ * a loop detector's occupancy does. Null with no measures.
  */
-export function degreeOfSaturation(model: CapacityModel | null, measures: Measures | null, plan: PlanTiming | null): number | null {
+export function degreeOfSaturation(
+  model: CapacityModel | null,
+  measures: Measures | null,
+  plan: PlanTiming | null,
+  smoothedFlow: (approachId: string) => number | undefined = () => undefined,
+): number | null {
   if (measures === null || measures.approaches.length === 0) return null;
   if (model !== null && plan !== null && model.movements.length > 0) {
     let worst = -1;
@@ -57,7 +64,8 @@ export function degreeOfSaturation(model: CapacityModel | null, measures: Measur
       const approach = measures.approaches.find((a) => a.approachId === m.approachId);
       if (approach === undefined) continue;
       const capacity = m.lanes * model.saturationFlowVehPerHourPerLane * (greenS / plan.cycleS);
-      const x = (flowVehPerHour(approach.count, measures.intervalMs) * m.share) / capacity;
+      const flow = smoothedFlow(m.approachId) ?? flowVehPerHour(approach.count, measures.intervalMs);
+      const x = (flow * m.share) / capacity;
       if (x > worst) worst = x;
     }
     if (worst >= 0) return round3(worst);

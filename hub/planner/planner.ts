@@ -76,6 +76,11 @@ export class Planner {
     return this.members.get(intersectionId)?.config;
   }
 
+  /** The demand estimate plans are made from (smoothed flows and queues per approach). */
+  demand(intersectionId: string): DemandState | undefined {
+    return this.members.get(intersectionId)?.demand;
+  }
+
   /** Takes measures in; returns the plans now due (this intersection's, or its corridor's). */
   onMeasures(measures: Measures): PlannedPlan[] {
     if (!this.observe(measures)) return [];
