@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { loadScenario } from "./traffic/load-scenario.js";
 import { CONTROLLERS, runClosedLoop, type ClosedLoopResult, type ControllerKind } from "./closed-loop/run.js";
@@ -49,6 +51,77 @@ async function runOne(scenarioName: string, controller: ControllerKind, opts: Cl
   }
 }
 
+/** The options a child run of one controller needs, as command-line arguments. */
+function childArgs(controller: ControllerKind, opts: CliOptions): string[] {
+  return [
+    "--scenario", opts.scenario,
+    "--controller", controller,
+    ...(opts.duration !== undefined ? ["--duration", String(opts.duration)] : []),
+    ...(opts.seed !== undefined ? ["--seed", String(opts.seed)] : []),
+    "--fps", String(opts.fps),
+    ...(opts.jpeg ? ["--jpeg"] : []),
+    ...(opts.policy ? ["--policy", opts.policy] : []),
+    "--json",
+  ];
+}
+
+/**
+ * One controller's run in a child process (this CLI again, with the same Node flags, so it works
+ * from source under tsx and from dist): the simulation is single-threaded, so `--compare` runs
+ * its controllers side by side on a machine with cores to spare. Same seed, same result.
+ */
+function runInChild(controller: ControllerKind, opts: CliOptions): Promise<ClosedLoopResult> {
+  return new Promise((resolve, reject) => {
+    const script = process.argv[1];
+    if (script === undefined) return reject(new Error("cannot tell which script to run for a child run"));
+    const child = spawn(process.execPath, [...process.execArgv, script, ...childArgs(controller, opts)], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      if (code !== 0) return reject(new Error(`the ${controller} run failed (exit ${code}): ${stderr.trim() || last}`));
+      try {
+        resolve(JSON.parse(last) as ClosedLoopResult);
+      } catch {
+        reject(new Error(`the ${controller} run printed no result: ${last.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+/** Run `controllers`, at most `jobs` at a time in child processes (in process when only one at a time). */
+async function runAll(
+  controllers: readonly ControllerKind[],
+  opts: CliOptions,
+  jobs: number,
+  onResult: (r: ClosedLoopResult) => void,
+): Promise<ClosedLoopResult[]> {
+  if (jobs <= 1 || controllers.length <= 1) {
+    const results: ClosedLoopResult[] = [];
+    for (const c of controllers) {
+      const r = await runOne(opts.scenario, c, opts);
+      onResult(r);
+      results.push(r);
+    }
+    return results;
+  }
+  const results: ClosedLoopResult[] = new Array(controllers.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < controllers.length) {
+      const i = next++;
+      const r = await runInChild(controllers[i]!, opts);
+      onResult(r);
+      results[i] = r;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, controllers.length) }, worker));
+  return results;
+}
+
 interface CliOptions {
   scenario: string;
   controller: ControllerKind;
@@ -59,6 +132,7 @@ interface CliOptions {
   jpeg?: boolean;
   json?: boolean;
   policy?: "webster" | "max-pressure";
+  jobs?: number;
 }
 
 const program = new Command("traffic-sim")
@@ -72,14 +146,15 @@ const program = new Command("traffic-sim")
   .option("--jpeg", "send every frame through JPEG encoding and decoding, like a real camera")
   .addOption(new Option("--policy <name>", "hub policy").choices(["webster", "max-pressure"]))
   .option("--json", "print the result as one JSON object on the last line")
+  .option("--jobs <n>", "with --compare: controllers run side by side, each in its own process (default: one per core)", positive)
   .action(async (opts: CliOptions) => {
     const controllers = opts.compare ?? [opts.controller];
     const results: Partial<Record<ControllerKind, ClosedLoopResult>> = {};
-    for (const c of controllers) {
-      const r = await runOne(opts.scenario, c, opts);
-      results[c] = r;
+    const show = (r: ClosedLoopResult): void => {
       if (!opts.json || process.stdout.isTTY) process.stdout.write(`${describe(r)}\n`);
-    }
+    };
+    const runs = await runAll(controllers, opts, Math.floor(opts.jobs ?? availableParallelism()), show);
+    runs.forEach((r, i) => (results[controllers[i]!] = r));
     if (opts.json) {
       const out = opts.compare ? { scenario: opts.scenario, policies: results } : results[controllers[0]!];
       process.stdout.write(`${JSON.stringify(out)}\n`);
