@@ -4,7 +4,14 @@ import type { GroupStates } from "./conflict-monitor.js";
 import type { DetectorBank } from "./detectors.js";
 import { hires, PED_BEGIN_DONT_WALK, type HiRes } from "./hires.js";
 import { effectiveMinGreenS } from "./split-rules.js";
-import { offsetCorrectedGreens, type CycleTiming } from "./timing.js";
+import { offsetCorrectedGreens, secondsIntoCycle, type CycleTiming } from "./timing.js";
+
+interface CoordinatedCycle {
+  cycleS: number;
+  offsetS: number;
+  nominalStartMs: number;
+  forceOffsMs: number[];
+}
 
 export type PedInterval = "none" | "walk" | "clearance" | "done";
 
@@ -38,8 +45,8 @@ export class Sequencer {
   /** Start of the running cycle; null during start-up all-red and flash. */
   cycleStartMs: number | null = null;
   private cycleGreensS: number[];
-  /** Coordinated operation: the cycle's nominal start on the offset grid and each phase's force-off (ms). */
-  private coordinated: { key: string; nominalStartMs: number; forceOffsMs: number[] } | null = null;
+  /** Coordinated operation: the cycle's timing, its nominal start on the offset grid and each phase's force-off (ms). */
+  private coordinated: CoordinatedCycle | null = null;
   private readonly phases: readonly PhaseConfig[];
   private readonly kinds = new Map<string, "vehicle" | "pedestrian">();
   private readonly startupAllRedMs: number;
@@ -139,7 +146,7 @@ export class Sequencer {
     if (inputs.holdPhaseIndex !== null || inputs.flashWanted) {
       if (elapsedMs >= minMs) endCode = HIRES.phaseForceOff;
     } else if (timing.operation === "coordinated" && this.coordinated !== null) {
-      endCode = this.coordinatedEnd(i, elapsedMs, minMs, inputs);
+      endCode = elapsedMs < minMs ? null : this.coordinatedEnd(this.coordinated, i, elapsedMs, inputs);
     } else if (timing.operation === "fixed" || !detectors.hasDetectors(i)) {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
     } else if (elapsedMs >= phase.maxGreenS * 1000) {
@@ -163,15 +170,14 @@ export class Sequencer {
    * its force-off; the others also gap out, so time they leave goes on to the
    * coordinated phase, whose green then starts early and still ends on the offset grid.
    */
-  private coordinatedEnd(i: number, elapsedMs: number, minMs: number, inputs: StepInputs): number | null {
+  private coordinatedEnd(cycle: CoordinatedCycle, i: number, elapsedMs: number, inputs: StepInputs): number | null {
     const { nowMs, detectors } = inputs;
     const phase = this.phases[i];
-    if (elapsedMs < minMs || this.coordinated === null) return null;
     const coordinatedPhase = i === inputs.timing.coordinatedIndex;
     // Floating force-offs: a phase other than the coordinated one never runs longer than its
     // split's green, even when the phases before it left time over; that time goes on to the
     // coordinated phase.
-    if (nowMs >= this.coordinated.forceOffsMs[i] || (!coordinatedPhase && elapsedMs >= inputs.timing.greensS[i] * 1000)) return HIRES.phaseForceOff;
+    if (nowMs >= cycle.forceOffsMs[i] || (!coordinatedPhase && elapsedMs >= inputs.timing.greensS[i] * 1000)) return HIRES.phaseForceOff;
     // Max inhibit (as NEMA coordination): the coordinated phase runs to its force-off, which keeps
     // every cycle on the grid; the force-offs already bound it, so it cannot starve the others.
     if (coordinatedPhase) return null;
@@ -198,15 +204,15 @@ export class Sequencer {
    * cycle after it (even when gap-outs brought the boundary early); otherwise at the nearest grid
    * point, so the first cycle of a new plan is at most half a cycle long or short.
    */
-  private coordinatedCycle(timing: CycleTiming, nowMs: number): NonNullable<Sequencer["coordinated"]> {
+  private coordinatedCycle(timing: CycleTiming, nowMs: number): CoordinatedCycle {
     const cycleMs = timing.cycleS * 1000;
-    const key = `${timing.cycleS}/${timing.offsetS}`;
+    const previous = this.coordinated;
     let startMs: number;
-    if (this.coordinated !== null && this.coordinated.key === key) {
-      startMs = this.coordinated.nominalStartMs + cycleMs;
+    if (previous !== null && previous.cycleS === timing.cycleS && previous.offsetS === timing.offsetS) {
+      startMs = previous.nominalStartMs + cycleMs;
       while (startMs + cycleMs / 2 <= nowMs) startMs += cycleMs;
     } else {
-      const lateMs = mod(nowMs - timing.offsetS * 1000, cycleMs);
+      const lateMs = secondsIntoCycle(timing, nowMs) * 1000;
       startMs = lateMs <= cycleMs / 2 ? nowMs - lateMs : nowMs + cycleMs - lateMs;
     }
     const forceOffsMs: number[] = [];
@@ -215,7 +221,7 @@ export class Sequencer {
       forceOffsMs.push(atMs + timing.greensS[i] * 1000);
       atMs += (timing.greensS[i] + p.yellowS + p.redClearanceS) * 1000;
     });
-    return { key, nominalStartMs: startMs, forceOffsMs };
+    return { cycleS: timing.cycleS, offsetS: timing.offsetS, nominalStartMs: startMs, forceOffsMs };
   }
 
   private beginGreen(phaseIndex: number, nowMs: number): HiRes[] {
@@ -251,8 +257,4 @@ export class Sequencer {
     const first = this.phases.findIndex((_, j) => this.wantsService(j, inputs));
     return first === -1 ? 0 : first;
   }
-}
-
-function mod(a: number, n: number): number {
-  return ((a % n) + n) % n;
 }

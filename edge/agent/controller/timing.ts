@@ -96,7 +96,7 @@ export function offsetCorrectedGreens(phases: readonly PhaseConfig[], timing: Cy
   const base = [...timing.greensS];
   if (timing.operation !== "fixed") return base;
   const cycleS = timing.cycleS;
-  const lateS = mod(nowMs / 1000 - timing.offsetS, cycleS);
+  const lateS = secondsIntoCycle(timing, nowMs);
   if (lateS < 0.05 || cycleS - lateS < 0.05) return base;
   const minS = phases.map(effectiveMinGreenS);
   const shortCapS = base.reduce((sum, g, i) => sum + Math.max(0, g - minS[i]), 0);
@@ -114,6 +114,11 @@ export function offsetCorrectedGreens(phases: readonly PhaseConfig[], timing: Cy
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
+}
+
+/** Seconds since the last cycle start the offset puts on the grid: (t − offsetS) mod cycleS. */
+export function secondsIntoCycle(timing: Pick<CycleTiming, "cycleS" | "offsetS">, nowMs: number): number {
+  return mod(nowMs / 1000 - timing.offsetS, timing.cycleS);
 }
 
 function mod(a: number, n: number): number {
