@@ -156,6 +156,12 @@ const PlanFields = z.object({
   validUntil: TimestampMs,
   reason: z.string().min(1).max(1000),
   policy: z.enum(["webster", "max-pressure", "fixed", "manual"]).optional(),
+  /**
+   * Phases left out of every cycle of this plan (they get no split). Only a phase the controller
+   * is configured to omit may be: one whose movements another phase also serves (a protected left
+   * whose turns run permissive with the through traffic).
+   */
+  omitPhases: z.array(PhaseNumber).max(16).optional(),
 });
 const offsetWithinCycle = (p: { offsetS: number; cycleS: number }): boolean => p.offsetS < p.cycleS;
 const offsetError = { message: "offsetS must be less than cycleS", path: ["offsetS"] };

@@ -97,6 +97,7 @@ export const PlanExplanation = z.object({
     })
     .nullable(),
   unmeasuredApproaches: z.array(z.string()),
+  omissions: z.array(z.object({ phase: z.number(), omitted: z.boolean(), crossProduct: z.number(), limit: z.number() })),
 });
 
 export const PlanRecord = z.object({ plan: Plan, explanation: PlanExplanation.nullable(), source: PlanSource });

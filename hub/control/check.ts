@@ -9,7 +9,7 @@ export type RuleCheck = { ok: true } | { ok: false; errors: string[] };
 
 /**
  * The edge controller's rules, checked before a plan leaves the hub: a well-formed plan, every
- * phase of the sequence present and no other, each split at least min green (with pedestrian
+ * phase of the sequence present (but omitted ones, which must be permissive-capable) and no other, each split at least min green (with pedestrian
  * walk and clearance) + yellow + red clearance, each green at most max green, splits adding up to
  * the cycle, and the offset inside the cycle. Each error names the field it is about.
  */
@@ -23,10 +23,19 @@ export function checkPlanAgainstRules(config: IntersectionTiming, plan: PlanBody
   for (const key of Object.keys(body.splitsS)) {
     if (!known.has(key)) errors.push(`plan.splitsS.${key}: phase ${key} is not in the sequence (${sequence})`);
   }
+  const omitted = new Set<number>();
+  for (const n of body.omitPhases ?? []) {
+    const phase = config.phases.find((p) => p.phase === n);
+    if (phase === undefined) errors.push(`plan.omitPhases: phase ${n} is not in the sequence (${sequence})`);
+    else if (phase.permissive === undefined) errors.push(`plan.omitPhases: phase ${n} may not be omitted (no permissive alternative configured)`);
+    else if (body.splitsS[String(n)] !== undefined) errors.push(`plan.splitsS.${n}: phase ${n} is omitted and must have no split`);
+    omitted.add(n);
+  }
   let sumS = 0;
   let complete = true;
   for (const phase of config.phases) {
     const key = String(phase.phase);
+    if (omitted.has(phase.phase)) continue;
     const splitS = body.splitsS[key];
     if (splitS === undefined) {
       errors.push(`plan.splitsS: phase ${key} has no split; every phase of the sequence (${sequence}) needs one`);

@@ -20,6 +20,16 @@ export const TimingPhase = z
     ...PhaseTimingFields,
     /** Empty for a phase with no measured approach (a pedestrian-only phase): it gets its minimum. */
     approaches: z.array(PhaseApproach).max(16).default([]),
+    /**
+     * A protected-left phase whose turns may instead run permissive, yielding to the opposing
+     * traffic in another phase (the edge controller must have it `omittable`). The hub leaves it
+     * out of the plan while every approach's left-turn × opposing flow stays below the ITE
+     * guideline for protected phasing (see omission.ts). Each entry pairs one of this phase's
+     * approaches with the approach opposing its turns and that approach's through lanes.
+     */
+    permissive: z
+      .object({ opposing: z.array(z.object({ approachId: Id, opposingApproachId: Id, opposingLanes: z.number().int().min(1).max(8) })).min(1).max(8) })
+      .optional(),
   })
   .superRefine(checkPhaseTiming);
 export type TimingPhase = z.infer<typeof TimingPhase>;
@@ -97,6 +107,20 @@ export const IntersectionTiming = z
         path: ["maxPressureCycleS"],
         message: `expected a cycle the phases can fill, ${range.minS}–${range.maxS} s, got ${c.maxPressureCycleS} s`,
       });
+    }
+    c.phases.forEach((p, i) => {
+      const served = new Set(p.approaches.map((a) => a.approachId));
+      p.permissive?.opposing.forEach((o, j) => {
+        if (!served.has(o.approachId)) {
+          ctx.addIssue({ code: "custom", path: ["phases", i, "permissive", "opposing", j, "approachId"], message: `phase ${p.phase} does not serve approach "${o.approachId}"` });
+        }
+      });
+      if (p.permissive !== undefined && c.corridor?.mainPhase === p.phase) {
+        ctx.addIssue({ code: "custom", path: ["phases", i, "permissive"], message: `phase ${p.phase} is the corridor's main phase and cannot be left out` });
+      }
+    });
+    if (c.phases.every((p) => p.permissive !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["phases"], message: "at least one phase must not be permissive (omittable)" });
     }
     if (c.corridor !== undefined && !seen.has(c.corridor.mainPhase)) {
       ctx.addIssue({

@@ -5,6 +5,7 @@ import { mainPhaseStartS, progressionOffsetS, travelTimesS } from "./corridor.js
 import { phaseDemands, uniformDemand, unmeasuredApproaches, type DemandState, type PhaseDemand } from "./demand.js";
 import { reasonSentence, type CorridorExplanation, type PlanExplanation } from "./explanation.js";
 import { phasePressures, type PhasePressure } from "./max-pressure.js";
+import { phaseOmissions, type PhaseOmission } from "./omission.js";
 import { smoothingBase, smoothTowards, type SmoothedFrom } from "./smoothing.js";
 import { splitsForCycle, splitsRecord, wholeCycleS } from "./splits.js";
 import { queueConsistentCycleS, websterTarget, type WebsterTarget } from "./webster.js";
@@ -27,7 +28,11 @@ export interface PlanResult {
 
 /** Everything about a plan but its final cycle and offset, which a corridor may still change. */
 interface Draft {
+  /** The phases this plan runs: the configuration less the omitted phases. */
   config: IntersectionTiming;
+  /** The whole configuration, which the plan is checked against. */
+  full: IntersectionTiming;
+  omissions: PhaseOmission[];
   nowMs: number;
   policy: PlanExplanation["policy"];
   webster: WebsterTarget;
@@ -113,7 +118,13 @@ export function websterFixedPlan(
 }
 
 function draftPlan(input: ComputePlanInput, policy: PlanExplanation["policy"]): Draft {
-  const { config, demand, nowMs } = input;
+  const { demand, nowMs } = input;
+  const full = input.config;
+  // A fixed-time plan runs every phase; adaptive plans leave out protected lefts not warranted now,
+  // and plan the remaining phases as if the sequence had only them.
+  const omissions = policy === "fixed" ? [] : phaseOmissions(full, demand, input.previous?.omitPhases ?? []);
+  const omitted = new Set(omissions.filter((o) => o.omitted).map((o) => o.phase));
+  const config = omitted.size === 0 ? full : { ...full, phases: full.phases.filter((p) => !omitted.has(p.phase)) };
   const base = policy === "fixed" ? null : smoothingBase(config, input.previous, nowMs);
   const fixedCycleS = policy === "max-pressure" ? config.maxPressureCycleS : undefined;
   const queueCycleS =
@@ -131,6 +142,8 @@ function draftPlan(input: ComputePlanInput, policy: PlanExplanation["policy"]): 
   const smoothed = smoothTowards(config, target, base);
   return {
     config,
+    full,
+    omissions,
     nowMs,
     policy,
     webster,
@@ -177,6 +190,7 @@ function finalise(d: Draft, cycleS: number, placement: CorridorPlacement | null,
     smoothed: d.smoothed,
     corridor,
     unmeasuredApproaches: d.unmeasured,
+    omissions: d.omissions,
   };
   const notes = d.demands.map((x, i) => ({
     phase: x.phase,
@@ -184,6 +198,7 @@ function finalise(d: Draft, cycleS: number, placement: CorridorPlacement | null,
     queueVeh: x.criticalQueueVeh,
     pressureVeh: d.pressures === null ? null : d.pressures[i].pressureVeh,
   }));
+  const omitPhases = d.omissions.filter((o) => o.omitted).map((o) => o.phase);
   const plan: PlanBody = {
     planId: planId ?? `${config.intersectionId}-${d.nowMs}`,
     cycleS,
@@ -192,8 +207,9 @@ function finalise(d: Draft, cycleS: number, placement: CorridorPlacement | null,
     validUntil: d.nowMs + config.planValidityS * 1000,
     reason: reasonSentence(explanation, notes, headline(d, config)),
     policy: d.policy,
+    ...(omitPhases.length > 0 ? { omitPhases } : {}),
   };
-  const check = checkPlanAgainstRules(config, plan);
+  const check = checkPlanAgainstRules(d.full, plan);
   if (!check.ok) throw new Error(`timing engine made a plan the edge would reject (a bug): ${check.errors.join("; ")}`);
   return { plan, explanation };
 }

@@ -24,6 +24,8 @@ export interface PlanExplanation {
   corridor: CorridorExplanation | null;
   /** Configured approaches with no measures yet (they count as no traffic). */
   unmeasuredApproaches: string[];
+  /** Permissive-capable phases: whether the plan leaves each out, and the left-turn × opposing flow that decided it. */
+  omissions: { phase: number; omitted: boolean; crossProduct: number; limit: number }[];
 }
 
 export interface CorridorExplanation {
@@ -66,6 +68,10 @@ export function reasonSentence(e: PlanExplanation, phases: readonly PhaseNote[],
         ? `corridor ${e.corridor.id}: common cycle ${fmt(e.corridor.commonCycleS)}s, offset ${fmt(e.offsetS)}s (travel ${e.corridor.travelS.toFixed(1)}s, phase ${e.corridor.mainPhase} green at +${fmt(e.corridor.mainPhaseStartS)}s)`
         : `corridor ${e.corridor.id}: cannot run the common cycle ${fmt(e.corridor.commonCycleS)}s, running alone`,
     );
+  }
+  for (const o of e.omissions) {
+    const figures = `left × opposing flow ${Math.round(o.crossProduct / 1000)}k vs ${Math.round(o.limit / 1000)}k`;
+    parts.push(o.omitted ? `phase ${o.phase} omitted, its turns run permissive (${figures})` : `phase ${o.phase} protected (${figures})`);
   }
   if (e.unmeasuredApproaches.length > 0) {
     const shown = e.unmeasuredApproaches.slice(0, 4).join(", ");

@@ -29,7 +29,11 @@ export function engineerPlans(scenario: Scenario, seed: number, durationS: numbe
   }
   const corridorId = corridorIdOf(scenario);
   const inputs = scenario.intersections.map((x) => {
-    const config = parseIntersectionTiming(timingConfigOf(scenario, x, corridorId ? { corridorId } : {}));
+    const timing = parseIntersectionTiming(timingConfigOf(scenario, x, corridorId ? { corridorId } : {}));
+    // A fixed-time plan runs the intersection's phasing as designed: protected lefts were put in
+    // because the peak warrants them (ITE's left × opposing flow guideline), so the engineer does
+    // not drop them for the hour's average; only the adaptive hub leaves them out when not warranted.
+    const config = { ...timing, phases: timing.phases.map(({ permissive: _, ...p }) => p) };
     const flows = Object.fromEntries(Object.entries(counts[x.id] ?? {}).map(([a, n]) => [a, (n * 3600) / durationS]));
     return { config, demand: uniformDemand(config, flows), nowMs: 0 };
   });

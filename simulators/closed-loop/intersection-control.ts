@@ -1,7 +1,7 @@
 import type { ControllerConfigInput } from "../../edge/agent/controller/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
 import type { ScenarioIntersection } from "../traffic/scenario.js";
-import { mainPhaseOf } from "./intersection-timing.js";
+import { mainPhaseOf, omittablePhase } from "./intersection-timing.js";
 
 /** A signal group per movement: `N-through`, `E-left`, … */
 export function movementGroupId(approach: Leg, turn: Turn): string {
@@ -110,6 +110,7 @@ export function controllerConfigOf(
         ...(p.pedWalkS !== undefined ? { pedWalkS: p.pedWalkS } : {}),
         ...(p.pedClearanceS !== undefined ? { pedClearanceS: p.pedClearanceS } : {}),
         detectors: options.loopZonesOf ? approaches.flatMap((a) => options.loopZonesOf!(a)) : [],
+        ...(omittablePhase(x, p) ? { omittable: true } : {}),
       };
     }),
     fallback: { mode: options.fallback, cycleS: plan.cycleS, splitsS: plan.splitsS, offsetS: plan.offsetS },

@@ -1,5 +1,5 @@
 import type { IntersectionTimingInput } from "../../hub/control/index.js";
-import type { Leg } from "../traffic/geometry.js";
+import { oppositeLeg, type Leg } from "../traffic/geometry.js";
 import type { Scenario, ScenarioIntersection } from "../traffic/scenario.js";
 
 /**
@@ -15,6 +15,13 @@ export function mainPhaseOf(x: ScenarioIntersection): ScenarioIntersection["phas
   return x.phases.find((p) => p.movements.some((m) => m.approach === "W" && m.turn === "through"));
 }
 
+/** A phase whose every movement another phase also serves: leaving it out strands nobody. */
+export function omittablePhase(x: ScenarioIntersection, phase: ScenarioIntersection["phases"][number]): boolean {
+  const key = (m: { approach: Leg; turn: string }): string => `${m.approach}-${m.turn}`;
+  const elsewhere = new Set(x.phases.filter((q) => q !== phase).flatMap((q) => q.movements.map(key)));
+  return phase.pedWalkS === undefined && phase.movements.every((m) => elsewhere.has(key(m)));
+}
+
 export function timingConfigOf(
   scenario: Scenario,
   x: ScenarioIntersection,
@@ -27,7 +34,18 @@ export function timingConfigOf(
   const phases = x.phases.map((p) => {
     const legs = [...new Set(p.movements.map((m) => m.approach))];
     const leftOnly = p.movements.every((m) => m.turn === "left");
+    // A protected left whose turns another phase also runs (permissive) may be left out by the hub.
+    const permissive =
+      leftOnly && omittablePhase(x, p)
+        ? {
+            opposing: legs.flatMap((leg) => {
+              const opposing = x.approaches[oppositeLeg(leg)];
+              return opposing ? [{ approachId: leg, opposingApproachId: oppositeLeg(leg), opposingLanes: Math.max(1, opposing.lanes.through) }] : [];
+            }),
+          }
+        : undefined;
     return {
+      ...(permissive && permissive.opposing.length > 0 ? { permissive } : {}),
       phase: p.phase,
       minGreenS: p.minGreenS,
       maxGreenS: p.maxGreenS,

@@ -20,6 +20,12 @@ export const PhaseConfig = z
     detectors: z.array(Id).max(32).default([]),
     /** Gap time: each actuation extends the green by this much. */
     passageS: z.number().min(0.5).max(10).default(3),
+    /**
+     * A hub plan may leave this phase out (`omitPhases`). Only for a phase whose every signal group
+     * another phase also serves, so nothing loses its right of way: a protected left whose turns
+     * then run permissive with the through traffic. The local fallback always runs every phase.
+     */
+    omittable: z.boolean().default(false),
   })
   .superRefine(checkPhaseTiming);
 export type PhaseConfig = z.infer<typeof PhaseConfig>;
@@ -97,6 +103,20 @@ export const ControllerConfig = z
         ctx.addIssue({ code: "custom", path: ["phases", i, "pedWalkS"], message: `phase ${p.phase} has pedestrian timing but no pedestrian signal group` });
       }
     });
+    c.phases.forEach((p, i) => {
+      if (!p.omittable) return;
+      const elsewhere = new Set(c.phases.filter((q) => q !== p).flatMap((q) => q.groups));
+      const alone = p.groups.filter((g) => !elsewhere.has(g));
+      if (alone.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["phases", i, "omittable"], message: `phase ${p.phase} cannot be omittable: no other phase serves ${alone.map((g) => `"${g}"`).join(", ")}` });
+      }
+      if (c.coordination?.phase === p.phase) {
+        ctx.addIssue({ code: "custom", path: ["phases", i, "omittable"], message: `phase ${p.phase} is the coordinated phase and cannot be omittable` });
+      }
+    });
+    if (c.phases.every((p) => p.omittable)) {
+      ctx.addIssue({ code: "custom", path: ["phases"], message: "at least one phase must not be omittable" });
+    }
     if (c.coordination !== undefined && !numbers.has(c.coordination.phase)) {
       ctx.addIssue({ code: "custom", path: ["coordination", "phase"], message: `coordinated phase ${c.coordination.phase} is not in the sequence` });
     }

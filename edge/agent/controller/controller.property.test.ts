@@ -4,7 +4,7 @@ import { ControllerEvent } from "../../../protocol/index.js";
 import { parseControllerConfig } from "./config.js";
 import type { GroupStates } from "./conflict-monitor.js";
 import { ControllerCore } from "./controller.js";
-import { fourPhaseConfig, T0 } from "./test-support/fixtures.js";
+import { fourPhaseConfig, permissiveLeftsConfig, T0 } from "./test-support/fixtures.js";
 import { SafetyObserver } from "./test-support/safety-observer.js";
 
 type Op =
@@ -31,17 +31,21 @@ const goodPlanBody = fc
     fractions: fc.tuple(...PHASES.map(() => fc.double({ min: 0, max: 1, noNaN: true }))),
     offsetFraction: fc.double({ min: 0, max: 0.99, noNaN: true }),
     id: fc.constantFrom("am-peak", "pm-peak", "7", "night"),
+    // Left-turn phases left out: the permissive modes accept these, the others must reject them.
+    omitPhases: fc.constantFrom<number[]>([], [], [], [1], [3], [1, 3]),
   })
-  .map(({ fractions, offsetFraction, id }) => {
+  .map(({ fractions, offsetFraction, id, omitPhases }) => {
     const splitsS: Record<string, number> = {};
     let cycleS = 0;
     PHASES.forEach((p, i) => {
+      if (omitPhases.includes(p.phase)) return;
       const split = tenths(p.minS + fractions[i] * (p.maxS - p.minS) + p.changeS);
       splitsS[String(p.phase)] = split;
       cycleS += split;
     });
     cycleS = tenths(cycleS);
-    return { planId: id, cycleS, offsetS: Math.floor(offsetFraction * cycleS), splitsS, reason: "test" } as Record<string, unknown>;
+    const omit = omitPhases.length > 0 ? { omitPhases } : {};
+    return { planId: id, cycleS, offsetS: Math.floor(offsetFraction * cycleS), splitsS, reason: "test", ...omit } as Record<string, unknown>;
   });
 
 const hostileValue = fc.oneof(
@@ -145,10 +149,17 @@ function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): st
   return [...problems, ...observer.violations];
 }
 
-/** Fallback operation, and hub plans run fixed-time or coordinated-actuated around phase 2 or 4. */
-const MODES = fc.constantFrom("fixed", "actuated", "coordinated-2", "coordinated-4");
+/**
+ * Fallback operation, and hub plans run fixed-time or coordinated-actuated around phase 2 or 4;
+ * "permissive-": protected-permissive lefts, so plans may leave out phases 1 and 3.
+ */
+const MODES = fc.constantFrom("fixed", "actuated", "coordinated-2", "coordinated-4", "permissive-fixed", "permissive-coordinated-4");
 
-function configFor(mode: string) {
+function configFor(mode: string): ReturnType<typeof fourPhaseConfig> {
+  if (mode.startsWith("permissive-")) {
+    const rest = configFor(mode.slice("permissive-".length));
+    return permissiveLeftsConfig(rest.coordination ? { coordination: rest.coordination } : {});
+  }
   const base = fourPhaseConfig();
   if (mode === "actuated") return { ...base, fallback: { ...base.fallback, mode: "actuated" as const } };
   if (mode.startsWith("coordinated-")) return { ...base, coordination: { phase: Number(mode.slice("coordinated-".length)) } };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HIRES, ValidationError, type ControllerEvent } from "../../../protocol/index.js";
 import { ControllerCore } from "./controller.js";
 import { hiresCodes, tickUntil } from "./test-support/drive.js";
-import { fourPhaseConfig, T0, validPlan } from "./test-support/fixtures.js";
+import { fourPhaseConfig, permissiveLeftsConfig, T0, validPlan } from "./test-support/fixtures.js";
 
 const ALL_RED = { nsl: "R", ns: "R", "ped-ns": "R", ewl: "R", ew: "R", "ped-ew": "R" };
 const FLASH = { nsl: "FR", ns: "FR", "ped-ns": "DK", ewl: "FR", ew: "FR", "ped-ew": "DK" };
@@ -387,6 +387,66 @@ describe("coordinated-actuated hub plans", () => {
   it("rejects a coordinated phase that is not in the sequence", () => {
     expect(() => new ControllerCore(fourPhaseConfig({ coordination: { phase: 6 } }), T0)).toThrow(/config\.coordination\.phase: coordinated phase 6 is not in the sequence/);
   });
+});
+
+describe("omitted phases", () => {
+  /** The 100 s plan with both left phases left out: a 76 s cycle, phase 2's green (40 s) ending 40 s into it. */
+  const OMITTING = { planId: "no-left", cycleS: 76, splitsS: { "2": 46, "4": 30 }, omitPhases: [1, 3] };
+
+  /** Phase green starts and phase 2's green ends from `fromMs` for `durationMs`, and whether "nsl" showed green outside phase 1. */
+  function greensOf(core: ControllerCore, fromMs: number, durationMs: number) {
+    const starts: { phase: number; atMs: number }[] = [];
+    const phase2EndsMs: number[] = [];
+    let permissiveLeft = false;
+    for (let t = fromMs; t <= fromMs + durationMs; t += 100) {
+      for (const e of core.tick(t).events) {
+        if (e.type === "hires" && e.code === HIRES.phaseBeginGreen) starts.push({ phase: e.param, atMs: t });
+        if (e.type === "hires" && e.code === HIRES.phaseBeginYellow && e.param === 2) phase2EndsMs.push(t);
+      }
+      const s = core.state();
+      if (s.groups.nsl === "G" && !s.activePhases.includes(1)) permissiveLeft = true;
+    }
+    return { starts, phase2EndsMs, permissiveLeft };
+  }
+
+  it("rejects an omittable phase that no other phase backs up, and an omittable coordinated phase", () => {
+    const base = fourPhaseConfig();
+    const phases = base.phases.map((p) => (p.phase === 3 ? { ...p, omittable: true } : p));
+    expect(() => new ControllerCore({ ...base, phases }, T0)).toThrow(/config\.phases\[2\]\.omittable: phase 3 cannot be omittable: no other phase serves "ewl"/);
+    expect(() => new ControllerCore(permissiveLeftsConfig({ coordination: { phase: 1 } }), T0)).toThrow(/phase 1 is the coordinated phase and cannot be omittable/);
+  });
+
+  it("rejects a plan that omits a phase not configured omittable, or gives an omitted phase a split", () => {
+    const core = new ControllerCore(permissiveLeftsConfig(), T0);
+    const notOmittable = core.applyPlan(validPlan(T0, { cycleS: 88, splitsS: { "1": 12, "3": 12, "4": 64 }, omitPhases: [2] }), T0);
+    expect(alarms(notOmittable, "plan-rejected")[0]).toContain("plan.omitPhases.0: phase 2 may not be omitted");
+    const withSplit = core.applyPlan(validPlan(T0, { ...OMITTING, cycleS: 88, splitsS: { "1": 12, "2": 46, "4": 30 } }), T0);
+    expect(alarms(withSplit, "plan-rejected")[0]).toContain("plan.splitsS.1: phase 1 is omitted and must have no split");
+    expect(core.applyPlan(validPlan(T0, OMITTING), T0)).toEqual([]);
+  });
+
+  for (const coordination of [undefined, { phase: 2 }]) {
+    it(`never starts an omitted phase, keeps the plan's cycle, and brings the phases back with the next plan (${coordination ? "coordinated" : "fixed-time"})`, () => {
+      const core = new ControllerCore(permissiveLeftsConfig(coordination ? { coordination } : {}), T0);
+      core.applyPlan(validPlan(T0, { ...OMITTING, validUntil: T0 + 900_000 }), T0);
+      const adopted = tickUntil(core, T0, (s) => s.planId === "no-left");
+      const omitted = greensOf(core, adopted.nowMs + 100, 500_000);
+      expect(omitted.starts.filter((g) => g.phase === 1 || g.phase === 3)).toEqual([]);
+      expect(omitted.permissiveLeft).toBe(true);
+      const cycles = omitted.starts.filter((g) => g.phase === 2).map((g) => g.atMs);
+      expect(cycles.length).toBeGreaterThanOrEqual(5);
+      // Once the transition cycles have brought it onto the offset grid, phase 2 comes up every 76 s and its green ends 40 s into the cycle.
+      for (let i = 2; i < cycles.length; i++) expect(cycles[i] - cycles[i - 1]).toBe(76_000);
+      for (const endMs of omitted.phase2EndsMs.slice(2)) expect((endMs / 1000) % 76).toBeCloseTo(40, 1);
+
+      const now = adopted.nowMs + 500_200;
+      core.applyPlan(validPlan(now, { planId: "with-left", validUntil: now + 600_000 }), now);
+      const back = tickUntil(core, now, (s) => s.planId === "with-left");
+      const restored = greensOf(core, back.nowMs + 100, 300_000).starts;
+      expect(restored.filter((g) => g.phase === 1).length).toBeGreaterThanOrEqual(2);
+      expect(restored.filter((g) => g.phase === 3).length).toBeGreaterThanOrEqual(2);
+    });
+  }
 });
 
 describe("clock", () => {

@@ -12,7 +12,7 @@ export function checkPlan(config: ControllerConfig, plan: unknown, nowMs: number
   const parsed = PlanBody.safeParse(plan);
   if (!parsed.success) return { ok: false, reason: formatIssues("plan", parsed.error), planId: planIdOf(plan) };
   const body = parsed.data;
-  const problems = splitIssues(config.phases, body.splitsS, body.cycleS).map(
+  const problems = splitIssues(config.phases, body.splitsS, body.cycleS, body.omitPhases).map(
     (issue) => `plan.${issue.path.join(".")}: ${issue.message}`,
   );
   if (body.validUntil <= nowMs) {

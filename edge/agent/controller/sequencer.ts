@@ -82,8 +82,8 @@ export class Sequencer {
       case "all-red":
         if (inputs.flashWanted) return this.flash(nowMs);
         if (elapsedMs < this.startupAllRedMs) return [];
-        this.startCycle(inputs);
-        return this.beginGreen(inputs.holdPhaseIndex ?? this.firstPhase(inputs), nowMs);
+        const timing = this.startCycle(inputs);
+        return this.beginGreen(inputs.holdPhaseIndex ?? this.firstPhase(timing, inputs.detectors), nowMs);
       case "green":
         return this.stepGreen(iv, inputs);
       case "yellow": {
@@ -97,8 +97,12 @@ export class Sequencer {
         const phase = this.phases[iv.phaseIndex];
         if (elapsedMs < phase.redClearanceS * 1000) return [];
         const events = [hires(HIRES.phaseEndRedClearance, phase.phase, nowMs)];
-        const next = inputs.holdPhaseIndex ?? this.nextPhase(iv.phaseIndex, inputs);
-        if (next <= iv.phaseIndex) this.startCycle(inputs);
+        let next = inputs.holdPhaseIndex ?? this.nextPhase(iv.phaseIndex, inputs);
+        if (next <= iv.phaseIndex) {
+          // The new cycle may bring a new plan: its first phase is chosen by that plan's omissions.
+          const timing = this.startCycle(inputs);
+          if (inputs.holdPhaseIndex === null) next = this.firstPhase(timing, inputs.detectors);
+        }
         return events.concat(this.beginGreen(next, nowMs));
       }
     }
@@ -192,11 +196,12 @@ export class Sequencer {
     return [];
   }
 
-  private startCycle(inputs: StepInputs): void {
+  private startCycle(inputs: StepInputs): CycleTiming {
     const timing = inputs.atCycleBoundary(inputs.nowMs);
     this.cycleStartMs = inputs.nowMs;
     this.cycleGreensS = offsetCorrectedGreens(this.phases, timing, inputs.nowMs);
     this.coordinated = timing.operation === "coordinated" ? this.coordinatedCycle(timing, inputs.nowMs) : null;
+    return timing;
   }
 
   /**
@@ -219,7 +224,7 @@ export class Sequencer {
     let atMs = startMs;
     this.phases.forEach((p, i) => {
       forceOffsMs.push(atMs + timing.greensS[i] * 1000);
-      atMs += (timing.greensS[i] + p.yellowS + p.redClearanceS) * 1000;
+      if (!timing.omitted[i]) atMs += (timing.greensS[i] + p.yellowS + p.redClearanceS) * 1000;
     });
     return { cycleS: timing.cycleS, offsetS: timing.offsetS, nominalStartMs: startMs, forceOffsMs };
   }
@@ -233,28 +238,34 @@ export class Sequencer {
     return events;
   }
 
-  private wantsService(phaseIndex: number, inputs: StepInputs): boolean {
-    return !inputs.detectors.hasDetectors(phaseIndex) || inputs.detectors.hasCall(phaseIndex);
+  private wantsService(phaseIndex: number, detectors: DetectorBank): boolean {
+    return !detectors.hasDetectors(phaseIndex) || detectors.hasCall(phaseIndex);
   }
 
   /**
-   * Fixed time runs every phase. Actuated skips phases nobody calls (the current one comes round
-   * again if it alone is wanted), and runs the next one if nobody calls at all.
+   * Fixed time and coordination run every phase the plan does not omit. Actuated skips phases
+   * nobody calls (the current one comes round again if it alone is wanted), and runs the next one
+   * if nobody calls at all.
    */
   private nextPhase(current: number, inputs: StepInputs): number {
     const n = this.phases.length;
-    if (inputs.timing.operation === "actuated") {
+    const { operation, omitted } = inputs.timing;
+    if (operation === "actuated") {
       for (let k = 1; k <= n; k++) {
         const j = (current + k) % n;
-        if (this.wantsService(j, inputs)) return j;
+        if (this.wantsService(j, inputs.detectors)) return j;
       }
     }
-    return (current + 1) % n;
+    for (let k = 1; k < n; k++) {
+      const j = (current + k) % n;
+      if (!omitted[j]) return j;
+    }
+    return current;
   }
 
-  private firstPhase(inputs: StepInputs): number {
-    if (inputs.timing.operation !== "actuated") return 0;
-    const first = this.phases.findIndex((_, j) => this.wantsService(j, inputs));
+  private firstPhase(timing: CycleTiming, detectors: DetectorBank): number {
+    if (timing.operation !== "actuated") return Math.max(0, timing.omitted.indexOf(false));
+    const first = this.phases.findIndex((_, j) => this.wantsService(j, detectors));
     return first === -1 ? 0 : first;
   }
 }

@@ -26,13 +26,14 @@ export function minSplitS(phase: PhaseConfig): number {
 
 /**
  * The controller's own rules for a set of splits, whoever sent them: every phase of the sequence
- * present and no other, each green within [min green (with pedestrian time), max green], and the
- * splits adding up to the cycle.
+ * present (except the omitted ones, which must be omittable and have no split) and no other, each
+ * green within [min green (with pedestrian time), max green], and the splits adding up to the cycle.
  */
 export function splitIssues(
   phases: readonly PhaseConfig[],
   splitsS: Readonly<Record<string, number>>,
   cycleS: number,
+  omitPhases: readonly number[] = [],
 ): SplitIssue[] {
   const issues: SplitIssue[] = [];
   const known = new Set(phases.map((p) => String(p.phase)));
@@ -42,12 +43,21 @@ export function splitIssues(
       issues.push({ path: ["splitsS", key], message: `phase ${key} is not in this controller's sequence (${sequence})` });
     }
   }
+  const omitted = new Set<number>();
+  omitPhases.forEach((n, i) => {
+    const phase = phases.find((p) => p.phase === n);
+    if (phase === undefined) issues.push({ path: ["omitPhases", i], message: `phase ${n} is not in this controller's sequence (${sequence})` });
+    else if (!phase.omittable) issues.push({ path: ["omitPhases", i], message: `phase ${n} may not be omitted (not omittable in this controller's configuration)` });
+    else if (splitsS[String(n)] !== undefined) issues.push({ path: ["splitsS", String(n)], message: `phase ${n} is omitted and must have no split` });
+    omitted.add(n);
+  });
   let sumS = 0;
   for (const phase of phases) {
     const key = String(phase.phase);
+    if (omitted.has(phase.phase)) continue;
     const splitS = splitsS[key];
     if (splitS === undefined) {
-      issues.push({ path: ["splitsS"], message: `phase ${key} has no split; every phase of the sequence (${sequence}) needs one` });
+      issues.push({ path: ["splitsS"], message: `phase ${key} has no split; every phase of the sequence (${sequence}) not omitted needs one` });
       continue;
     }
     if (!Number.isFinite(splitS)) {
@@ -70,7 +80,7 @@ export function splitIssues(
       });
     }
   }
-  const complete = issues.every((i) => i.path.length !== 1);
+  const complete = issues.every((i) => i.path.length !== 1 && i.path[0] !== "omitPhases");
   if (complete && Number.isFinite(cycleS) && Math.abs(sumS - cycleS) > CYCLE_TOLERANCE_S) {
     issues.push({
       path: ["cycleS"],

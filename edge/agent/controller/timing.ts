@@ -16,8 +16,10 @@ export interface CycleTiming {
   cycleS: number;
   offsetS: number;
   splitsS: Readonly<Record<string, number>>;
-  /** Green of each phase, by index in the sequence. */
+  /** Green of each phase, by index in the sequence (0 for an omitted phase). */
   greensS: readonly number[];
+  /** By index in the sequence: left out of every cycle (the plan's `omitPhases`). */
+  omitted: readonly boolean[];
   /** Infinity for the local plan. */
   validUntilMs: number;
   /** ATSPM pattern number for event 131. */
@@ -33,6 +35,7 @@ export const PATTERN_LOCAL_FIXED = 253;
 export function timingFromPlan(config: ControllerConfig, plan: PlanBody, patternNumber: number): CycleTiming {
   const phases = config.phases;
   const coordinatedIndex = config.coordination === undefined ? -1 : phases.findIndex((p) => p.phase === config.coordination?.phase);
+  const omitted = phases.map((p) => plan.omitPhases?.includes(p.phase) ?? false);
   return {
     source: "plan",
     planId: plan.planId,
@@ -41,7 +44,8 @@ export function timingFromPlan(config: ControllerConfig, plan: PlanBody, pattern
     cycleS: plan.cycleS,
     offsetS: plan.offsetS,
     splitsS: plan.splitsS,
-    greensS: greensFromSplits(phases, plan.splitsS),
+    greensS: greensFromSplits(phases, plan.splitsS, omitted),
+    omitted,
     validUntilMs: plan.validUntil,
     patternNumber,
   };
@@ -57,7 +61,8 @@ export function fallbackTiming(config: ControllerConfig): CycleTiming {
     cycleS: f.cycleS,
     offsetS: f.offsetS,
     splitsS: f.splitsS,
-    greensS: greensFromSplits(config.phases, f.splitsS),
+    greensS: greensFromSplits(config.phases, f.splitsS, config.phases.map(() => false)),
+    omitted: config.phases.map(() => false),
     validUntilMs: Number.POSITIVE_INFINITY,
     patternNumber: f.mode === "actuated" ? PATTERN_FREE : PATTERN_LOCAL_FIXED,
   };
@@ -71,6 +76,7 @@ export function patternNumberFor(planId: string, counter: number): number {
 
 export function sameTiming(a: CycleTiming, plan: PlanBody): boolean {
   const keys = Object.keys(plan.splitsS);
+  // Checked plans give exactly the phases they do not omit a split, so equal splits mean equal omissions.
   return (
     a.planId === plan.planId &&
     a.cycleS === plan.cycleS &&
@@ -80,8 +86,9 @@ export function sameTiming(a: CycleTiming, plan: PlanBody): boolean {
   );
 }
 
-function greensFromSplits(phases: readonly PhaseConfig[], splitsS: Readonly<Record<string, number>>): number[] {
-  return phases.map((p) => {
+function greensFromSplits(phases: readonly PhaseConfig[], splitsS: Readonly<Record<string, number>>, omitted: readonly boolean[]): number[] {
+  return phases.map((p, i) => {
+    if (omitted[i]) return 0;
     const splitS = splitsS[String(p.phase)] ?? 0;
     return clamp(greenFromSplitS(p, splitS), effectiveMinGreenS(p), p.maxGreenS);
   });
@@ -98,17 +105,19 @@ export function offsetCorrectedGreens(phases: readonly PhaseConfig[], timing: Cy
   const cycleS = timing.cycleS;
   const lateS = secondsIntoCycle(timing, nowMs);
   if (lateS < 0.05 || cycleS - lateS < 0.05) return base;
-  const minS = phases.map(effectiveMinGreenS);
+  // An omitted phase neither gives nor takes time.
+  const minS = phases.map((p, i) => (timing.omitted[i] ? 0 : effectiveMinGreenS(p)));
+  const maxS = phases.map((p, i) => (timing.omitted[i] ? 0 : p.maxGreenS));
   const shortCapS = base.reduce((sum, g, i) => sum + Math.max(0, g - minS[i]), 0);
-  const longCapS = base.reduce((sum, g, i) => sum + Math.max(0, phases[i].maxGreenS - g), 0);
+  const longCapS = base.reduce((sum, g, i) => sum + Math.max(0, maxS[i] - g), 0);
   const preferShort = lateS <= cycleS - lateS;
   const shorten = preferShort ? shortCapS > 0 : longCapS === 0;
   const deltaS = shorten ? -Math.min(lateS, shortCapS) : Math.min(cycleS - lateS, longCapS);
   const capS = shorten ? shortCapS : longCapS;
   if (capS <= 0) return base;
   return base.map((g, i) => {
-    const room = shorten ? Math.max(0, g - minS[i]) : Math.max(0, phases[i].maxGreenS - g);
-    return clamp(g + (deltaS * room) / capS, minS[i], phases[i].maxGreenS);
+    const room = shorten ? Math.max(0, g - minS[i]) : Math.max(0, maxS[i] - g);
+    return clamp(g + (deltaS * room) / capS, minS[i], maxS[i]);
   });
 }
 

@@ -15,6 +15,7 @@ export const PlanOverrideBody = z
     splitsS: PlanBody.shape.splitsS,
     reason: PlanBody.shape.reason.optional(),
     policy: PlanBody.shape.policy,
+    omitPhases: PlanBody.shape.omitPhases,
     durationS: z.number().positive().max(86_400),
   })
   .refine((p) => p.offsetS < p.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });

@@ -49,6 +49,25 @@ export function fourPhaseConfig(overrides: Partial<ControllerConfigInput> = {}):
   };
 }
 
+/**
+ * The four-phase intersection with protected-permissive lefts: "nsl" also runs (permissive, yielding
+ * to the opposing through traffic) in phase 2 and "ewl" in phase 4, so phases 1 and 3 are omittable.
+ */
+export function permissiveLeftsConfig(overrides: Partial<ControllerConfigInput> = {}): ControllerConfigInput {
+  const base = fourPhaseConfig();
+  const permissive = new Set(["ns|nsl", "ped-ns|nsl", "ew|ewl", "ped-ew|ewl"]);
+  const alsoRuns: Record<number, string> = { 2: "nsl", 4: "ewl" };
+  return {
+    ...base,
+    conflicts: base.conflicts.filter(([a, b]) => !permissive.has(`${a}|${b}`)),
+    phases: base.phases.map((p) => {
+      const extra = alsoRuns[p.phase];
+      return extra ? { ...p, groups: [p.groups[0]!, extra, ...p.groups.slice(1)] } : { ...p, omittable: true };
+    }),
+    ...overrides,
+  };
+}
+
 /** A plan the four-phase intersection accepts: greens 8, 40, 8, 24.5 s in a 100 s cycle. */
 export function validPlan(nowMs: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
