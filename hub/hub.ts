@@ -347,7 +347,7 @@ export class Hub {
       }
       const ts = this.recorder.stats();
       if (ts) alarms.set("tsdb-unreachable", null, ts.serverReachable === false, `time-series server unreachable: ${ts.lastError ?? "no answer"} (${ts.bufferedLines} lines buffered)`, nowMs);
-      if (this.config.planning.clock === "wall") this.publishAll(planner.due(nowMs), nowMs);
+      if (this.config.planning.clock === "wall") this.planQueue?.heartbeat(nowMs, planner.ids());
     }, 1000);
     housekeeping.unref();
     this.timers.push(housekeeping);

@@ -90,6 +90,26 @@ describe("PlanQueue", () => {
   });
 });
 
+describe("PlanQueue.heartbeat", () => {
+  it("checks every intersection not already waiting, in slices, and leaves a waiting one at its measures' time", () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `x${i}`);
+    const { queue, published, runDeferred, deferred } = harness(ids, 3);
+    for (const id of ids) queue.onMeasures(measures(id, 0, 1));
+    while (runDeferred() > 0);
+    published.length = 0;
+    queue.onMeasures(measures("x4", 10_500, 2));
+    queue.heartbeat(11_000, ids);
+    expect(published).toEqual([]);
+    expect(queue.size).toBe(10);
+    expect(deferred).toHaveLength(1);
+    let slices = 0;
+    while (runDeferred() > 0) slices++;
+    expect(slices).toBeGreaterThan(1);
+    const planned = published.flatMap((p) => p.plans.map((plan) => [plan.intersectionId, p.nowMs]));
+    expect(planned).toEqual([["x4", 10_500], ...ids.filter((id) => id !== "x4").map((id) => [id, 11_000])]);
+  });
+});
+
 describe("PlanQueue.stop", () => {
   it("drops what is queued and takes nothing more", () => {
     const { queue, published, runDeferred } = harness(["a", "b"], 100);

@@ -55,10 +55,24 @@ export class PlanQueue {
   onMeasures(measures: Measures): void {
     if (this.stopped || !this.planner.observe(measures)) return;
     this.pending.set(measures.intersectionId, measures.ts);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      this.defer(this.drain, 0);
-    }
+    this.schedule();
+  }
+
+  /**
+   * The wall-clock heartbeat: every intersection not already waiting is checked at `nowMs`, in
+   * the same slices, so plans stay refreshed (and overrides re-sent) without measures, and a
+   * heartbeat that finds thousands due does not plan them all in one go.
+   */
+  heartbeat(nowMs: number, intersectionIds: Iterable<string>): void {
+    if (this.stopped) return;
+    for (const id of intersectionIds) if (!this.pending.has(id)) this.pending.set(id, nowMs);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.pending.size === 0) return;
+    this.scheduled = true;
+    this.defer(this.drain, 0);
   }
 
   private readonly drain = (): void => {

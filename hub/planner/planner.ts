@@ -68,6 +68,11 @@ export class Planner {
     }
   }
 
+  /** Every configured intersection. */
+  ids(): IterableIterator<string> {
+    return this.members.keys();
+  }
+
   has(intersectionId: string): boolean {
     return this.members.has(intersectionId);
   }
