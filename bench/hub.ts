@@ -50,6 +50,8 @@ interface GeneratorResult {
   /** The generator's own load: if it saturates, latencies measure it rather than the hub. */
   cpuCores: number;
   loopDelayP99Ms: number;
+  /** The longest the generator's event loop was blocked: one stall hides in a p99. */
+  loopDelayMaxMs: number;
 }
 
 // ---------- load generator (child process) ----------
@@ -215,7 +217,7 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
   latencyMs.sort((a, b) => a - b);
   planLatencyMs.sort((a, b) => a - b);
   const windowP99Ms = Array.from(byWindow, (w) => percentile((w ?? []).sort((a, b) => a - b), 99));
-  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, windowP99Ms, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS, cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, windowP99Ms, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS, cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3), loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
 }
 
 // ---------- orchestration (parent) ----------
@@ -289,7 +291,7 @@ async function main(args: Args): Promise<void> {
   say(`  inside the hub: measures at ingest p50 ${percentile(measuresAtIngest, 50)} ms p99 ${percentile(measuresAtIngest, 99)} ms; plan at broker p50 ${percentile(planAtBroker, 50)} ms p99 ${percentile(planAtBroker, 99)} ms`);
   const p50 = percentile(hubRun.latencyMs, 50);
   const p99 = percentile(hubRun.latencyMs, 99);
-  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms`);
+  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(hubLoopDelay.max / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms max ${hubRun.loopDelayMaxMs.toFixed(0)} ms`);
   say(`    p99 per 5 s window: ${windows(hubRun)}`);
   const result = {
     bench: "hub",

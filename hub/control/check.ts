@@ -9,9 +9,10 @@ export type RuleCheck = { ok: true } | { ok: false; errors: string[] };
 
 /**
  * The edge controller's rules, checked before a plan leaves the hub: a well-formed plan, every
- * phase of the sequence present (but omitted ones, which must be permissive-capable) and no other, each split at least min green (with pedestrian
- * walk and clearance) + yellow + red clearance, each green at most max green, splits adding up to
- * the cycle, and the offset inside the cycle. Each error names the field it is about.
+ * phase of the sequence present (but omitted ones, which must be permissive-capable and have no
+ * split) and no other, each split at least min green (with pedestrian walk and clearance) + yellow
+ * + red clearance, each green at most max green, splits adding up to the cycle, and the offset
+ * inside the cycle. Each error names the field it is about.
  */
 export function checkPlanAgainstRules(config: IntersectionTiming, plan: PlanBody): RuleCheck {
   const parsed = PlanBody.safeParse(plan);

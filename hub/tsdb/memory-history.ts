@@ -7,13 +7,15 @@ import { z } from "zod";
 import {
   parseOrThrow,
   type ControllerEvent,
-  type CountsByClass,
   type Events,
   type Measures,
   type Plan,
   type Signal,
 } from "../../protocol/index.js";
-import { Timeline } from "./timeline.js";
+import { SampleSeries, type ApproachSample } from "./sample-series.js";
+import { PackedTimeline } from "./timeline.js";
+
+export type { ApproachSample } from "./sample-series.js";
 
 const Capacity = z.number().int().min(1).max(1_000_000);
 
@@ -53,18 +55,6 @@ export function historyBoundsFor(intersections: number): MemoryHistoryOptions {
   };
 }
 
-/** One approach over one measuring interval. */
-export interface ApproachSample {
-  approachId: string;
-  /** End of the interval, ms since epoch (the payload's `ts`). */
-  ts: number;
-  intervalMs: number;
-  count: number;
-  countsByClass: CountsByClass;
-  queue: number;
-  occupancy: number;
-}
-
 export interface MemoryHistorySizes {
   intersections: number;
   approachSamples: number;
@@ -73,14 +63,14 @@ export interface MemoryHistorySizes {
   events: number;
 }
 
+/** Kept packed (typed arrays, JSON text): at 5,000 intersections this is millions of items, which as objects made every old-space collection stall the hub for hundreds of milliseconds. */
 interface IntersectionHistory {
-  approaches: Map<string, Timeline<ApproachSample>>;
-  plans: Timeline<Plan>;
-  signals: Timeline<Signal>;
-  events: Timeline<ControllerEvent>;
+  approaches: Map<string, SampleSeries>;
+  plans: PackedTimeline<Plan>;
+  signals: PackedTimeline<Signal>;
+  events: PackedTimeline<ControllerEvent>;
 }
 
-const tsOf = (item: { ts: number }): number => item.ts;
 const samePlan = (a: Plan, b: Plan): boolean => a.planId === b.planId;
 
 /** Events at the same ms are distinct unless they say the same thing (a redelivery). */
@@ -120,11 +110,10 @@ export class MemoryHistory {
   recordMeasures(measures: Measures): void {
     const history = this.intersection(measures.intersectionId);
     for (const approach of measures.approaches) {
-      let timeline = history.approaches.get(approach.approachId);
-      if (!timeline) timeline = new Timeline<ApproachSample>(this.options.measuresPerApproach, tsOf);
-      touch(history.approaches, approach.approachId, timeline);
-      timeline.insert({
-        approachId: approach.approachId,
+      let series = history.approaches.get(approach.approachId);
+      if (!series) series = new SampleSeries(this.options.measuresPerApproach, approach.approachId);
+      touch(history.approaches, approach.approachId, series);
+      series.insert({
         ts: measures.ts,
         intervalMs: measures.intervalMs,
         count: approach.count,
@@ -154,7 +143,7 @@ export class MemoryHistory {
     const history = this.byIntersection.get(intersectionId);
     if (!history) return [];
     const out: ApproachSample[] = [];
-    for (const timeline of history.approaches.values()) out.push(...timeline.since(sinceMs));
+    for (const series of history.approaches.values()) out.push(...series.since(sinceMs));
     return out.sort((a, b) => a.ts - b.ts || (a.approachId < b.approachId ? -1 : a.approachId > b.approachId ? 1 : 0));
   }
 
@@ -182,7 +171,7 @@ export class MemoryHistory {
   sizes(): MemoryHistorySizes {
     const sizes: MemoryHistorySizes = { intersections: this.byIntersection.size, approachSamples: 0, plans: 0, signals: 0, events: 0 };
     for (const history of this.byIntersection.values()) {
-      for (const timeline of history.approaches.values()) sizes.approachSamples += timeline.size;
+      for (const series of history.approaches.values()) sizes.approachSamples += series.size;
       sizes.plans += history.plans.size;
       sizes.signals += history.signals.size;
       sizes.events += history.events.size;
@@ -195,9 +184,9 @@ export class MemoryHistory {
     if (!history) {
       history = {
         approaches: new Map(),
-        plans: new Timeline<Plan>(this.options.plansPerIntersection, tsOf, samePlan),
-        signals: new Timeline<Signal>(this.options.signalsPerIntersection, tsOf),
-        events: new Timeline<ControllerEvent>(this.options.eventsPerIntersection, tsOf, sameEvent),
+        plans: new PackedTimeline<Plan>(this.options.plansPerIntersection, samePlan),
+        signals: new PackedTimeline<Signal>(this.options.signalsPerIntersection),
+        events: new PackedTimeline<ControllerEvent>(this.options.eventsPerIntersection, sameEvent),
       };
     }
     touch(this.byIntersection, intersectionId, history);

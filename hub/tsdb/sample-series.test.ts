@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { SampleSeries } from "./sample-series.js";
+
+const sample = (ts: number, count = ts) => ({ ts, intervalMs: 1000, count, countsByClass: { car: count, bus: 1 }, queue: ts / 10, occupancy: 0.5 });
+const tsOf = (series: SampleSeries) => series.since(Number.NEGATIVE_INFINITY).map((s) => s.ts);
+
+describe("SampleSeries", () => {
+  it("gives back what it was given, with only the classes the payload had", () => {
+    const series = new SampleSeries(4, "E");
+    series.insert({ ...sample(10), countsByClass: { truck: 2 } });
+    expect(series.since(0)).toEqual([{ approachId: "E", ts: 10, intervalMs: 1000, count: 10, countsByClass: { truck: 2 }, queue: 1, occupancy: 0.5 }]);
+  });
+
+  it("keeps timestamp order for late arrivals and the newest `capacity` samples, across the ring's wrap", () => {
+    const series = new SampleSeries(4, "E");
+    for (const ts of [10, 20, 30, 40, 50, 60]) series.insert(sample(ts)); // wrapped: the ring starts mid-array
+    expect(tsOf(series)).toEqual([30, 40, 50, 60]);
+    series.insert(sample(45)); // late, full: the oldest goes
+    expect(tsOf(series)).toEqual([40, 45, 50, 60]);
+    series.insert(sample(35)); // older than all kept and no room
+    expect(tsOf(series)).toEqual([40, 45, 50, 60]);
+    expect(series.since(45).map((s) => [s.ts, s.count, s.countsByClass.car])).toEqual([
+      [45, 45, 45],
+      [50, 50, 50],
+      [60, 60, 60],
+    ]);
+    expect(series.size).toBe(4);
+  });
+
+  it("replaces a redelivered sample (same ts) instead of keeping two", () => {
+    const series = new SampleSeries(8, "E");
+    for (const ts of [10, 20, 30]) series.insert(sample(ts));
+    series.insert(sample(20, 99));
+    expect(series.since(0).map((s) => [s.ts, s.count])).toEqual([
+      [10, 10],
+      [20, 99],
+      [30, 30],
+    ]);
+    series.insert(sample(15));
+    expect(tsOf(series)).toEqual([10, 15, 20, 30]);
+  });
+});
