@@ -175,7 +175,7 @@ describe("controller safety under random plans, commands, detector calls and clo
         // With sound load switches the sequencer must never trip its own conflict monitor.
         expect(core.snapshot().fault).toBeNull();
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
@@ -196,7 +196,7 @@ describe("controller safety under random plans, commands, detector calls and clo
           else if (op.kind === "detector") note(core.detectorCall(op.id, op.on, nowMs));
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 200 },
     );
     const expected = [
       "mode adaptive", "mode fallback", "mode manual", "mode flash",
