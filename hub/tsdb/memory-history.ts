@@ -34,8 +34,9 @@ export type MemoryHistoryOptions = z.infer<typeof MemoryHistoryOptions>;
 export type MemoryHistoryInput = z.input<typeof MemoryHistoryOptions>;
 
 /**
- * Whole-hub budgets behind `historyBoundsFor`, in kept objects (roughly 150–300 bytes each): about
- * half a gigabyte when all are full. The per-intersection defaults fit them up to about 500
+ * Whole-hub budgets behind `historyBoundsFor`, in kept items (an approach sample takes 80 bytes of
+ * typed array, reserved when its approach is first heard; a signal state, event or plan its JSON
+ * text, 100–500 bytes): a few hundred megabytes when all are full. The per-intersection defaults fit them up to about 500
  * intersections; a bigger city keeps a shorter memory of each (a time-series server keeps the rest).
  */
 const HISTORY_BUDGET = { approachSamples: 1_500_000, signals: 500_000, events: 500_000, plans: 100_000, approachesEach: 4 };
