@@ -35,17 +35,15 @@ export function timingConfigOf(
     const legs = [...new Set(p.movements.map((m) => m.approach))];
     const leftOnly = p.movements.every((m) => m.turn === "left");
     // A protected left whose turns another phase also runs (permissive) may be left out by the hub.
-    const permissive =
-      leftOnly && omittablePhase(x, p)
-        ? {
-            opposing: legs.flatMap((leg) => {
-              const opposing = x.approaches[oppositeLeg(leg)];
-              return opposing ? [{ approachId: leg, opposingApproachId: oppositeLeg(leg), opposingLanes: Math.max(1, opposing.lanes.through) }] : [];
-            }),
-          }
-        : undefined;
+    const opposing = !(leftOnly && omittablePhase(x, p))
+      ? []
+      : legs.flatMap((leg) => {
+          const other = oppositeLeg(leg);
+          const lanes = x.approaches[other]?.lanes.through;
+          return lanes === undefined ? [] : [{ approachId: leg, opposingApproachId: other, opposingLanes: Math.max(1, lanes) }];
+        });
     return {
-      ...(permissive && permissive.opposing.length > 0 ? { permissive } : {}),
+      ...(opposing.length > 0 ? { permissive: { opposing } } : {}),
       phase: p.phase,
       minGreenS: p.minGreenS,
       maxGreenS: p.maxGreenS,
