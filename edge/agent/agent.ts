@@ -7,7 +7,7 @@ import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
-import { ControllerCore, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
+import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
 
 export interface AgentDeps {
@@ -80,7 +80,8 @@ export class Agent {
     const reading = (): ClockReading => ({ monoMs: monoNow(), wallMs: now() });
     const startMs = now();
     const start = { monoMs: monoNow(), wallMs: startMs };
-    const controllerOptions: ControllerOptions = { monitorClock: monoNow, ...deps.controllerOptions };
+    // The conflict monitor reads the monotonic clock itself, as a cabinet MMU has its own timer.
+    const controllerOptions: ControllerOptions = { monitorClock: monoNow, monitorToleranceMs: MONITOR_TIMER_TOLERANCE_MS, ...deps.controllerOptions };
     mkdirSync(config.stateDir, { recursive: true });
     const statePath = join(config.stateDir, "controller.json");
     const { controller, failSafeReason } = openController(config, statePath, start, controllerOptions, log);

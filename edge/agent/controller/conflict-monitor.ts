@@ -23,11 +23,12 @@ export interface MonitorRules {
 const EPSILON_MS = 1e-3;
 
 /**
- * Slack for a monitor on its own timer: its readings come a little after the sequencer's (within
- * one tick, normally microseconds), so a duration it measures can come out that much short. A
- * cabinet MMU has the same kind of tolerance (it latches a 3 s yellow below 2.7 s).
+ * Slack the field agent gives a monitor on its own timer: its readings come a little after the
+ * sequencer's (within one tick, normally microseconds; a GC pause between the two reads could make
+ * it milliseconds), so a duration it measures can come out that much short. Far tighter than a
+ * cabinet MMU's (which latches a 3 s yellow below 2.7 s); a false trip flashes, which is safe.
  */
-export const MONITOR_TIMER_TOLERANCE_MS = 50;
+export const MONITOR_TIMER_TOLERANCE_MS = 5;
 
 /**
  * The monitor's rules come from the configuration's conflict matrix and per-phase limits, never

@@ -12,7 +12,7 @@ import {
 } from "../../../protocol/index.js";
 import { readingOf, type ClockReading, type ControllerTime } from "./clock.js";
 import { parseControllerConfig, type ControllerConfig } from "./config.js";
-import { ConflictMonitor, MONITOR_TIMER_TOLERANCE_MS, monitorRulesFromConfig, type GroupStates } from "./conflict-monitor.js";
+import { ConflictMonitor, monitorRulesFromConfig, type GroupStates } from "./conflict-monitor.js";
 import { DetectorBank } from "./detectors.js";
 import { hires, patternEvents, stampOf } from "./hires.js";
 import { PersistedState } from "./persisted-state.js";
@@ -42,6 +42,8 @@ export interface ControllerOptions {
    * cabinet MMU has its own. Default: the monotonic readings the controller is given.
    */
   monitorClock?: () => number;
+  /** How much shorter than a rule the monitor lets a duration on its own timer come out (ms); 0 by default. */
+  monitorToleranceMs?: number;
 }
 
 /** A checked plan, with when it stops running on the monotonic clock. */
@@ -104,7 +106,7 @@ export class ControllerCore {
     this.monitor =
       options.monitorClock === undefined
         ? new ConflictMonitor(monitorRulesFromConfig(this.config), () => this.lastMs)
-        : new ConflictMonitor(monitorRulesFromConfig(this.config), options.monitorClock, MONITOR_TIMER_TOLERANCE_MS);
+        : new ConflictMonitor(monitorRulesFromConfig(this.config), options.monitorClock, options.monitorToleranceMs ?? 0);
     this.sequencer = new Sequencer(this.config, monoMs, false, this.timing);
     this.shown = this.sequencer.groups();
     this.alarm("fallback", `no hub plan yet: running the local ${this.config.fallback.mode} plan`, wallMs);

@@ -23,8 +23,8 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 const CYCLING_REST_LIMIT_MS = 310_000;
 /** Ticks further apart than this gave the controller no chance to change the heads in between: the gap does not count as rest. */
 const TICK_GAP_MS = 5_000;
-/** A hold reaches its phase's green within this (min green, yellow, red clearance of the phase before, with margin). */
-const HOLD_REACH_MS = 120_000;
+/** Heads resting in a hold (with dense ticks) longer than the maximum hold plus this are frozen. */
+const HOLD_REST_MARGIN_MS = 10_000;
 
 export type DrillOp =
   | { kind: "advance"; dtMs: number }
@@ -143,7 +143,7 @@ export const drillCase: fc.Arbitrary<DrillCase> = fc.record({
     fc.record({ afterMs: fc.integer({ min: 0, max: 600_000 }), group: fc.constantFrom("nsl", "ns", "ewl", "ew"), shows: fc.constantFrom<"G" | "Y" | "R">("G", "Y", "R") }),
     { freq: 5, nil: null },
   ),
-  ops: fc.array(opArb, { minLength: 20, maxLength: 200 }),
+  ops: fc.array(opArb, { minLength: 20, maxLength: 200, size: "medium" }),
 });
 
 export function drillConfig(c: Pick<DrillCase, "mode" | "remoteClearFault">): ControllerConfigInput {
@@ -172,7 +172,9 @@ export function runDrill(c: DrillCase): DrillOutcome {
     if (out.other.length < 20) out.other.push(`mono=${monoMs}: ${what}`);
   };
   let lastGoodPlanMs: number | null = null;
-  let lastHoldMs: number | null = null;
+  /** The latest accepted hold: its command id, and the tick at which the controller said it was holding. */
+  let hold: { commandId: string; greenAtMs: number | null } | null = null;
+  let prevTickMs = monoMs;
   /** Time the heads have rested while the controller was ticked often enough to change them. */
   let restMs = 0;
   let lastTickMs = monoMs;
@@ -191,25 +193,31 @@ export function runDrill(c: DrillCase): DrillOutcome {
       return;
     }
     checkEvents(result.events);
+    if (hold !== null && hold.greenAtMs === null && result.events.some((e) => e.type === "ack" && e.commandId === hold?.commandId && e.result === "completed")) hold.greenAtMs = monoMs;
     const state = core.state();
     observer.observe(monoMs, state.mode, state.groups);
     const groups = JSON.stringify(state.groups);
     const gapMs = monoMs - lastTickMs;
     lastTickMs = monoMs;
-    if (groups !== lastGroups || !(state.mode === "adaptive" || state.mode === "fallback")) {
+    // Heads resting while cycling (or held) longer than a cycle (or the maximum hold) are frozen.
+    const restLimitMs = state.mode === "manual" ? DRILL_LIMITS.maxHoldS * 1000 + HOLD_REST_MARGIN_MS : CYCLING_REST_LIMIT_MS;
+    if (groups !== lastGroups || state.mode === "flash") {
       lastGroups = groups;
       restMs = 0;
     } else if (gapMs <= TICK_GAP_MS) {
       restMs += gapMs;
-      out.frozenHeadsS = Math.max(out.frozenHeadsS, Math.max(0, restMs - CYCLING_REST_LIMIT_MS) / 1000);
+      out.frozenHeadsS = Math.max(out.frozenHeadsS, Math.max(0, restMs - restLimitMs) / 1000);
     }
     if (state.mode === "adaptive") {
       if (lastGoodPlanMs === null) other("adaptive without a good plan");
       else out.maxPlanValiditySeenS = Math.max(out.maxPlanValiditySeenS, (monoMs - lastGoodPlanMs) / 1000);
     }
-    if (state.mode === "manual" && lastHoldMs !== null && monoMs - lastHoldMs > (DRILL_LIMITS.maxHoldS * 1000) + HOLD_REACH_MS) {
-      other(`hold still on ${(monoMs - lastHoldMs) / 1000} s after it was ordered`);
+    // A hold ends at the first tick at or past its maximum from the tick its green began: still
+    // holding at a tick whose predecessor was already past it is a hold that does not end.
+    if (state.mode === "manual" && hold?.greenAtMs != null && prevTickMs >= hold.greenAtMs + DRILL_LIMITS.maxHoldS * 1000) {
+      other(`hold still on ${(monoMs - hold.greenAtMs) / 1000} s after its green began`);
     }
+    prevTickMs = monoMs;
   };
   const rejected = (events: readonly ControllerEvent[], commandId: string | null): boolean =>
     events.some((e) => (e.type === "alarm" && e.alarm === "plan-rejected") || (commandId !== null && e.type === "ack" && e.commandId === commandId && e.result === "rejected"));
@@ -254,7 +262,7 @@ export function runDrill(c: DrillCase): DrillOutcome {
         const refused = rejected(events, commandId);
         if (!refused && Math.abs(ts - wallMs) > DRILL_LIMITS.maxClockSkewS * 1000) out.futureTsAccepted++;
         const action = typeof op.action === "object" && op.action !== null && "action" in op.action ? op.action.action : null;
-        if (action === "hold" && !refused) lastHoldMs = monoMs;
+        if (action === "hold" && !refused) hold = { commandId, greenAtMs: null };
         if (action === "clear-fault" && faultBefore && core.snapshot().fault === null && !c.remoteClearFault) other("fault cleared remotely with remoteClearFault off");
         break;
       }
