@@ -115,7 +115,7 @@ function runPolicy(scenario: Scenario, policy: Policy, seed: number, durationS: 
         })),
       };
       for (const a of x.approaches) counts.set(`${x.id}/${a.approach}`, 0);
-      for (const p of planner.onMeasures(measures)) {
+      for (const p of planner.onMeasures(measures, nowMs)) {
         controllers.get(p.intersectionId)?.applyPlan({ ts: nowMs, seq: ++seq, intersectionId: p.intersectionId, ...p.plan }, nowMs);
       }
     }

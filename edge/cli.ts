@@ -152,6 +152,17 @@ program
     process.exitCode = await runAgent(opts.config);
   });
 
+program
+  .command("clear-fault")
+  .description("on site, with the agent stopped: clear the controller's latched conflict fault (a cabinet MMU's reset), whatever remoteClearFault says")
+  .requiredOption("--config <file>", "the agent's configuration (its stateDir holds controller.json)")
+  .action(async (opts: { config: string }) => {
+    const { loadAgentConfig } = await import("./agent/index.js");
+    const { clearFaultOnSite } = await import("./agent/clear-fault-on-site.js");
+    const result = clearFaultOnSite((await loadAgentConfig(opts.config)).stateDir);
+    process.stdout.write(`${result.message}\n`);
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`traffic-edge: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

@@ -53,6 +53,20 @@ export const HubIntersection = z.object({
 });
 export type HubIntersection = z.infer<typeof HubIntersection>;
 
+export const HubLimits = z.object({
+  /** An edge message stamped further ahead of the hub's clock than this is rejected (`clock_skew`), and its device alarmed once. */
+  maxClockSkewS: z.number().min(1).max(86_400).default(120),
+  /** …or further behind it: longer, since an agent's outbox replays what it kept through an outage. */
+  maxBacklogS: z.number().min(1).max(31_536_000).default(86_400),
+  /** A `set-plan` command's plan may be valid at most this long (as the edge's own maximum, 15 min by default). */
+  maxPlanValidityS: z.number().min(10).max(86_400).default(900),
+  /** An operator's override is held (and refreshed) at most this long. */
+  maxOverrideS: z.number().min(10).max(604_800).default(86_400),
+  /** A `hold` without `durationS` gets this; a longer one is refused. */
+  maxHoldS: z.number().min(1).max(86_400).default(900),
+});
+export type HubLimits = z.infer<typeof HubLimits>;
+
 export const HubConfig = z
   .object({
     /** Regions this hub instance serves: "+" for all. Instances split a city by region. */
@@ -80,6 +94,8 @@ export const HubConfig = z
         commandAnswerTimeoutMs: z.number().int().min(100).default(15_000),
       })
       .prefault({}),
+    /** What the hub accepts from devices and operators, on its own clock (the wall clock, or a simulator's). */
+    limits: HubLimits.prefault({}),
     log: z.object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") }).prefault({}),
   })
   .superRefine((c, ctx) => {

@@ -52,12 +52,15 @@ afterEach(async () => {
 
 describe("hub", () => {
   it("turns an intersection's measures into a retained, rule-abiding plan that says why", async () => {
-    hub = await Hub.start(config());
+    // Simulated time: the test drives the hub's clock, as a simulator does.
+    const t0 = 1_800_000_000_000;
+    let nowMs = t0;
+    hub = await Hub.start(config(), { now: () => nowMs });
     const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     await device.subscribeAsync("traffic/v1/north/x1/plan", { qos: 1 });
     const received = record(device);
-    const t0 = 1_800_000_000_000;
     for (let i = 0; i < 4; i++) {
+      nowMs = t0 + i * 5000;
       const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 5000, 60, 12));
       await device.publishAsync(topic, body, { qos: 1 });
     }
@@ -84,10 +87,12 @@ describe("hub", () => {
   });
 
   it("keeps the plan history bounded: explanations for the newest twenty plans, the reason for all", async () => {
-    hub = await Hub.start(config());
-    const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     const t0 = 1_800_000_000_000;
+    let nowMs = t0;
+    hub = await Hub.start(config(), { now: () => nowMs });
+    const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     for (let i = 0; i < 25; i++) {
+      nowMs = t0 + i * 30_000;
       // One plan per refresh interval (30 s); demand steps up once, so a new plan (with its
       // explanation) comes among the newest twenty while the re-sent ones carry none.
       const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 30_000, i < 15 ? 1 : 3, 1));
@@ -144,11 +149,11 @@ describe("hub", () => {
       const { topic, body } = encodeMessage("north", kind, payload as never);
       await device.publishAsync(topic, body, { qos: 1 });
     };
-    await publish("signal", { ts: 1, seq: 1, intersectionId: "x1", mode: "fallback", planId: null, cycleSecond: 3, activePhases: [2], groups: { a: "G" } });
-    await publish("status", { ts: 2, seq: 2, intersectionId: "x1", online: true, camera: { ok: false, message: "connection refused" } });
+    await publish("signal", { ts: Date.now(), seq: 1, intersectionId: "x1", mode: "fallback", planId: null, cycleSecond: 3, activePhases: [2], groups: { a: "G" } });
+    await publish("status", { ts: Date.now(), seq: 2, intersectionId: "x1", online: true, camera: { ok: false, message: "connection refused" } });
     await waitUntil(() => hub!.alarms.list().length === 2, "two alarms");
     expect(hub.alarms.list().map((a) => a.type).sort()).toEqual(["camera", "fallback"]);
-    await publish("signal", { ts: 3, seq: 3, intersectionId: "x1", mode: "adaptive", planId: "p", cycleSecond: 4, activePhases: [2], groups: { a: "G" } });
+    await publish("signal", { ts: Date.now(), seq: 3, intersectionId: "x1", mode: "adaptive", planId: "p", cycleSecond: 4, activePhases: [2], groups: { a: "G" } });
     await waitUntil(() => hub!.alarms.list().find((a) => a.type === "fallback")?.active === false, "fallback cleared");
     const fallback = hub.alarms.list().find((a) => a.type === "fallback")!;
     hub.acknowledgeAlarm(fallback.id, { name: "ana", role: "operator" });

@@ -42,6 +42,17 @@ export interface CameraSource {
   latestJpeg: () => Promise<Buffer | null>;
 }
 
+/** An operator command the hub refused to send, with each reason. */
+export class CommandRefused extends Error {
+  override name = "CommandRefused";
+  constructor(
+    message: string,
+    readonly errors: string[],
+  ) {
+    super(message);
+  }
+}
+
 export interface PlanRecord {
   plan: Plan;
   explanation: PlanExplanation | null;
@@ -74,7 +85,8 @@ export class Hub {
     readonly recorder: Recorder,
     readonly planner: Planner,
     readonly brokerUrl: string,
-    private readonly now: () => number,
+    /** The hub's clock: the wall clock, or the one a simulator drives. Every plan's `ts` and `validUntil` come from it. */
+    readonly now: () => number,
   ) {
     this.store = ingest.store;
     this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"));
@@ -127,12 +139,21 @@ export class Hub {
     let ingest: Ingest;
     try {
       ingest = await startIngest(
-        { url, regions: config.regions, ...(username ? { username } : {}), ...(password ? { password } : {}) },
+        {
+          url,
+          regions: config.regions,
+          maxClockSkewS: config.limits.maxClockSkewS,
+          maxBacklogS: config.limits.maxBacklogS,
+          ...(username ? { username } : {}),
+          ...(password ? { password } : {}),
+        },
         // With the embedded broker, ingest works in process: no socket, encoding or ack round trip.
         {
           logger: log.child({ module: "ingest" }),
           now,
           configuredRegion: (id) => regionById.get(id),
+          // Raised once per device while its clock is implausible, not once per message.
+          onClockSkew: (id, _region, skewed, message) => hub?.alarms.set("clock-skew", id, skewed, message, now()),
           ...(broker ? { local: broker.local } : {}),
         },
       );
@@ -182,10 +203,21 @@ export class Hub {
     return (this.planRecords.get(intersectionId) ?? []).slice(-limit).reverse();
   }
 
-  /** Send an operator command to an intersection's agent; the edge's acks update it. */
-  async sendCommand(intersectionId: string, action: CommandAction, actor: Actor): Promise<TrackedCommand> {
+  /**
+   * Send an operator command to an intersection's agent; the edge's acks update it. A `set-plan`
+   * passes the same check as an override (rules, and a `validUntil` within `limits.maxPlanValidityS`);
+   * a `hold` without a duration gets `limits.maxHoldS`, and a longer one is refused. Throws
+   * `CommandRefused` (audited) for either.
+   */
+  async sendCommand(intersectionId: string, requested: CommandAction, actor: Actor): Promise<TrackedCommand> {
     const region = this.regionOf(intersectionId);
     const nowMs = this.now();
+    const checked = this.checkCommand(intersectionId, requested, nowMs);
+    if (!checked.ok) {
+      this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: `command.${requested.action}`, intersectionId, details: { ...requested }, result: "refused", reason: checked.errors.join("; ") });
+      throw new CommandRefused(`command ${requested.action} refused`, checked.errors);
+    }
+    const action = checked.action;
     const commandId = `c${nowMs.toString(36)}${randomBytes(3).toString("hex")}`;
     const issuedBy = `${actor.role}:${actor.name}`;
     try {
@@ -202,17 +234,19 @@ export class Hub {
   }
 
   /**
-   * An operator's plan: checked against the intersection's rules here first, then published and
-   * held (refreshed as a heartbeat) until its `validUntil` or until released.
+   * An operator's plan: checked here first (the same check as `set-plan`), then published and held
+   * (refreshed as a heartbeat, each copy valid for the intersection's plan validity at most)
+   * until its `validUntil` or until released.
    */
   async overridePlan(intersectionId: string, body: PlanBody, actor: Actor): Promise<{ ok: true; plan: Plan } | { ok: false; errors: string[] }> {
     const nowMs = this.now();
-    const check = this.planner.override(intersectionId, body);
+    const checked = this.checkOperatorPlan(intersectionId, body, nowMs, this.config.limits.maxOverrideS);
+    const check = checked.ok ? this.planner.override(intersectionId, body) : checked;
     if (!check.ok) {
       this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: "plan.override", intersectionId, details: { planId: body.planId }, result: "refused", reason: check.errors.join("; ") });
       return check;
     }
-    const plan = await this.publishPlan({ intersectionId, plan: body, explanation: null }, "override", nowMs);
+    const plan = await this.publishPlan({ intersectionId, plan: this.planner.overrideCopy(intersectionId, nowMs) ?? body, explanation: null }, "override", nowMs);
     this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: "plan.override", intersectionId, details: { planId: body.planId, cycleS: body.cycleS, splitsS: body.splitsS }, result: "ok" });
     return { ok: true, plan };
   }
@@ -245,6 +279,34 @@ export class Hub {
     await this.ingest.stop();
     await this.recorder.close();
     await this.broker?.stop();
+  }
+
+  /**
+   * The one check for an operator's plan, override or `set-plan`: the intersection's rules, and a
+   * `validUntil` after the hub's clock and at most `maxValidS` after it.
+   */
+  private checkOperatorPlan(intersectionId: string, body: PlanBody, nowMs: number, maxValidS: number): { ok: true } | { ok: false; errors: string[] } {
+    const errors: string[] = [];
+    const validForS = (body.validUntil - nowMs) / 1000;
+    if (validForS <= 0) errors.push(`plan.validUntil: ${new Date(body.validUntil).toISOString()} is not after the hub's clock (${new Date(nowMs).toISOString()})`);
+    else if (validForS > maxValidS) errors.push(`plan.validUntil: valid for ${validForS.toFixed(0)} s, more than the ${maxValidS} s allowed`);
+    const rules = this.planner.has(intersectionId) ? this.planner.check(intersectionId, body) : { ok: false as const, errors: [`intersection ${intersectionId} has no timing configuration at this hub`] };
+    if (!rules.ok) errors.push(...rules.errors);
+    return errors.length === 0 ? { ok: true } : { ok: false, errors };
+  }
+
+  /** A command as it will be sent (a hold gets its bounded duration), or why it is refused. */
+  private checkCommand(intersectionId: string, action: CommandAction, nowMs: number): { ok: true; action: CommandAction } | { ok: false; errors: string[] } {
+    const { maxHoldS, maxPlanValidityS } = this.config.limits;
+    if (action.action === "hold") {
+      if (action.durationS === undefined) return { ok: true, action: { ...action, durationS: maxHoldS } };
+      if (action.durationS > maxHoldS) return { ok: false, errors: [`durationS: ${action.durationS} s is longer than the ${maxHoldS} s a hold may last`] };
+    }
+    if (action.action === "set-plan") {
+      const check = this.checkOperatorPlan(intersectionId, action.plan, nowMs, maxPlanValidityS);
+      if (!check.ok) return check;
+    }
+    return { ok: true, action };
   }
 
   private regionOf(intersectionId: string): string {
@@ -299,7 +361,7 @@ export class Hub {
 
   private wire(): void {
     const { ingest, recorder, planner, alarms } = this;
-    const planQueue = new PlanQueue(planner, (plans, nowMs) => this.publishAll(plans, nowMs));
+    const planQueue = new PlanQueue(planner, (plans, nowMs) => this.publishAll(plans, nowMs), { now: this.now });
     this.planQueue = planQueue;
     ingest.onMeasures((m, region) => {
       recorder.recordMeasures(region, m);

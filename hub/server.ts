@@ -14,9 +14,12 @@ export interface RunningHubServer {
 }
 
 /** The hub process's composition root: start the hub, build its API, listen. */
-export async function startHubServer(input: HubConfig | HubConfigInput, options: { logger?: Logger; liveIntervalMs?: number } = {}): Promise<RunningHubServer> {
+export async function startHubServer(
+  input: HubConfig | HubConfigInput,
+  options: { logger?: Logger; liveIntervalMs?: number; /** The hub's clock (default the wall clock). */ now?: () => number } = {},
+): Promise<RunningHubServer> {
   const config = parseHubConfig(input);
-  const hub = await Hub.start(config, options.logger ? { logger: options.logger } : {});
+  const hub = await Hub.start(config, { ...(options.logger ? { logger: options.logger } : {}), ...(options.now ? { now: options.now } : {}) });
   let app: FastifyInstance;
   let url: string;
   try {

@@ -54,6 +54,10 @@ async function main(opts: CityOptions): Promise<void> {
       { name: "admin", role: "admin", token: tokens.admin },
     ],
   });
+  // Simulated time runs `speed` times the wall clock from now; the hub's clock is that time, so
+  // device `ts` are checked against it and plans are made at it.
+  const epochMs = Date.now();
+  const simNow = (): number => epochMs + (Date.now() - epochMs) * speed;
   const server = await startHubServer(
     {
       ...config,
@@ -61,7 +65,7 @@ async function main(opts: CityOptions): Promise<void> {
       ...(opts.timeSeriesUrl ? { timeSeries: { url: opts.timeSeriesUrl } } : {}),
       log: { level: "info" },
     },
-    { logger: log },
+    { logger: log, now: simNow },
   );
   const bridge = await startHubBridge(scenario, { existing: { hub: server.hub, passwords }, realtime: true });
 
@@ -86,7 +90,6 @@ async function main(opts: CityOptions): Promise<void> {
   };
 
   const stop = new AbortController();
-  const epochMs = Date.now();
   const pace = async (simMs: number): Promise<void> => {
     const due = epochMs + (simMs - epochMs) / speed;
     const wait = due - Date.now();

@@ -1,6 +1,6 @@
 import type { Command, ControllerEvent, Plan } from "../../protocol/index.js";
 import type { FrameReport, IntervalMeasures } from "../inference/index.js";
-import { ControllerCore, PersistedState, type ControllerSignal } from "./controller/index.js";
+import { ControllerCore, PersistedState, readingOf, type ClockReading, type ControllerSignal, type ControllerTime } from "./controller/index.js";
 
 /** Where the agent's messages go: the MQTT link in the field, memory in a simulation. */
 export interface AgentPublisher {
@@ -21,7 +21,13 @@ export interface AgentCoreOptions {
   zoneIds: readonly string[];
   /** Called when the controller's persisted state (latched fault, operator flash, last plan) changes. */
   persist?: (snapshot: PersistedState) => void;
-  startMs: number;
+  /** Start time: a reading of both clocks, or one number where they are the same (simulated time). */
+  startMs: ControllerTime;
+  /**
+   * The field agent's clocks, read when a detector call reaches the controller (its gap timing is
+   * monotonic). Without it, detector calls are timed at the frame's own time (simulated time).
+   */
+  clock?: () => ClockReading;
 }
 
 /**
@@ -38,7 +44,7 @@ export class AgentCore {
   framesSinceStatus = 0;
 
   constructor(private readonly o: AgentCoreOptions) {
-    this.nextMeasuresMs = o.startMs + o.measuresIntervalMs;
+    this.nextMeasuresMs = readingOf(o.startMs).monoMs + o.measuresIntervalMs;
     this.detectorNumber = new Map(o.zoneIds.map((id, i) => [id, i + 1]));
     this.lastSnapshot = JSON.stringify(o.controller.snapshot());
   }
@@ -51,36 +57,41 @@ export class AgentCore {
   frame(report: FrameReport): void {
     this.framesSinceStatus++;
     for (const e of report.loopEvents) {
-      this.pendingEvents.push(...this.o.controller.detectorCall(e.zoneId, e.state === "on", e.tMs));
+      this.pendingEvents.push(...this.o.controller.detectorCall(e.zoneId, e.state === "on", this.o.clock?.() ?? e.tMs));
       this.pendingEvents.push({ type: "hires", ts: e.tMs, code: e.code, param: this.detectorNumber.get(e.zoneId) ?? 0 });
     }
   }
 
-  /** Advance the controller and, at interval boundaries, publish measures. */
-  tick(nowMs: number): ControllerSignal | undefined {
-    const result = this.o.controller.tick(nowMs);
-    if (result.signal) this.o.publisher.publishSignal({ ts: nowMs, ...result.signal });
+  /**
+   * Advance the controller and, at interval boundaries (monotonic), publish measures. Messages are
+   * stamped with the wall clock.
+   */
+  tick(now: ControllerTime): ControllerSignal | undefined {
+    const { monoMs, wallMs } = readingOf(now);
+    const result = this.o.controller.tick(now);
+    if (result.signal) this.o.publisher.publishSignal({ ts: wallMs, ...result.signal });
     this.pendingEvents.push(...result.events);
-    if (nowMs >= this.nextMeasuresMs) {
-      const interval = this.o.flushMeasures(nowMs);
-      if (interval.approaches.length > 0) this.o.publisher.publishMeasures({ ts: nowMs, modelId: this.o.modelId, ...interval });
+    if (monoMs >= this.nextMeasuresMs) {
+      const interval = this.o.flushMeasures(wallMs);
+      if (interval.approaches.length > 0) this.o.publisher.publishMeasures({ ts: wallMs, modelId: this.o.modelId, ...interval });
       // Next boundary on the grid, so a late tick does not drift the intervals; one less than half
       // an interval away is skipped, so a very late tick is not followed by a sliver of an interval.
-      while (this.nextMeasuresMs < nowMs + this.o.measuresIntervalMs / 2) this.nextMeasuresMs += this.o.measuresIntervalMs;
+      while (this.nextMeasuresMs < monoMs + this.o.measuresIntervalMs / 2) this.nextMeasuresMs += this.o.measuresIntervalMs;
     }
-    this.flushEvents(nowMs);
+    this.flushEvents(wallMs);
     this.persistIfChanged();
     return result.signal;
   }
 
-  plan(plan: Plan, nowMs: number): void {
-    this.pendingEvents.push(...this.o.controller.applyPlan(plan, nowMs));
-    this.flushEvents(nowMs);
+  plan(plan: Plan, now: ControllerTime): void {
+    this.pendingEvents.push(...this.o.controller.applyPlan(plan, now));
+    this.flushEvents(readingOf(now).wallMs);
   }
 
-  command(command: Command, nowMs: number): void {
-    this.pendingEvents.push(...this.o.controller.command(command.commandId, command.command, nowMs));
-    this.flushEvents(nowMs);
+  /** An operator command; its `ts` must be plausible against the controller's clock. */
+  command(command: Command, now: ControllerTime): void {
+    this.pendingEvents.push(...this.o.controller.command(command.commandId, command.command, now, command.ts));
+    this.flushEvents(readingOf(now).wallMs);
     this.persistIfChanged();
   }
 

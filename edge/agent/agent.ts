@@ -7,13 +7,18 @@ import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
-import { ControllerCore, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
+import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
 
 export interface AgentDeps {
   logger?: Logger;
-  /** Clock (ms since the epoch) for the controller, the camera's frame times and every message. */
+  /** Wall clock (ms since the epoch): the camera's frame times, every message's `ts`, the controller's cycle grid. */
   now?: () => number;
+  /**
+   * Monotonic clock (ms) the controller times every interval on, and its conflict monitor's own
+   * timer. Default performance.now(), or `now` itself when only `now` is given (a test's time).
+   */
+  monoNow?: () => number;
   /** Passed to the controller: simulators and tests model failed load switches with it. */
   controllerOptions?: ControllerOptions;
 }
@@ -56,6 +61,7 @@ export class Agent {
     private readonly publisher: LinkPublisher,
     private readonly log: Logger,
     private readonly now: () => number,
+    private readonly reading: () => ClockReading,
   ) {
     this.fpsWindowStartMs = now();
   }
@@ -70,10 +76,15 @@ export class Agent {
     const clockNow = deps.now ?? Date.now;
     // Protocol timestamps are whole milliseconds.
     const now = (): number => Math.floor(clockNow());
+    const monoNow = deps.monoNow ?? (deps.now === undefined ? () => performance.now() : now);
+    const reading = (): ClockReading => ({ monoMs: monoNow(), wallMs: now() });
     const startMs = now();
+    const start = { monoMs: monoNow(), wallMs: startMs };
+    // The conflict monitor reads the monotonic clock itself, as a cabinet MMU has its own timer.
+    const controllerOptions: ControllerOptions = { monitorClock: monoNow, monitorToleranceMs: MONITOR_TIMER_TOLERANCE_MS, ...deps.controllerOptions };
     mkdirSync(config.stateDir, { recursive: true });
     const statePath = join(config.stateDir, "controller.json");
-    const { controller, failSafeReason } = openController(config, statePath, startMs, deps.controllerOptions, log);
+    const { controller, failSafeReason } = openController(config, statePath, start, controllerOptions, log);
 
     const counter = await createCounter(config, startMs);
     const clock: Clock = { now, sleep: systemClock.sleep };
@@ -94,7 +105,8 @@ export class Agent {
           log.error({ err, path: statePath }, "could not save the controller state; a restart may lose a latched fault");
         }
       },
-      startMs,
+      startMs: start,
+      clock: reading,
     });
 
     let link: MqttLink;
@@ -106,10 +118,10 @@ export class Agent {
           logger: log,
           now,
           // Given before the first connection, so the retained plan cannot arrive before its handler.
-          onPlan: (plan: Plan) => core.plan(plan, now()),
+          onPlan: (plan: Plan) => core.plan(plan, reading()),
           onCommand: (command: Command) => {
             log.info({ commandId: command.commandId, action: command.command.action, issuedBy: command.issuedBy }, "operator command");
-            core.command(command, now());
+            core.command(command, reading());
           },
         },
       );
@@ -119,8 +131,8 @@ export class Agent {
     }
     publisher.link = link;
 
-    const agent = new Agent(config, core, camera, counter, link, publisher, log, now);
-    if (failSafeReason !== null) agent.failSafeFlash(failSafeReason, startMs);
+    const agent = new Agent(config, core, camera, counter, link, publisher, log, now, reading);
+    if (failSafeReason !== null) agent.failSafeFlash(failSafeReason, reading());
     agent.run();
     log.info(
       { model: counter.modelId, camera: config.camera.source.type, tickMs: config.tickMs, measuresIntervalMs: config.measuresIntervalMs },
@@ -151,10 +163,10 @@ export class Agent {
   }
 
   private tick(): void {
-    const nowMs = this.now();
+    const now = this.reading();
     try {
-      const signal = this.core.tick(nowMs);
-      if (signal) this.noteSignal(signal, nowMs);
+      const signal = this.core.tick(now);
+      if (signal) this.noteSignal(signal, now.wallMs);
     } catch (err) {
       this.log.error({ err }, "controller tick failed");
     }
@@ -246,18 +258,18 @@ export class Agent {
     }
   }
 
-  private failSafeFlash(reason: string, nowMs: number): void {
+  private failSafeFlash(reason: string, now: ClockReading): void {
     this.log.error({ reason }, "controller state unusable: starting in flash until an operator sends resume");
     this.core.command(
       {
-        ts: nowMs,
+        ts: now.wallMs,
         seq: 0,
         intersectionId: this.config.intersectionId,
         commandId: FAIL_SAFE_COMMAND_ID,
         issuedBy: "edge-agent",
         command: { action: "flash" },
       },
-      nowMs,
+      now,
     );
   }
 
@@ -306,16 +318,16 @@ class LinkPublisher implements AgentPublisher {
 function openController(
   config: AgentConfig,
   statePath: string,
-  nowMs: number,
+  now: ClockReading,
   options: ControllerOptions | undefined,
   log: Logger,
 ): { controller: ControllerCore; failSafeReason: string | null } {
   const stored = readControllerState(statePath);
-  if (stored.kind === "absent") return { controller: new ControllerCore(config.controller, nowMs, options), failSafeReason: null };
+  if (stored.kind === "absent") return { controller: new ControllerCore(config.controller, now, options), failSafeReason: null };
   let reason: string;
   if (stored.kind === "found") {
     try {
-      const controller = ControllerCore.restore(config.controller, stored.snapshot, nowMs, options);
+      const controller = ControllerCore.restore(config.controller, stored.snapshot, now, options);
       const saved = controller.snapshot();
       if (saved.fault !== null) log.warn({ fault: saved.fault }, "a latched fault survives the restart: flashing until clear-fault");
       return { controller, failSafeReason: null };
@@ -325,8 +337,8 @@ function openController(
   } else {
     reason = stored.error;
   }
-  const aside = setAsideControllerState(statePath, nowMs);
-  return { controller: new ControllerCore(config.controller, nowMs, options), failSafeReason: aside === null ? reason : `${reason} (kept as ${aside})` };
+  const aside = setAsideControllerState(statePath, now.wallMs);
+  return { controller: new ControllerCore(config.controller, now, options), failSafeReason: aside === null ? reason : `${reason} (kept as ${aside})` };
 }
 
 async function createCounter(config: AgentConfig, startMs: number): Promise<VehicleCounter> {

@@ -135,7 +135,9 @@ describe("hub REST API", () => {
     const plan = good.body["plan"] as { planId: string; validUntil: number; ts: number; policy: string };
     expect(plan.planId).toBe("manual-ok");
     expect(plan.policy).toBe("manual");
-    expect(plan.validUntil - plan.ts).toBeGreaterThan(590_000);
+    // Held for its ten minutes, sent as copies valid for the intersection's plan validity (120 s), refreshed.
+    expect(plan.validUntil - plan.ts).toBe(120_000);
+    expect(hub.planner.overrideOf("x1")!.validUntil - plan.ts).toBeGreaterThan(590_000);
     const plans = await json("GET", "/api/intersections/x1/plans?limit=1", "viewer");
     expect(plans.body).toMatchObject([{ plan: { planId: "manual-ok" }, source: "override" }]);
     const released = await app.inject({ method: "DELETE", url: "/api/intersections/x1/plan-override", headers: as("operator") });

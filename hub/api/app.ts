@@ -42,7 +42,7 @@ function redactUrl(url: string): string {
  */
 export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise<FastifyInstance> {
   const log = options.logger ?? pino({ level: "silent" });
-  const now = options.now ?? Date.now;
+  const now = options.now ?? hub.now;
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_PAYLOAD_BYTES });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -63,5 +63,5 @@ export async function publishAs<K extends "measures" | "signal" | "events" | "st
 let seq = 0;
 export function signalOf(groups: Record<string, "G" | "Y" | "R">, planId: string | null = null): PayloadByKind["signal"] {
   seq++;
-  return { ts: 1_800_000_000_000 + seq, seq, intersectionId: "x1", mode: "adaptive", planId, cycleSecond: 1, activePhases: [2], groups };
+  return { ts: Date.now() + seq, seq, intersectionId: "x1", mode: "adaptive", planId, cycleSecond: 1, activePhases: [2], groups };
 }

@@ -19,6 +19,13 @@ export const IngestConfig = z.object({
   /** Also follow retained plans, so a restarted hub knows the plan each intersection runs. */
   followPlans: z.boolean().default(true),
   seqWindow: z.number().int().min(1).max(65_536).default(DEFAULT_SEQ_WINDOW),
+  /** An edge message whose `ts` is further ahead of the hub's clock than this is rejected (`clock_skew`). */
+  maxClockSkewS: z.number().min(1).max(86_400).default(120),
+  /**
+   * …or further behind it than this. Longer than the skew: an agent's outbox replays what it kept
+   * through an outage with the original `ts`. A last will is exempt (it carries its connect's `ts`).
+   */
+  maxBacklogS: z.number().min(1).max(31_536_000).default(86_400),
   recentEventsLimit: z.number().int().min(1).max(100_000).default(DEFAULT_RECENT_EVENTS),
   /** Rejects, listener errors and connection errors: at most one warning per kind per interval. */
   warnIntervalMs: z.number().int().min(0).default(10_000),

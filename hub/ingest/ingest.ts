@@ -12,7 +12,7 @@ export interface IngestOptions {
   logger?: Logger;
   /** Share a store with other parts of the hub; default: a new one. */
   store?: IntersectionStore;
-  /** The hub's clock, for `lastSeenMs`. */
+  /** The hub's clock: `lastSeenMs`, and what device `ts` is checked against. */
   now?: () => number;
   /**
    * The embedded broker's in-process side: when given, ingest subscribes and publishes through it
@@ -21,6 +21,8 @@ export interface IngestOptions {
   local?: LocalBrokerClient;
   /** The region the hub's configuration puts an intersection in; messages from another region are rejected. */
   configuredRegion?: (intersectionId: string) => string | undefined;
+  /** A device's clock went implausible against the hub's (`skewed`), or right again: once per change. */
+  onClockSkew?: (intersectionId: string, region: string, skewed: boolean, message: string) => void;
 }
 
 export interface Ingest {
@@ -67,6 +69,8 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onReject: (reason, topic, error) => throttled.warn(reason, { reason, topic, error }, "message rejected"),
     onListenerError: (kind, err) => throttled.warn(`listener:${kind}`, { kind, err }, "ingest listener threw"),
     ...(options.configuredRegion ? { configuredRegion: options.configuredRegion } : {}),
+    clockSkew: { aheadMs: config.maxClockSkewS * 1000, behindMs: config.maxBacklogS * 1000 },
+    ...(options.onClockSkew ? { onClockSkew: options.onClockSkew } : {}),
   });
 
   // In process, the hub publishes every plan itself and puts it in the store directly: following

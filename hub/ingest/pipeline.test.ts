@@ -41,7 +41,7 @@ describe("IngestPipeline", () => {
     p.handle(T("i-1", "command"), json(command("i-1", 1)));
     expect(rejected.map((r) => r.reason)).toEqual(["bad_topic", "too_large", "bad_json", "invalid", "id_mismatch", "bad_json", "bad_topic"]);
     expect(rejected[3]!.error).toMatch(/^measures\.approaches: /);
-    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0 });
+    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0, clock_skew: 0 });
     expect(p.store.size).toBe(0);
   });
 
@@ -122,5 +122,62 @@ describe("IngestPipeline", () => {
     }
     expect(valid).toHaveLength(10);
     expect(p.stats().rejects.bad_json + p.stats().rejects.invalid).toBe(5000);
+  });
+});
+
+describe("IngestPipeline against hostile device clocks", () => {
+  const HUB_NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+  const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+  function skewChecked(): { p: IngestPipeline; changes: string[]; rejected: IngestRejectReason[] } {
+    const changes: string[] = [];
+    const rejected: IngestRejectReason[] = [];
+    const p = new IngestPipeline({
+      now: () => HUB_NOW,
+      seqWindow: 16,
+      clockSkew: { aheadMs: 120_000, behindMs: 86_400_000 },
+      onReject: (reason) => rejected.push(reason),
+      onClockSkew: (id, _region, skewed, message) => changes.push(`${id} ${skewed ? "skewed" : "ok"}: ${message}`),
+    });
+    return { p, changes, rejected };
+  }
+
+  it("rejects messages stamped too far ahead as clock_skew, counts each, and reports the device once", () => {
+    const { p, changes, rejected } = skewChecked();
+    const heard: number[] = [];
+    p.on("measures", (m) => heard.push(m.seq));
+    for (let seq = 1; seq <= 50; seq++) p.handle(T("i-1", "measures"), json(measures("i-1", seq, HUB_NOW + TEN_YEARS_MS)));
+    p.handle(T("i-1", "signal"), json(signal("i-1", 51, HUB_NOW + 121_000)));
+    expect(heard).toEqual([]);
+    expect(p.stats().rejects.clock_skew).toBe(51);
+    expect(rejected.every((r) => r === "clock_skew")).toBe(true);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatch(/^i-1 skewed: device clock implausible: its measures ts is \d+\.\d s ahead of the hub's clock \(at most 120 s\)/);
+    // Its clock is put right: accepted, and the report clears once.
+    p.handle(T("i-1", "measures"), json(measures("i-1", 52, HUB_NOW - 1_000)));
+    p.handle(T("i-1", "measures"), json(measures("i-1", 53, HUB_NOW)));
+    expect(heard).toEqual([52, 53]);
+    expect(changes.slice(1)).toEqual(["i-1 ok: i-1: clock plausible again"]);
+  });
+
+  it("does not let a huge seq with a future ts make the device's later messages stale", () => {
+    const { p } = skewChecked();
+    const heard: number[] = [];
+    p.on("measures", (m) => heard.push(m.seq));
+    p.handle(T("i-1", "measures"), json(measures("i-1", 1, HUB_NOW - 5_000)));
+    p.handle(T("i-1", "measures"), json(measures("i-1", Number.MAX_SAFE_INTEGER, HUB_NOW + TEN_YEARS_MS)));
+    for (let seq = 2; seq <= 4; seq++) p.handle(T("i-1", "measures"), json(measures("i-1", seq, HUB_NOW - 5_000 + seq)));
+    expect(heard).toEqual([1, 2, 3, 4]);
+    expect(p.stats().rejects).toMatchObject({ clock_skew: 1, stale: 0, duplicate: 0 });
+  });
+
+  it("accepts an outbox replay from an hour ago and a last will from days ago, but not a year-old message", () => {
+    const { p } = skewChecked();
+    p.handle(T("i-1", "measures"), json(measures("i-1", 1, HUB_NOW - 3_600_000)));
+    p.handle(T("i-1", "status"), json(status("i-1", 2, true, HUB_NOW - 1_000)));
+    p.handle(T("i-1", "status"), json(status("i-1", 0, false, HUB_NOW - 5 * 86_400_000)));
+    p.handle(T("i-1", "events"), json(events("i-1", 3, [1], HUB_NOW - 365 * 86_400_000)));
+    expect(p.stats().messages).toMatchObject({ measures: 1, status: 2, events: 0 });
+    expect(p.store.get("i-1")?.online).toBe(false);
+    expect(p.stats().rejects.clock_skew).toBe(1);
   });
 });

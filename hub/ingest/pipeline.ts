@@ -2,7 +2,7 @@ import { decodeMessage, REJECT_REASONS, type PayloadByKind } from "../../protoco
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { SeqWindow, DEFAULT_SEQ_WINDOW } from "./seq-window.js";
 
-export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale", "region_mismatch"] as const;
+export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale", "region_mismatch", "clock_skew"] as const;
 export type IngestRejectReason = (typeof INGEST_REJECT_REASONS)[number];
 
 export const EDGE_KINDS: readonly EdgeKind[] = ["measures", "signal", "events", "status"];
@@ -30,6 +30,20 @@ export interface PipelineOptions {
   onListenerError?: (kind: EdgeKind, err: unknown) => void;
   /** The region the hub's configuration puts an intersection in, if it names it. */
   configuredRegion?: (intersectionId: string) => string | undefined;
+  /**
+   * Plausible device clocks against the hub's (`now`): an edge message whose `ts` is more than
+   * `aheadMs` ahead or `behindMs` behind is rejected as `clock_skew`, before the duplicate filter,
+   * so it can neither move a seq window nor stand for an agent restart. Off when not given.
+   */
+  clockSkew?: ClockSkewLimits;
+  /** A device's clock went implausible (`skewed`), or is plausible again: called once per change, not per message. */
+  onClockSkew?: (intersectionId: string, region: string, skewed: boolean, message: string) => void;
+}
+
+export interface ClockSkewLimits {
+  aheadMs: number;
+  /** Store-and-forward replays after an outage are legitimately old; a last will is exempt (it carries its connect's `ts`). */
+  behindMs: number;
 }
 
 type Windows = Partial<Record<EdgeKind, SeqWindow>>;
@@ -46,6 +60,10 @@ export class IngestPipeline {
   private readonly onReject: NonNullable<PipelineOptions["onReject"]>;
   private readonly onListenerError: NonNullable<PipelineOptions["onListenerError"]>;
   private readonly configuredRegion: NonNullable<PipelineOptions["configuredRegion"]>;
+  private readonly clockSkew: ClockSkewLimits | null;
+  private readonly onClockSkew: NonNullable<PipelineOptions["onClockSkew"]>;
+  /** Devices whose last message had an implausible `ts`. */
+  private readonly skewed = new Set<string>();
   private readonly windows = new Map<string, Windows>();
   private readonly listeners: ListenerSets = { measures: new Set(), signal: new Set(), events: new Set(), status: new Set() };
   private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0 };
@@ -59,6 +77,8 @@ export class IngestPipeline {
     this.onReject = options.onReject ?? (() => undefined);
     this.onListenerError = options.onListenerError ?? (() => undefined);
     this.configuredRegion = options.configuredRegion ?? (() => undefined);
+    this.clockSkew = options.clockSkew ?? null;
+    this.onClockSkew = options.onClockSkew ?? (() => undefined);
   }
 
   /** Add a listener for one kind; returns a function that removes it. */
@@ -79,6 +99,7 @@ export class IngestPipeline {
       return this.reject("region_mismatch", topic, `intersection ${id} is in region ${region}, not ${decoded.region}`);
     }
     const receivedAtMs = this.now();
+    if (decoded.kind !== "plan" && decoded.kind !== "command" && !this.plausible(decoded.kind, decoded.payload, decoded.region, receivedAtMs, topic)) return;
     switch (decoded.kind) {
       case "plan":
         this.messages.plan++;
@@ -117,6 +138,26 @@ export class IngestPipeline {
       intersections: this.store.size,
       listenerErrors: this.listenerErrors,
     };
+  }
+
+  /** Is the sender's `ts` plausible against the hub's clock? Rejects and reports (once per device) when not. */
+  private plausible(kind: EdgeKind, payload: { intersectionId: string; ts: number } & { online?: boolean }, region: string, nowMs: number, topic: string): boolean {
+    const limits = this.clockSkew;
+    if (limits === null) return true;
+    const id = payload.intersectionId;
+    const aheadMs = payload.ts - nowMs;
+    const lastWill = kind === "status" && payload.online === false;
+    if (aheadMs <= limits.aheadMs && (lastWill || -aheadMs <= limits.behindMs)) {
+      if (this.skewed.size > 0 && this.skewed.delete(id)) this.onClockSkew(id, region, false, `${id}: clock plausible again`);
+      return true;
+    }
+    const how = `${(Math.abs(aheadMs) / 1000).toFixed(1)} s ${aheadMs > 0 ? "ahead of" : "behind"} the hub's clock (at most ${((aheadMs > 0 ? limits.aheadMs : limits.behindMs) / 1000).toFixed(0)} s)`;
+    this.reject("clock_skew", topic, `${kind}: ts ${payload.ts} is ${how}`);
+    if (!this.skewed.has(id)) {
+      this.skewed.add(id);
+      this.onClockSkew(id, region, true, `device clock implausible: its ${kind} ts is ${how}; its messages are rejected until its clock is right`);
+    }
+    return false;
   }
 
   private isNew(kind: EdgeKind, payload: { intersectionId: string; seq: number; ts: number }, topic: string): boolean {

@@ -33,6 +33,7 @@ function harness(ids: string[], sliceMs: number) {
   const deferred: (() => void)[] = [];
   const delays: number[] = [];
   let clockMs = 0;
+  let hubMs = 0;
   const published: { plans: PlannedPlan[]; nowMs: number }[] = [];
   const queue = new PlanQueue(new Planner(ids.map(timing)), (plans, nowMs) => published.push({ plans, nowMs }), {
     sliceMs,
@@ -42,22 +43,28 @@ function harness(ids: string[], sliceMs: number) {
       delays.push(delayMs);
     },
     clock: () => clockMs++,
+    now: () => hubMs,
   });
+  /** Measures arriving when the hub's clock reads `atMs`. */
+  const measured = (m: Measures, atMs = m.ts): void => {
+    hubMs = atMs;
+    queue.onMeasures(m);
+  };
   const runDeferred = (): number => {
     const work = deferred.splice(0);
     for (const w of work) w();
     return work.length;
   };
-  return { queue, published, runDeferred, deferred, delays };
+  return { queue, measured, published, runDeferred, deferred, delays };
 }
 
 describe("PlanQueue", () => {
   it("plans nothing on the ingest path, then every intersection in slices, each once at its latest measures' time", () => {
     const ids = Array.from({ length: 10 }, (_, i) => `x${i}`);
-    const { queue, published, runDeferred, deferred, delays } = harness(ids, 3);
-    for (const [i, id] of ids.entries()) queue.onMeasures(measures(id, 1000 + i, 1));
-    queue.onMeasures(measures("x0", 2000, 2)); // measured again while queued
-    queue.onMeasures(measures("unknown", 2000, 1)); // not configured: ignored
+    const { queue, measured, published, runDeferred, deferred, delays } = harness(ids, 3);
+    for (const [i, id] of ids.entries()) measured(measures(id, 1000 + i, 1));
+    measured(measures("x0", 2000, 2)); // measured again while queued
+    measured(measures("unknown", 2000, 1)); // not configured: ignored
     expect(published).toEqual([]);
     expect(queue.size).toBe(10);
     expect(deferred).toHaveLength(1); // one drain scheduled, however many measures came
@@ -75,12 +82,12 @@ describe("PlanQueue", () => {
   });
 
   it("asks again on later measures and plans only when the refresh interval has passed", () => {
-    const { queue, published, runDeferred } = harness(["a"], 100);
-    queue.onMeasures(measures("a", 0, 1));
+    const { queue, measured, published, runDeferred } = harness(["a"], 100);
+    measured(measures("a", 0, 1));
     runDeferred();
-    queue.onMeasures(measures("a", 5_000, 2));
+    measured(measures("a", 5_000, 2));
     runDeferred();
-    queue.onMeasures(measures("a", 10_000, 3));
+    measured(measures("a", 10_000, 3));
     runDeferred();
     expect(published.map((p) => [p.nowMs, p.plans.length])).toEqual([
       [0, 1],
@@ -90,14 +97,29 @@ describe("PlanQueue", () => {
   });
 });
 
+describe("PlanQueue on the hub's clock", () => {
+  it("plans at the hub's time, however far ahead a device stamps its measures", () => {
+    const { measured, published, runDeferred } = harness(["a", "b"], 100);
+    const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+    measured(measures("a", 1_000, 1), 1_000);
+    measured(measures("b", TEN_YEARS_MS, 1), 1_000);
+    runDeferred();
+    measured(measures("a", 11_000, 2), 11_000);
+    runDeferred();
+    const planned = published.flatMap((p) => p.plans.map((plan) => ({ id: plan.intersectionId, nowMs: p.nowMs, validUntil: plan.plan.validUntil })));
+    expect(planned.map((p) => [p.id, p.nowMs])).toEqual([["a", 1_000], ["b", 1_000], ["a", 11_000]]);
+    expect(Math.max(...planned.map((p) => p.validUntil))).toBeLessThan(11_000 + 3_600_000);
+  });
+});
+
 describe("PlanQueue.heartbeat", () => {
   it("checks every intersection not already waiting, in slices, and leaves a waiting one at its measures' time", () => {
     const ids = Array.from({ length: 10 }, (_, i) => `x${i}`);
-    const { queue, published, runDeferred, deferred } = harness(ids, 3);
-    for (const id of ids) queue.onMeasures(measures(id, 0, 1));
+    const { queue, measured, published, runDeferred, deferred } = harness(ids, 3);
+    for (const id of ids) measured(measures(id, 0, 1));
     while (runDeferred() > 0);
     published.length = 0;
-    queue.onMeasures(measures("x4", 10_500, 2));
+    measured(measures("x4", 10_500, 2));
     queue.heartbeat(11_000, ids);
     expect(published).toEqual([]);
     expect(queue.size).toBe(10);
@@ -112,10 +134,10 @@ describe("PlanQueue.heartbeat", () => {
 
 describe("PlanQueue.stop", () => {
   it("drops what is queued and takes nothing more", () => {
-    const { queue, published, runDeferred } = harness(["a", "b"], 100);
-    queue.onMeasures(measures("a", 0, 1));
+    const { queue, measured, published, runDeferred } = harness(["a", "b"], 100);
+    measured(measures("a", 0, 1));
     queue.stop();
-    queue.onMeasures(measures("b", 0, 1));
+    measured(measures("b", 0, 1));
     runDeferred();
     expect(queue.size).toBe(0);
     expect(published.flatMap((p) => p.plans)).toEqual([]);

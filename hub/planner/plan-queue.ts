@@ -8,7 +8,13 @@ export interface PlanQueueOptions {
   restMs?: number;
   /** Runs `work` after `delayMs` (0: as soon as pending I/O is done); timers by default. */
   defer?: (work: () => void, delayMs: number) => void;
+  /** Measures the slices (performance.now() by default). */
   clock?: () => number;
+  /**
+   * The hub's clock, which every plan is made at: the wall clock in a city, the simulator's in
+   * simulated time. Never a device's `ts`, so no device can move the time that plans the others.
+   */
+  now?: () => number;
 }
 
 /**
@@ -18,8 +24,8 @@ export interface PlanQueueOptions {
  * whose intersections all started within a second), ingest and the live stream keep flowing
  * instead of stalling behind the whole burst: planning gets at most about a quarter of the CPU
  * while a burst lasts, and the burst's plans come out spread over time, so their next refreshes
- * are spread too. An intersection measured twice while queued is planned once, at its latest
- * measures' time.
+ * are spread too. An intersection measured twice while queued is planned once, at the hub's
+ * time of its latest measures.
  */
 export class PlanQueue {
   private readonly pending = new Map<string, number>();
@@ -29,6 +35,7 @@ export class PlanQueue {
   private readonly restMs: number;
   private readonly defer: (work: () => void, delayMs: number) => void;
   private readonly clock: () => number;
+  private readonly now: () => number;
 
   constructor(
     private readonly planner: Planner,
@@ -39,6 +46,7 @@ export class PlanQueue {
     this.restMs = options.restMs ?? 15;
     this.defer = options.defer ?? ((work, delayMs) => void (delayMs > 0 ? setTimeout(work, delayMs) : setImmediate(work)));
     this.clock = options.clock ?? (() => performance.now());
+    this.now = options.now ?? Date.now;
   }
 
   /** Intersections waiting for their "is a plan due?" check. */
@@ -54,7 +62,7 @@ export class PlanQueue {
 
   onMeasures(measures: Measures): void {
     if (this.stopped || !this.planner.observe(measures)) return;
-    this.pending.set(measures.intersectionId, measures.ts);
+    this.pending.set(measures.intersectionId, this.now());
     this.schedule();
   }
 

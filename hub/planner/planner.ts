@@ -40,8 +40,9 @@ interface Member {
 
 /**
  * Decides when each intersection gets a new plan and computes it, with no I/O and no clock of its
- * own: time is the `ts` the caller passes (the measures' own, or the wall clock for a heartbeat), so
- * the same planner runs a city in real time and a simulation in simulated time.
+ * own: time is the hub's clock, which the caller passes (the wall clock in a city, the simulator's
+ * in simulated time; never a device's `ts`, so no device can move the time that plans the others),
+ * so the same planner runs a city in real time and a simulation in simulated time.
  *
  * An intersection (or its whole corridor, planned together for a common cycle and offsets) is due
  * when its last plan is `planRefreshS` old. Every plan is checked against the intersection's own
@@ -86,10 +87,10 @@ export class Planner {
     return this.members.get(intersectionId)?.demand;
   }
 
-  /** Takes measures in; returns the plans now due (this intersection's, or its corridor's). */
-  onMeasures(measures: Measures): PlannedPlan[] {
+  /** Takes measures in; returns the plans due at `nowMs` (the hub's clock) for this intersection or its corridor. */
+  onMeasures(measures: Measures, nowMs: number): PlannedPlan[] {
     if (!this.observe(measures)) return [];
-    return this.due(measures.ts, measures.intersectionId);
+    return this.due(nowMs, measures.intersectionId);
   }
 
   /** Takes measures into the demand estimate only (cheap); false for an unknown intersection. */
@@ -122,12 +123,22 @@ export class Planner {
     return out;
   }
 
-  /** An operator's plan for one intersection: checked against its rules, then held until it expires or is released. */
-  override(intersectionId: string, plan: PlanBody): { ok: true } | { ok: false; errors: string[] } {
+  /** Does an operator's plan keep the intersection's rules? (The hub adds its time limits.) */
+  check(intersectionId: string, plan: PlanBody): { ok: true } | { ok: false; errors: string[] } {
     const member = this.members.get(intersectionId);
     if (!member) return { ok: false, errors: [`unknown intersection ${intersectionId}`] };
-    const check = checkPlanAgainstRules(member.config, plan);
+    return checkPlanAgainstRules(member.config, plan);
+  }
+
+  /**
+   * An operator's plan for one intersection: checked against its rules, then held until its
+   * `validUntil` or until released. Each copy sent is valid for the intersection's
+   * `planValidityS` at most, refreshed like any plan, so the edge's bounds hold for a long override too.
+   */
+  override(intersectionId: string, plan: PlanBody): { ok: true } | { ok: false; errors: string[] } {
+    const check = this.check(intersectionId, plan);
     if (!check.ok) return check;
+    const member = this.members.get(intersectionId)!;
     member.override = plan;
     member.previous = plan;
     return { ok: true };
@@ -143,6 +154,13 @@ export class Planner {
 
   overrideOf(intersectionId: string): PlanBody | null {
     return this.members.get(intersectionId)?.override ?? null;
+  }
+
+  /** The copy of an override sent at `nowMs`: valid until the override ends or for `planValidityS`, whichever is first. */
+  overrideCopy(intersectionId: string, nowMs: number): PlanBody | null {
+    const member = this.members.get(intersectionId);
+    if (!member?.override) return null;
+    return { ...member.override, validUntil: Math.min(member.override.validUntil, nowMs + member.config.planValidityS * 1000) };
   }
 
   /** Sets the plan the edge is running (after a hub restart, from the retained plan topic). */
@@ -179,7 +197,7 @@ export class Planner {
       if (m.override) {
         // Re-sent while valid, so an override is a heartbeat like any plan; it ends at its own validUntil.
         m.lastPlannedMs = nowMs;
-        out.push({ intersectionId: id, plan: m.override, explanation: null });
+        out.push({ intersectionId: id, plan: this.overrideCopy(id, nowMs)!, explanation: null });
       } else if (m.measured) adaptive.push(id);
     }
     if (adaptive.length === 0) return out;

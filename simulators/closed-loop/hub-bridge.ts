@@ -10,7 +10,8 @@ import type { HubConfigInput, Role } from "../../hub/config.js";
 import type { Scenario } from "../traffic/scenario.js";
 import { corridorIdOf } from "./engineer-plan.js";
 import { timingConfigOf } from "./intersection-timing.js";
-import type { HubBridge } from "./run.js";
+import { SIM_EPOCH_MS, type HubBridge } from "./run.js";
+import { SimulatedClock } from "./sim-clock.js";
 
 export const SIM_REGION = "sim";
 
@@ -55,6 +56,8 @@ export function devicePasswords(scenario: Scenario): Record<string, string> {
  * and plans come back the same way. Simulated time runs faster than the network, so after each
  * step that produced measures `settle` waits (in real time) until the hub has taken them in and
  * every plan it published has reached its agent: the result does not depend on machine speed.
+ * A hub the bridge starts runs on a `SimulatedClock` that `advance` sets: the simulation, not any
+ * device's `ts`, drives the time it plans at. An existing hub keeps its own clock.
  */
 export async function startHubBridge(
   scenario: Scenario,
@@ -69,9 +72,13 @@ export async function startHubBridge(
 ): Promise<HubBridge & { hub: Hub }> {
   const log = options.logger ?? pino({ level: "silent" });
   const passwords = options.existing?.passwords ?? devicePasswords(scenario);
+  const clock = options.existing ? null : new SimulatedClock(SIM_EPOCH_MS);
   const hub =
     options.existing?.hub ??
-    (await Hub.start(hubConfigForScenario(scenario, { clock: "measures", passwords, ...(options.policy ? { policy: options.policy } : {}) }), { logger: log }));
+    (await Hub.start(hubConfigForScenario(scenario, { clock: "measures", passwords, ...(options.policy ? { policy: options.policy } : {}) }), {
+      logger: log,
+      now: clock!.now,
+    }));
   const dir = await mkdtemp(join(tmpdir(), "sim-outbox-"));
   const links: MqttLink[] = [];
   let measuresSent = 0;
@@ -89,7 +96,7 @@ export async function startHubBridge(
         outboxDir: join(dir, intersectionId),
         // Simulated agents need order and completeness, not crash durability.
         outbox: { fsync: false },
-      });
+      }, { now: hub.now });
       links.push(link);
       link.onPlan((plan) => {
         plansReceived++;
@@ -104,6 +111,9 @@ export async function startHubBridge(
         publishSignal: (s) => link.publishSignal(s),
         publishEvents: (e) => link.publishEvents(e),
       };
+    },
+    advance(simMs: number): void {
+      clock?.set(simMs);
     },
     async settle(): Promise<void> {
       if (options.realtime || measuresSent === settledAt) return;

@@ -117,5 +117,7 @@ export function controllerConfigOf(
     // Hub plans run coordinated-actuated around the main street's phase, as a signal engineer
     // would set a coordinated arterial's controllers up; the local fallback is unaffected.
     ...(main ? { coordination: { phase: main.phase } } : {}),
+    // Simulated cabinets have no one on site: an operator clears a latched fault from the dashboard.
+    remoteClearFault: true,
   };
 }

@@ -34,10 +34,13 @@ export const SIM_EPOCH_MS = Date.UTC(2026, 0, 5, 7, 0, 0);
 /**
  * How the hub takes part in a closed loop with `controller: "hub"`: each intersection publishes
  * through the bridge (real MQTT to a real hub), and the bridge hands plans and commands back.
- * `settle` lets the loop wait, in real time, for the hub to answer what simulated time produced.
+ * `advance` drives the hub's clock in simulated time; `settle` lets the loop wait, in real time,
+ * for the hub to answer what simulated time produced.
  */
 export interface HubBridge {
   publisherFor(intersectionId: string, deliver: { plan(plan: Plan): void; command(command: Command): void }): Promise<AgentPublisher>;
+  /** Simulated time has reached `simMs`: the hub's clock follows (set before the step's messages go out). */
+  advance(simMs: number): void;
   settle(simMs: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,6 +106,8 @@ export async function runClosedLoop(
   const epochMs = hooks.epochMs ?? SIM_EPOCH_MS;
   const plans = options.controller === "actuated" ? undefined : engineerPlans(scenario, seed, Number.isFinite(durationS) ? durationS : scenario.durationS);
 
+  // The hub's clock starts with simulated time, before any agent connects.
+  hooks.hub?.advance(epochMs);
   const counted: Record<string, number> = {};
   const truth: Record<string, number> = {};
   const rigs: Rig[] = [];
@@ -172,6 +177,7 @@ export async function runClosedLoop(
     if (hooks.pace) await hooks.pace(epochMs + Math.round(i * stepS * 1000));
     const crossings = sim.step(stepS);
     simNowMs = epochMs + Math.round(i * stepS * 1000);
+    hooks.hub?.advance(simNowMs);
     for (const c of crossings) {
       const key = `${c.intersectionId}/${c.approach}/${Math.floor((c.tS * 1000 - 1) / BIN_MS)}`;
       truth[key] = (truth[key] ?? 0) + 1;

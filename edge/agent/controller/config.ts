@@ -41,6 +41,21 @@ export const FallbackConfig = z
   .refine((f) => f.offsetS < f.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
 export type FallbackConfig = z.infer<typeof FallbackConfig>;
 
+export const ControllerLimits = z.object({
+  /** A plan valid for longer than this after receipt is rejected. */
+  maxPlanValidityS: z.number().min(10).max(86_400).default(900),
+  /** A plan (or command) whose `ts` is further than this from the controller's wall clock is rejected. */
+  maxClockSkewS: z.number().min(1).max(86_400).default(120),
+  /**
+   * Like NTCIP's unitBackupTime: the local plan takes over this long after the last good plan
+   * arrived, whatever `validUntil` the plan claims. Keep it above the hub's plan refresh period.
+   */
+  backupTimeS: z.number().min(10).max(86_400).default(300),
+  /** A hold ends after this long when its `durationS` is missing or larger. */
+  maxHoldS: z.number().min(1).max(86_400).default(900),
+});
+export type ControllerLimits = z.infer<typeof ControllerLimits>;
+
 export const ControllerConfig = z
   .object({
     signalGroups: z.array(SignalGroupConfig).min(1).max(64),
@@ -59,6 +74,14 @@ export const ControllerConfig = z
     transitionMode: z.literal("cycle-boundary").default("cycle-boundary"),
     /** All-red shown at start-up and when leaving flash; defaults to the longest red clearance. */
     startupAllRedS: z.number().min(0.5).max(30).optional(),
+    /** Bounds on what the hub and operators may ask for; every duration is measured on the monotonic clock. */
+    limits: ControllerLimits.prefault({}),
+    /**
+     * Whether an operator may clear a latched conflict fault remotely (`clear-fault`). Off by
+     * default: as a cabinet MMU needs a reset on site, a field controller's fault is cleared by a
+     * technician (`traffic-edge clear-fault`); simulators turn it on.
+     */
+    remoteClearFault: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     const kinds = new Map<string, SignalGroupConfig["kind"]>();

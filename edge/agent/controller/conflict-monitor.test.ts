@@ -7,16 +7,35 @@ const rules = monitorRulesFromConfig(parseControllerConfig(fourPhaseConfig()));
 const RED: GroupStates = { nsl: "R", ns: "R", "ped-ns": "R", ewl: "R", ew: "R", "ped-ew": "R" };
 const FLASH: GroupStates = { nsl: "FR", ns: "FR", "ped-ns": "DK", ewl: "FR", ew: "FR", "ped-ew": "DK" };
 
+/** The monitor's own timer, set by the test. */
+let timerMs = T0;
+
+/** A monitor on `timerMs`, with `check(states, atMs)` reading its timer at that time. */
+interface TimedMonitor {
+  check(states: GroupStates, atMs: number): string | null;
+}
+
+function timed(monitor: ConflictMonitor): TimedMonitor {
+  return {
+    check(states, atMs) {
+      timerMs = atMs;
+      return monitor.check(states);
+    },
+  };
+}
+
 /** A monitor that has shown `steps` in order, each at its time (s after T0); every step must pass. */
-function monitorAfter(steps: [number, Partial<GroupStates>][]): ConflictMonitor {
-  const monitor = new ConflictMonitor(rules, T0);
+function monitorAfter(steps: [number, Partial<GroupStates>][]): TimedMonitor {
+  timerMs = T0;
+  const monitor = new ConflictMonitor(rules, () => timerMs);
   for (const [atS, change] of steps) {
     const states = { ...RED, ...change } as GroupStates;
-    const problem = monitor.check(states, T0 + atS * 1000);
+    timerMs = T0 + atS * 1000;
+    const problem = monitor.check(states);
     if (problem !== null) throw new Error(`setup step at ${atS} s failed: ${problem}`);
-    monitor.commit(states, T0 + atS * 1000);
+    monitor.commit(states);
   }
-  return monitor;
+  return timed(monitor);
 }
 
 const at = (s: number): number => T0 + s * 1000;
@@ -56,7 +75,8 @@ describe("conflict monitor", () => {
   });
 
   it("requires the start-up all-red before the first green", () => {
-    const m = new ConflictMonitor(rules, T0);
+    timerMs = T0;
+    const m = timed(new ConflictMonitor(rules, () => timerMs));
     expect(m.check({ ...RED, ns: "G" }, at(1))).toMatch(/red clearance needs/);
   });
 
@@ -74,6 +94,35 @@ describe("conflict monitor", () => {
     expect(m.check({ ...RED, ghost: "R" }, at(5))).toBe('output for unknown signal group "ghost"');
     const { ew: _ew, ...missing } = RED;
     expect(m.check(missing, at(5))).toBe('signal group "ew" has no indication');
+  });
+
+  it("times durations on its own timer, not on the times it is told", () => {
+    // The sequencer may believe a yellow ran 3 s; the monitor's own timer saw 1 s and flags it.
+    timerMs = T0;
+    const monitor = new ConflictMonitor(rules, () => timerMs);
+    const show = (states: GroupStates, atMs: number): string | null => {
+      timerMs = atMs;
+      const problem = monitor.check(states);
+      if (problem === null) monitor.commit(states);
+      return problem;
+    };
+    expect(show({ ...RED, nsl: "G" }, at(2))).toBeNull();
+    expect(show({ ...RED, nsl: "Y" }, at(8))).toBeNull();
+    expect(show(RED, at(9))).toBe('"nsl" yellow lasted 1.00 s, below its 3 s');
+  });
+
+  it("allows its timer tolerance and no more", () => {
+    timerMs = T0;
+    const monitor = new ConflictMonitor(rules, () => timerMs, 50);
+    for (const [atS, states] of [[2, { ...RED, nsl: "G" }], [8, { ...RED, nsl: "Y" }]] as const) {
+      timerMs = at(atS);
+      expect(monitor.check(states)).toBeNull();
+      monitor.commit(states);
+    }
+    timerMs = at(10.96);
+    expect(monitor.check(RED)).toBeNull();
+    timerMs = at(10.9);
+    expect(monitor.check(RED)).toMatch(/yellow lasted 2.90 s/);
   });
 
   it("lets flash in at any time but out only through red", () => {

@@ -23,6 +23,14 @@ export interface MonitorRules {
 const EPSILON_MS = 1e-3;
 
 /**
+ * Slack the field agent gives a monitor on its own timer: its readings come a little after the
+ * sequencer's (within one tick, normally microseconds; a GC pause between the two reads could make
+ * it milliseconds), so a duration it measures can come out that much short. Far tighter than a
+ * cabinet MMU's (which latches a 3 s yellow below 2.7 s); a false trip flashes, which is safe.
+ */
+export const MONITOR_TIMER_TOLERANCE_MS = 5;
+
+/**
  * The monitor's rules come from the configuration's conflict matrix and per-phase limits, never
  * from the sequencer, so a sequencer bug cannot vouch for itself.
  */
@@ -68,25 +76,34 @@ const VEHICLE_FLASH: ReadonlySet<SignalState> = new Set(["FR", "FY"]);
  * states per group (no dual or dark indications outside flash), green → yellow → red with a full
  * yellow, min green, walk and pedestrian clearance, and red clearance before a conflicting green.
  * Entering flash is always allowed; leaving it goes through red.
+ *
+ * It measures every duration on its own monotonic timer (`clock`), as a cabinet MMU has its own,
+ * never from the times the sequencer works with: a sequencer misled about time cannot vouch for itself.
  */
 export class ConflictMonitor {
   private readonly shown = new Map<string, { state: SignalState; sinceMs: number }>();
   /** When each group last lost the right of way. */
   private readonly clearedAtMs = new Map<string, number>();
 
+  private readonly slackMs: number;
+
   /** Starts as if every group had just had the right of way: a start-up all-red must come first. */
   constructor(
     private readonly rules: MonitorRules,
-    startMs: number,
+    private readonly clock: () => number,
+    toleranceMs = 0,
   ) {
+    this.slackMs = EPSILON_MS + Math.max(0, toleranceMs);
+    const startMs = clock();
     for (const id of rules.groups.keys()) {
       this.shown.set(id, { state: "R", sinceMs: startMs });
       this.clearedAtMs.set(id, startMs);
     }
   }
 
-  /** The first rule `next` would break at `nowMs`, in words, or null. Changes nothing. */
-  check(next: Readonly<GroupStates>, nowMs: number): string | null {
+  /** The first rule `next` would break now (by the monitor's own clock), in words, or null. Changes nothing. */
+  check(next: Readonly<GroupStates>): string | null {
+    const nowMs = this.clock();
     for (const id of Object.keys(next)) {
       if (!this.rules.groups.has(id)) return `output for unknown signal group "${id}"`;
     }
@@ -127,7 +144,7 @@ export class ConflictMonitor {
         // A conflicting group losing the right of way in this very change has had no red at all.
         const clearedAtMs = hasRightOfWay(limitsA.kind, shownA.state) ? nowMs : (this.clearedAtMs.get(a) ?? nowMs);
         const redS = (nowMs - clearedAtMs) / 1000;
-        if (nowMs - clearedAtMs < limitsA.redClearanceS * 1000 - EPSILON_MS) {
+        if (nowMs - clearedAtMs < limitsA.redClearanceS * 1000 - this.slackMs) {
           return `"${b}" got the right of way ${redS.toFixed(2)} s after conflicting "${a}" lost it; red clearance needs ${limitsA.redClearanceS} s`;
         }
       }
@@ -135,8 +152,9 @@ export class ConflictMonitor {
     return null;
   }
 
-  /** Record what the heads now show. */
-  commit(next: Readonly<GroupStates>, nowMs: number): void {
+  /** Record what the heads now show, at the monitor's own time. */
+  commit(next: Readonly<GroupStates>): void {
+    const nowMs = this.clock();
     for (const [id, limits] of this.rules.groups) {
       const before = this.shown.get(id);
       const state = next[id];
@@ -160,10 +178,10 @@ export class ConflictMonitor {
       if (from === "R" && next === "G") return null;
       if (VEHICLE_FLASH.has(from) && next === "R") return null;
       if (from === "G" && next === "Y") {
-        return heldMs >= limits.minGreenS * 1000 - EPSILON_MS ? null : `"${id}" green ended after ${heldS} s, below its min green ${limits.minGreenS} s`;
+        return heldMs >= limits.minGreenS * 1000 - this.slackMs ? null : `"${id}" green ended after ${heldS} s, below its min green ${limits.minGreenS} s`;
       }
       if (from === "Y" && next === "R") {
-        return heldMs >= limits.yellowS * 1000 - EPSILON_MS ? null : `"${id}" yellow lasted ${heldS} s, below its ${limits.yellowS} s`;
+        return heldMs >= limits.yellowS * 1000 - this.slackMs ? null : `"${id}" yellow lasted ${heldS} s, below its ${limits.yellowS} s`;
       }
       if (from === "G" && next === "R") return `${move} without a yellow`;
       return VEHICLE_FLASH.has(from) ? `${move}; leaving flash must go through red` : `${move}, not an allowed change`;
@@ -171,10 +189,10 @@ export class ConflictMonitor {
     if (next === "DK") return null;
     if ((from === "R" && next === "G") || (from === "DK" && next === "R")) return null;
     if (from === "G" && next === "FR") {
-      return heldMs >= limits.pedWalkS * 1000 - EPSILON_MS ? null : `"${id}" walk ended after ${heldS} s, below its ${limits.pedWalkS} s`;
+      return heldMs >= limits.pedWalkS * 1000 - this.slackMs ? null : `"${id}" walk ended after ${heldS} s, below its ${limits.pedWalkS} s`;
     }
     if (from === "FR" && next === "R") {
-      return heldMs >= limits.pedClearanceS * 1000 - EPSILON_MS ? null : `"${id}" pedestrian clearance lasted ${heldS} s, below its ${limits.pedClearanceS} s`;
+      return heldMs >= limits.pedClearanceS * 1000 - this.slackMs ? null : `"${id}" pedestrian clearance lasted ${heldS} s, below its ${limits.pedClearanceS} s`;
     }
     if (from === "G" && next === "R") return `${move} without a pedestrian clearance`;
     return `${move}, not an allowed change`;

@@ -7,7 +7,12 @@ export type HiRes = z.infer<typeof HiResEvent>;
 export const PED_BEGIN_DONT_WALK = 23;
 
 export function hires(code: number, param: number, nowMs: number): HiRes {
-  return { type: "hires", ts: Math.floor(nowMs), code, param };
+  return { type: "hires", ts: stampOf(nowMs), code, param };
+}
+
+/** An event's `ts` from the wall clock: whole ms, within what the protocol accepts however wrong the clock is. */
+export function stampOf(wallMs: number): number {
+  return Math.min(8.64e15, Math.max(0, Math.floor(wallMs)));
 }
 
 /** Event 131, 132 and one 134.. per phase: what ATSPM needs to know a new pattern started. */

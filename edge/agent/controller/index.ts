@@ -10,20 +10,24 @@
  *   expired plan hands over to the local plan at once; that is safe because every green stays
  *   within [min, max] under either timing. Fixed-time cycles are pulled into step with the offset
  *   (cycle start = phase 1's green), within min and max greens.
- * - The conflict monitor checks every output before it reaches the heads; a broken rule latches
- *   flash. `snapshot()` / `ControllerCore.restore()` carry the latch across restarts.
+ * - The conflict monitor checks every output before it reaches the heads, on its own timer; a
+ *   broken rule latches flash. `snapshot()` / `ControllerCore.restore()` carry the latch across restarts.
+ * - Time is two clocks read together (`ClockReading`): every duration on the monotonic one; the
+ *   wall clock stamps events and places the cycle grid and plan validity.
  */
 export { ControllerCore, ControllerSignal, type TickResult, type ControllerOptions } from "./controller.js";
+export { readingOf, systemControllerClock, type ClockReading, type ControllerTime } from "./clock.js";
 export {
   ControllerConfig,
   PhaseConfig,
   SignalGroupConfig,
   FallbackConfig,
+  ControllerLimits,
   parseControllerConfig,
   type ControllerConfigInput,
 } from "./config.js";
-export { ConflictMonitor, monitorRulesFromConfig, hasRightOfWay, type GroupStates, type MonitorRules, type GroupLimits } from "./conflict-monitor.js";
-export { checkPlan, type PlanCheck } from "./plan-check.js";
+export { ConflictMonitor, MONITOR_TIMER_TOLERANCE_MS, monitorRulesFromConfig, hasRightOfWay, type GroupStates, type MonitorRules, type GroupLimits } from "./conflict-monitor.js";
+export { checkPlan, skewText, type PlanCheck } from "./plan-check.js";
 export { PersistedState } from "./persisted-state.js";
 export { PED_BEGIN_DONT_WALK } from "./hires.js";
 export { effectiveMinGreenS, minSplitS, splitIssues, CYCLE_TOLERANCE_S } from "./split-rules.js";

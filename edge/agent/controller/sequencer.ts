@@ -9,9 +9,16 @@ import { offsetCorrectedGreens, secondsIntoCycle, type CycleTiming } from "./tim
 interface CoordinatedCycle {
   cycleS: number;
   offsetS: number;
+  /** Monotonic. */
   nominalStartMs: number;
   forceOffsMs: number[];
 }
+
+/**
+ * A following cycle further than this from the wall clock's grid (the wall clock was stepped, or
+ * drifted) re-syncs as a new plan's first cycle does, instead of continuing the last one's grid.
+ */
+export const GRID_RESYNC_MS = 1000;
 
 export type PedInterval = "none" | "walk" | "clearance" | "done";
 
@@ -24,7 +31,10 @@ export type Interval =
   | { kind: "flash"; startMs: number };
 
 export interface StepInputs {
+  /** Monotonic time: every interval is timed on it. */
   nowMs: number;
+  /** Wall-clock time: stamps the events and places the offset grid. */
+  wallMs: number;
   timing: CycleTiming;
   /** Index in the sequence of the phase an operator holds, or null. */
   holdPhaseIndex: number | null;
@@ -38,7 +48,9 @@ export interface StepInputs {
 /**
  * Single-ring phase sequencer: green (with walk and flashing don't walk inside it), yellow, red
  * clearance, next phase. It makes at most one interval change per step and times every interval
- * from the tick that first showed it, so a late or jumping clock lengthens intervals, never skips them.
+ * on the monotonic clock from the tick that first showed it, so a late tick lengthens intervals,
+ * never skips them, and a wall-clock step changes no interval at all. The wall clock only stamps
+ * events and places the offset grid.
  */
 export class Sequencer {
   interval: Interval;
@@ -50,6 +62,8 @@ export class Sequencer {
   private readonly phases: readonly PhaseConfig[];
   private readonly kinds = new Map<string, "vehicle" | "pedestrian">();
   private readonly startupAllRedMs: number;
+  /** The wall clock at the step being made: event stamps. */
+  private wallMs = 0;
 
   constructor(config: ControllerConfig, startMs: number, startInFlash: boolean, timing: CycleTiming) {
     this.phases = config.phases;
@@ -72,6 +86,7 @@ export class Sequencer {
   }
 
   step(inputs: StepInputs): HiRes[] {
+    this.wallMs = inputs.wallMs;
     const iv = this.interval;
     const nowMs = inputs.nowMs;
     const elapsedMs = nowMs - iv.startMs;
@@ -90,13 +105,13 @@ export class Sequencer {
         const phase = this.phases[iv.phaseIndex];
         if (elapsedMs < phase.yellowS * 1000) return [];
         this.interval = { kind: "red", phaseIndex: iv.phaseIndex, startMs: nowMs };
-        return [hires(HIRES.phaseEndYellow, phase.phase, nowMs), hires(HIRES.phaseBeginRedClearance, phase.phase, nowMs)];
+        return [this.event(HIRES.phaseEndYellow, phase.phase), this.event(HIRES.phaseBeginRedClearance, phase.phase)];
       }
       case "red": {
         if (inputs.flashWanted) return this.flash(nowMs);
         const phase = this.phases[iv.phaseIndex];
         if (elapsedMs < phase.redClearanceS * 1000) return [];
-        const events = [hires(HIRES.phaseEndRedClearance, phase.phase, nowMs)];
+        const events = [this.event(HIRES.phaseEndRedClearance, phase.phase)];
         let next = inputs.holdPhaseIndex ?? this.nextPhase(iv.phaseIndex, inputs);
         if (next <= iv.phaseIndex) {
           // The new cycle may bring a new plan: its first phase is chosen by that plan's omissions.
@@ -136,10 +151,10 @@ export class Sequencer {
     const events: HiRes[] = [];
     if (iv.ped === "walk" && nowMs - iv.pedSinceMs >= (phase.pedWalkS ?? 0) * 1000) {
       this.interval = { ...iv, ped: "clearance", pedSinceMs: nowMs };
-      events.push(hires(HIRES.pedBeginClearance, phase.phase, nowMs));
+      events.push(this.event(HIRES.pedBeginClearance, phase.phase));
     } else if (iv.ped === "clearance" && nowMs - iv.pedSinceMs >= (phase.pedClearanceS ?? 0) * 1000) {
       this.interval = { ...iv, ped: "done", pedSinceMs: nowMs };
-      events.push(hires(PED_BEGIN_DONT_WALK, phase.phase, nowMs));
+      events.push(this.event(PED_BEGIN_DONT_WALK, phase.phase));
     }
     const ped = this.interval.kind === "green" ? this.interval.ped : "none";
     if ((ped !== "none" && ped !== "done") || inputs.holdPhaseIndex === i) return events;
@@ -165,7 +180,7 @@ export class Sequencer {
     if (endCode === null) return events;
     detectors.served(i, endCode === HIRES.phaseMaxOut);
     this.interval = { kind: "yellow", phaseIndex: i, startMs: nowMs };
-    events.push(hires(endCode, phase.phase, nowMs), hires(HIRES.phaseBeginYellow, phase.phase, nowMs));
+    events.push(this.event(endCode, phase.phase), this.event(HIRES.phaseBeginYellow, phase.phase));
     return events;
   }
 
@@ -199,26 +214,31 @@ export class Sequencer {
   private startCycle(inputs: StepInputs): CycleTiming {
     const timing = inputs.atCycleBoundary(inputs.nowMs);
     this.cycleStartMs = inputs.nowMs;
-    this.cycleGreensS = offsetCorrectedGreens(this.phases, timing, inputs.nowMs);
-    this.coordinated = timing.operation === "coordinated" ? this.coordinatedCycle(timing, inputs.nowMs) : null;
+    this.cycleGreensS = offsetCorrectedGreens(this.phases, timing, inputs.wallMs);
+    this.coordinated = timing.operation === "coordinated" ? this.coordinatedCycle(timing, inputs.nowMs, inputs.wallMs) : null;
     return timing;
   }
 
   /**
    * The cycle's place on the offset grid. A cycle that follows one of the same timing starts one
    * cycle after it (even when gap-outs brought the boundary early); otherwise at the nearest grid
-   * point, so the first cycle of a new plan is at most half a cycle long or short.
+   * point, so the first cycle of a new plan is at most half a cycle long or short. The grid comes
+   * from the wall clock; the cycle is timed on the monotonic one. After a wall-clock step (the
+   * continued grid is off the wall clock's by more than `GRID_RESYNC_MS`) the cycle re-syncs like
+   * a new plan's first cycle.
    */
-  private coordinatedCycle(timing: CycleTiming, nowMs: number): CoordinatedCycle {
+  private coordinatedCycle(timing: CycleTiming, nowMs: number, wallMs: number): CoordinatedCycle {
     const cycleMs = timing.cycleS * 1000;
     const previous = this.coordinated;
-    let startMs: number;
+    // The nearest grid point on the monotonic timeline, from where the wall clock puts us in the cycle.
+    const lateMs = secondsIntoCycle(timing, wallMs) * 1000;
+    const gridStartMs = lateMs <= cycleMs / 2 ? nowMs - lateMs : nowMs + cycleMs - lateMs;
+    let startMs = gridStartMs;
     if (previous !== null && previous.cycleS === timing.cycleS && previous.offsetS === timing.offsetS) {
-      startMs = previous.nominalStartMs + cycleMs;
-      while (startMs + cycleMs / 2 <= nowMs) startMs += cycleMs;
-    } else {
-      const lateMs = secondsIntoCycle(timing, nowMs) * 1000;
-      startMs = lateMs <= cycleMs / 2 ? nowMs - lateMs : nowMs + cycleMs - lateMs;
+      let continued = previous.nominalStartMs + cycleMs;
+      while (continued + cycleMs / 2 <= nowMs) continued += cycleMs;
+      const offGridMs = Math.abs(continued - gridStartMs) % cycleMs;
+      if (Math.min(offGridMs, cycleMs - offGridMs) <= GRID_RESYNC_MS) startMs = continued;
     }
     const forceOffsMs: number[] = [];
     let atMs = startMs;
@@ -233,9 +253,13 @@ export class Sequencer {
     const phase = this.phases[phaseIndex];
     const ped: PedInterval = phase.pedWalkS !== undefined ? "walk" : "none";
     this.interval = { kind: "green", phaseIndex, startMs: nowMs, ped, pedSinceMs: nowMs };
-    const events = [hires(HIRES.phaseBeginGreen, phase.phase, nowMs)];
-    if (ped === "walk") events.push(hires(HIRES.pedBeginWalk, phase.phase, nowMs));
+    const events = [this.event(HIRES.phaseBeginGreen, phase.phase)];
+    if (ped === "walk") events.push(this.event(HIRES.pedBeginWalk, phase.phase));
     return events;
+  }
+
+  private event(code: number, param: number): HiRes {
+    return hires(code, param, this.wallMs);
   }
 
   private wantsService(phaseIndex: number, detectors: DetectorBank): boolean {

@@ -20,8 +20,11 @@ export interface CycleTiming {
   greensS: readonly number[];
   /** By index in the sequence: left out of every cycle (the plan's `omitPhases`). */
   omitted: readonly boolean[];
-  /** Infinity for the local plan. */
-  validUntilMs: number;
+  /**
+   * When the plan stops running, on the controller's monotonic clock: its validity at receipt,
+   * at most the backup time after the last good plan arrived. Infinity for the local plan.
+   */
+  expiresAtMs: number;
   /** ATSPM pattern number for event 131. */
   patternNumber: number;
 }
@@ -31,8 +34,8 @@ export const PATTERN_FREE = 254;
 export const PATTERN_FLASH = 255;
 export const PATTERN_LOCAL_FIXED = 253;
 
-/** Timing of a plan that `checkPlan` accepted. */
-export function timingFromPlan(config: ControllerConfig, plan: PlanBody, patternNumber: number): CycleTiming {
+/** Timing of a plan that `checkPlan` accepted, running until `expiresAtMs` (monotonic). */
+export function timingFromPlan(config: ControllerConfig, plan: PlanBody, patternNumber: number, expiresAtMs: number): CycleTiming {
   const phases = config.phases;
   const coordinatedIndex = config.coordination === undefined ? -1 : phases.findIndex((p) => p.phase === config.coordination?.phase);
   const omitted = phases.map((p) => plan.omitPhases?.includes(p.phase) ?? false);
@@ -46,7 +49,7 @@ export function timingFromPlan(config: ControllerConfig, plan: PlanBody, pattern
     splitsS: plan.splitsS,
     greensS: greensFromSplits(phases, plan.splitsS, omitted),
     omitted,
-    validUntilMs: plan.validUntil,
+    expiresAtMs,
     patternNumber,
   };
 }
@@ -63,7 +66,7 @@ export function fallbackTiming(config: ControllerConfig): CycleTiming {
     splitsS: f.splitsS,
     greensS: greensFromSplits(config.phases, f.splitsS, config.phases.map(() => false)),
     omitted: config.phases.map(() => false),
-    validUntilMs: Number.POSITIVE_INFINITY,
+    expiresAtMs: Number.POSITIVE_INFINITY,
     patternNumber: f.mode === "actuated" ? PATTERN_FREE : PATTERN_LOCAL_FIXED,
   };
 }
@@ -95,7 +98,7 @@ function greensFromSplits(phases: readonly PhaseConfig[], splitsS: Readonly<Reco
 }
 
 /**
- * Greens for the cycle starting at `nowMs`, stretched or squeezed within [min, max] green so the
+ * Greens for the cycle starting at `nowMs` (wall clock: the grid's clock), stretched or squeezed within [min, max] green so the
  * cycle ends where the offset says cycles start: (t/1000 − offsetS) mod cycleS = 0. Late ticks and
  * plan changes put the controller out of step; each cycle takes the shorter way back.
  */

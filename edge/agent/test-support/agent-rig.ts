@@ -30,6 +30,8 @@ export function twoPhaseController(overrides: Partial<ControllerConfigInput> = {
       { phase: 4, groups: ["ew"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1 },
     ],
     fallback: { mode: "fixed", cycleS: 20, splitsS: { "2": 10, "4": 10 }, offsetS: 0 },
+    // A test rig: faults are cleared over MQTT, as in the simulators.
+    remoteClearFault: true,
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CommandAction } from "../../../protocol/index.js";
+import { CommandRefused } from "../../hub.js";
 import { actorOf, commandAuditAction, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
 import { ErrorBody, IntersectionParams, TrackedCommand } from "../schemas.js";
@@ -14,11 +15,11 @@ export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hu
     {
       preValidation: mayCommand,
       schema: {
-        summary: "Send an operator command (hold, flash, resume, clear-fault, set-plan) to the intersection's agent",
+        summary: "Send an operator command (hold, flash, resume, clear-fault, set-plan) to the intersection's agent; a set-plan is checked as an override, a hold's duration bounded",
         tags: ["commands"],
         params: IntersectionParams,
         body: CommandAction,
-        response: { 202: TrackedCommand, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+        response: { 202: TrackedCommand, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody, 503: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -28,6 +29,8 @@ export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hu
       try {
         command = await hub.sendCommand(id, request.body, actorOf(request));
       } catch (err) {
+        // A set-plan is checked as an override is; a hold's duration is bounded.
+        if (err instanceof CommandRefused) throw new ApiError(422, "command_refused", err.message, err.errors);
         throw new ApiError(503, "broker_unavailable", `command not sent: ${(err as Error).message}`);
       }
       return reply.code(202).send(command);

@@ -45,6 +45,10 @@ export function fourPhaseConfig(overrides: Partial<ControllerConfigInput> = {}):
       },
     ],
     fallback: { mode: "fixed", cycleS: 90, splitsS: { "1": 12, "2": 40, "3": 12, "4": 26 }, offsetS: 0 },
+    // The tests exercise clear-fault; a field controller's default is off.
+    remoteClearFault: true,
+    // Tests that run one plan for an hour; the safety tests set the defaults (15 min, 5 min) back.
+    limits: { maxPlanValidityS: 7200, backupTimeS: 7200 },
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ const ALARM_TITLES: Record<AlarmType, string> = {
   "tsdb-unreachable": "Time-series server unreachable",
   "plan-rejected": "Plan rejected",
   "command-unanswered": "Command unanswered",
+  "clock-skew": "Device clock implausible",
 };
 
 /** Alarms an operator still has to see, newest first; operators acknowledge them here. */
