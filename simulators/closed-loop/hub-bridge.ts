@@ -72,6 +72,14 @@ export async function startHubBridge(
   const hub =
     options.existing?.hub ??
     (await Hub.start(hubConfigForScenario(scenario, { clock: "measures", passwords, ...(options.policy ? { policy: options.policy } : {}) }), { logger: log }));
+  return bridgeToHub(hub, passwords, { ownsHub: !options.existing, ...(options.realtime ? { realtime: true } : {}) });
+}
+
+/**
+ * The bridge over a running hub whose device accounts are `edge-<intersection id>` with these
+ * passwords (any simulator's intersections: the closed loop's, SUMO's). `ownsHub`: close stops it.
+ */
+export async function bridgeToHub(hub: Hub, passwords: Record<string, string>, options: { ownsHub: boolean; realtime?: boolean }): Promise<HubBridge & { hub: Hub }> {
   const dir = await mkdtemp(join(tmpdir(), "sim-outbox-"));
   const links: MqttLink[] = [];
   let measuresSent = 0;
@@ -117,7 +125,7 @@ export async function startHubBridge(
     },
     async close(): Promise<void> {
       for (const link of links) await link.close();
-      if (!options.existing) await hub.stop();
+      if (options.ownsHub) await hub.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
