@@ -60,6 +60,10 @@ export interface SumoRunResult extends TripSummary {
   intersections: number;
   /** Link pairs that cross showing right of way together where the net's own program never does, per step, read from SUMO's own states. */
   conflictViolations: number;
+  /** Vehicles the agents counted at their stop-line detectors and published in measures. */
+  vehiclesCounted: number;
+  /** Hub plans that reached the agents (hub runs). */
+  plansReceived: number;
   /** Where the controller and hub configuration used lives (absent for SUMO's own programs). */
   configDir?: string;
   wallS: number;
@@ -140,6 +144,8 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
       "--statistic-output", statistics,
     ]);
     let stepsRun = 0;
+    let vehiclesCounted = 0;
+    let plansReceived = 0;
     try {
       const client = sumo.client;
       for (const id of tlsIds) await client.subscribe("trafficLight", id, [VAR.tlRedYellowGreenState]);
@@ -153,9 +159,23 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
         const controllerConfig = o.controller === "actuated" ? { ...config.controller, fallback: { ...config.controller.fallback, mode: "actuated" as const } } : config.controller;
         const controller = new ControllerCore(controllerConfig, SIM_EPOCH_MS);
         let core: AgentCore | undefined;
-        const publisher: AgentPublisher = bridge
-          ? await bridge.publisherFor(config.intersectionId, { plan: (plan) => core?.plan(plan, simNowMs), command: (command) => core?.command(command, simNowMs) })
-          : { publishMeasures: () => undefined, publishSignal: () => undefined, publishEvents: () => undefined };
+        const remote = bridge
+          ? await bridge.publisherFor(config.intersectionId, {
+              plan: (plan) => {
+                plansReceived++;
+                core?.plan(plan, simNowMs);
+              },
+              command: (command) => core?.command(command, simNowMs),
+            })
+          : undefined;
+        const publisher: AgentPublisher = {
+          publishMeasures: (m) => {
+            for (const a of m.approaches) vehiclesCounted += a.count;
+            return remote?.publishMeasures(m);
+          },
+          publishSignal: (s) => remote?.publishSignal(s),
+          publishEvents: (e) => remote?.publishEvents(e),
+        };
         core = new AgentCore({
           intersectionId: config.intersectionId,
           controller,
@@ -217,6 +237,8 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
       vehiclesUnfinished: summary.vehiclesUnfinished,
       teleports: summary.teleports,
       conflictViolations: observer.violations,
+      vehiclesCounted,
+      plansReceived,
       ...(configDir && o.configDir ? { configDir } : {}),
       wallS: round((performance.now() - started) / 1000, 1),
     };
