@@ -95,6 +95,7 @@ export function tlsLayout(net: SumoNet, tlsId: string): TlsLayout {
   const junctions = new Map(net.junction.map((j) => [j.id, j]));
   const links: TlsLink[] = [];
   for (const c of connections) {
+    if (c.linkIndex >= n) throw new Error(`net: the program of traffic light "${tlsId}" has states for ${n} links, but its connection ${c.from} → ${c.to} is link ${c.linkIndex}`);
     if (links[c.linkIndex]) continue; // a link index shared by several connections: the first names it
     const junctionId = junctionOfEdge(c.from);
     const junction = junctions.get(junctionId);
