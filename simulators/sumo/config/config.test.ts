@@ -32,6 +32,17 @@ describe("configuration generated from a SUMO net", () => {
     else expect(corridor.every((c) => c === undefined)).toBe(true);
   });
 
+  it("lets the hub leave out a protected left the program also runs permissive, naming the traffic it yields to", async () => {
+    const net = await readNet(scenario("arterial"));
+    const b = configsFromNet(net, () => "pw-0123456789abc").intersections.find((x) => x.config.tlsId === "B0")!;
+    expect(SumoIntersectionConfig.parse(b.config).controller.phases.map((p) => p.omittable)).toEqual([false, true, false, true]);
+    const phase2 = b.timing.phases![1]!;
+    expect(phase2.permissive?.opposing).toEqual([
+      { approachId: "top1B0.150.00.l", opposingApproachId: "bottom1B0.150.00.rs", opposingLanes: 2 },
+      { approachId: "bottom1B0.150.00.l", opposingApproachId: "top1B0.150.00.rs", opposingLanes: 2 },
+    ]);
+  });
+
   it("is written as YAML and used as edited; a bad edit is refused naming its file and field", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sumo-config-"));
     dirs.push(dir);

@@ -157,10 +157,13 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   const cycleS = Object.values(splitsS).reduce((a, b) => a + b, 0);
   if (cycleS < 20 || cycleS > 300) throw new Error(`traffic light "${tlsId}": its program's cycle with clearances is ${cycleS} s, the controller runs 20–300 s`);
   const main = mainPhaseIndex(net, layout);
+  // A phase whose every group another phase also serves (a protected left that the program also
+  // runs permissive) may be left out by a hub plan; the local plans always run it.
+  const omittable = phases.map((p, k) => k !== main && p.groups.every((g) => phases.some((q, j) => j !== k && q.groups.includes(g))));
   const controller: ControllerConfigInput = {
     signalGroups: layout.groups.map((g) => ({ id: g.id, kind: "vehicle" as const })),
     conflicts: groupConflicts(layout),
-    phases: phases.map(({ greenS: _, ...p }) => p),
+    phases: phases.map(({ greenS: _, ...p }, k) => ({ ...p, ...(omittable[k] ? { omittable: true } : {}) })),
     fallback: { mode: "fixed", cycleS, splitsS, offsetS: ((layout.program.offset % cycleS) + cycleS) % cycleS },
     coordination: { phase: main + 1 },
   };
@@ -183,12 +186,36 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       maxGreenS: p.maxGreenS,
       yellowS: p.yellowS,
       redClearanceS: p.redClearanceS,
+      ...(omittable[k] ? permissiveOf(layout, approaches, k) : {}),
       approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
     })),
     planValidityS: 300,
     planRefreshS: 60,
   };
   return { layout, config, timing };
+}
+
+/**
+ * For the hub, an omittable phase's turns and the traffic they yield to when run permissive: each
+ * approach it serves paired with the approach holding most of the links its links give way to.
+ */
+function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phaseIndex: number): { permissive?: { opposing: { approachId: string; opposingApproachId: string; opposingLanes: number }[] } } {
+  const approachOfLane = new Map(approaches.flatMap((a) => a.lanes.map((lane) => [lane, a] as const)));
+  const opposing = approaches
+    .filter((a) => approachServedBy(layout, a, phaseIndex))
+    .flatMap((a) => {
+      const count = new Map<ApproachOf, number>();
+      for (const l of layout.links) {
+        if (!a.lanes.includes(l.fromLane)) continue;
+        for (const j of layout.yields[l.index] ?? []) {
+          const other = approachOfLane.get(layout.links[j]!.fromLane);
+          if (other && other !== a && layout.links[j]!.dir === "s") count.set(other, (count.get(other) ?? 0) + 1);
+        }
+      }
+      const best = [...count.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
+      return best ? [{ approachId: a.id, opposingApproachId: best.id, opposingLanes: clamp(best.lanes.length, 1, 8) }] : [];
+    });
+  return opposing.length > 0 ? { permissive: { opposing } } : {};
 }
 
 /** Signal groups that must never have the right of way together: a link of each crosses the other's and the program never shows them together. */
