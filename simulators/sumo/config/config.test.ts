@@ -4,11 +4,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseHubConfig } from "../../../hub/config.js";
+import { serverBinary } from "../../../tests/support/servers.js";
 import { readNet } from "../net/index.js";
 import { configsFromNet, detectorsAdditional, INTERSECTIONS_DIR, loadConfigs, SumoIntersectionConfig, tlsProgramsAdditional, writeConfigs } from "./index.js";
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../scenarios/${name}.net.xml`, import.meta.url));
 const dirs: string[] = [];
+/** SUMO's traffic-light game corridor: a deliberately poor program with a 612 s cycle. */
+const gameCorridor = serverBinary("/usr/share/sumo/tools/game/corridor/corridor.net.xml", "sumo-tools");
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
@@ -41,6 +44,14 @@ describe("configuration generated from a SUMO net", () => {
       { approachId: "top1B0.150.00.l", opposingApproachId: "bottom1B0.150.00.rs", opposingLanes: 2 },
       { approachId: "bottom1B0.150.00.l", opposingApproachId: "top1B0.150.00.rs", opposingLanes: 2 },
     ]);
+  });
+
+  it.skipIf(gameCorridor.skip)(`fits a program whose cycle the controller cannot run into 300 s, no green outside its limits ${gameCorridor.reason}`, async () => {
+    const net = await readNet(gameCorridor.path);
+    for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
+      const config = SumoIntersectionConfig.parse(x.config);
+      expect(config.controller.fallback.cycleS).toBeLessThanOrEqual(300);
+    }
   });
 
   it("is written as YAML and used as edited; a bad edit is refused naming its file and field", async () => {

@@ -153,9 +153,9 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       detectors: [...lanesServedBy(layout, k)].flatMap((lane) => detectorsOfLane.get(lane) ?? []),
     };
   });
+  fitCycle(phases, tlsId);
   const splitsS = Object.fromEntries(phases.map((p) => [String(p.phase), p.greenS + p.yellowS + p.redClearanceS]));
   const cycleS = Object.values(splitsS).reduce((a, b) => a + b, 0);
-  if (cycleS < 20 || cycleS > 300) throw new Error(`traffic light "${tlsId}": its program's cycle with clearances is ${cycleS} s, the controller runs 20–300 s`);
   const main = mainPhaseIndex(net, layout);
   // A phase whose every group another phase also serves (a protected left that the program also
   // runs permissive) may be left out by a hub plan; the local plans always run it.
@@ -193,6 +193,21 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     planRefreshS: 60,
   };
   return { layout, config, timing };
+}
+
+/**
+ * The controller runs cycles of 20–300 s. A program whose cycle (with the clearances) is longer
+ * has its greens scaled down, none below its minimum; a shorter one has them stretched, none above
+ * its maximum. Throws when the limits leave no such cycle.
+ */
+function fitCycle(phases: { minGreenS: number; maxGreenS: number; greenS: number; yellowS: number; redClearanceS: number }[], tlsId: string): void {
+  const change = phases.reduce((s, p) => s + p.yellowS + p.redClearanceS, 0);
+  const cycle = (): number => change + phases.reduce((s, p) => s + p.greenS, 0);
+  const target = cycle() > 300 ? 300 : cycle() < 20 ? 20 : null;
+  if (target === null) return;
+  const total = phases.reduce((s, p) => s + p.greenS, 0);
+  for (const p of phases) p.greenS = clamp(Math.floor(((p.greenS * (target - change)) / total) * 2) / 2, p.minGreenS, p.maxGreenS);
+  if (cycle() < 20 || cycle() > 300) throw new Error(`traffic light "${tlsId}": no cycle of 20–300 s fits its phases' green limits and clearances (${cycle()} s)`);
 }
 
 /**
