@@ -65,7 +65,7 @@ function bit(row: string, j: number): boolean {
 export function safeId(raw: string, taken: Set<string>): string {
   const base = raw.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 58) || "x";
   let id = base;
-  for (let k = 2; taken.has(id); k++) id = `${base}~${k}`.replace("~", "-");
+  for (let k = 2; taken.has(id); k++) id = `${base}-${k}`;
   taken.add(id);
   return id;
 }
