@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { loadScenario } from "./traffic/load-scenario.js";
 import { CONTROLLERS, runClosedLoop, type ClosedLoopResult, type ControllerKind } from "./closed-loop/run.js";
 import { startHubBridge } from "./closed-loop/hub-bridge.js";
+import { describeSumoResult, runSumoCli, SUMO_CONTROLLERS, SUMO_TLS_TYPES, sumoRunList, type SumoRunName, type SumoTlsType } from "./sumo/index.js";
 
 function positive(value: string): number {
   const n = Number(value);
@@ -36,7 +37,7 @@ function describe(r: ClosedLoopResult): string {
   return `${r.controller.padEnd(9)} delay ${r.avgDelayS.toFixed(1)} s/veh, ${r.stopsPerVehicle.toFixed(2)} stops/veh, max queue ${r.maxQueueVeh} veh, throughput ${r.throughputVeh} veh, count accuracy ${(r.countAccuracy * 100).toFixed(1)} %, conflicts ${r.conflictViolations} (${r.wallS} s)`;
 }
 
-async function runOne(scenarioName: string, controller: ControllerKind, opts: CliOptions): Promise<ClosedLoopResult> {
+async function runOne(scenarioName: string, controller: ControllerKind, opts: BuiltinOptions): Promise<ClosedLoopResult> {
   const scenario = await loadScenario(scenarioName);
   const bridge = controller === "hub" ? await startHubBridge(scenario, { ...(opts.policy ? { policy: opts.policy } : {}) }) : undefined;
   try {
@@ -52,7 +53,7 @@ async function runOne(scenarioName: string, controller: ControllerKind, opts: Cl
 }
 
 /** The options a child run of one controller needs, as command-line arguments. */
-function childArgs(controller: ControllerKind, opts: CliOptions): string[] {
+function childArgs(controller: ControllerKind, opts: BuiltinOptions): string[] {
   return [
     "--scenario", opts.scenario,
     "--controller", controller,
@@ -70,7 +71,7 @@ function childArgs(controller: ControllerKind, opts: CliOptions): string[] {
  * from source under tsx and from dist): the simulation is single-threaded, so `--compare` runs
  * its controllers side by side on a machine with cores to spare. Same seed, same result.
  */
-function runInChild(controller: ControllerKind, opts: CliOptions): Promise<ClosedLoopResult> {
+function runInChild(controller: ControllerKind, opts: BuiltinOptions): Promise<ClosedLoopResult> {
   return new Promise((resolve, reject) => {
     const script = process.argv[1];
     if (script === undefined) return reject(new Error("cannot tell which script to run for a child run"));
@@ -95,7 +96,7 @@ function runInChild(controller: ControllerKind, opts: CliOptions): Promise<Close
 /** Run `controllers`, at most `jobs` at a time in child processes (in process when only one at a time). */
 async function runAll(
   controllers: readonly ControllerKind[],
-  opts: CliOptions,
+  opts: BuiltinOptions,
   jobs: number,
   onResult: (r: ClosedLoopResult) => void,
 ): Promise<ClosedLoopResult[]> {
@@ -122,10 +123,15 @@ async function runAll(
   return results;
 }
 
+function list(value: string): string[] {
+  return value.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
 interface CliOptions {
-  scenario: string;
-  controller: ControllerKind;
-  compare?: ControllerKind[];
+  engine: "builtin" | "sumo";
+  scenario?: string;
+  controller: ControllerKind | "sumo";
+  compare?: string;
   duration?: number;
   seed?: number;
   fps: number;
@@ -133,33 +139,80 @@ interface CliOptions {
   json?: boolean;
   policy?: "webster" | "max-pressure";
   jobs?: number;
+  net?: string;
+  routes?: string[];
+  additional?: string[];
+  sumoTlsType?: SumoTlsType;
+  configDir?: string;
+  stepLength?: number;
 }
 
+/** The built-in simulation's options once the engine-specific ones are checked. */
+type BuiltinOptions = Omit<CliOptions, "scenario" | "controller" | "compare"> & { scenario: string; controller: ControllerKind; compare?: ControllerKind[] };
+
 const program = new Command("traffic-sim")
-  .description("Run a simulated city where every intersection is driven by a real edge agent that sees only rendered camera frames")
-  .option("--scenario <name|file>", "bundled scenario (single, corridor, grid) or a scenario file", "corridor")
-  .addOption(new Option("--controller <kind>", "who times the signals").choices([...CONTROLLERS]).default("fixed"))
-  .option("--compare <list>", "run several controllers on the same seed and demand, e.g. fixed,actuated,hub", controllerList)
-  .option("--duration <s>", "simulated seconds (default: the scenario's)", positive)
-  .option("--seed <n>", "random seed (default: the scenario's)", (v) => Number.parseInt(v, 10))
+  .description("Run a simulated city where every intersection is driven by a real edge agent that sees only rendered camera frames, or drive a SUMO network's lights with the same controllers (--engine sumo)")
+  .addOption(new Option("--engine <name>", "builtin: the project's simulator with rendered cameras; sumo: a SUMO network over TraCI").choices(["builtin", "sumo"]).default("builtin"))
+  .option("--scenario <name|file>", "bundled scenario (builtin: single, corridor, grid; sumo: arterial, grid) or a scenario file (builtin)")
+  .addOption(new Option("--controller <kind>", "who times the signals (sumo: SUMO's own programs, --engine sumo only)").choices([...SUMO_CONTROLLERS]).default("fixed"))
+  .option("--compare <list>", "run several on the same seed and demand, e.g. fixed,actuated,hub (sumo also: sumo, sumo:static, sumo:actuated, sumo:delay_based)")
+  .option("--duration <s>", "simulated seconds (default: the scenario's; sumo: 3600)", positive)
+  .option("--seed <n>", "random seed (default: the scenario's; sumo: 42)", (v) => Number.parseInt(v, 10))
   .option("--fps <n>", "camera frames per second per intersection", positive, 5)
   .option("--jpeg", "send every frame through JPEG encoding and decoding, like a real camera")
   .addOption(new Option("--policy <name>", "hub policy").choices(["webster", "max-pressure"]))
   .option("--json", "print the result as one JSON object on the last line")
   .option("--jobs <n>", "with --compare: controllers run side by side, each in its own process (default: one per core)", positive)
+  .option("--net <file>", "sumo: the network (.net.xml)")
+  .option("--routes <files>", "sumo: route files, comma-separated", list)
+  .option("--additional <files>", "sumo: additional files, comma-separated", list)
+  .addOption(new Option("--sumo-tls-type <type>", "sumo: with --controller sumo, run the net's phases under this SUMO logic").choices([...SUMO_TLS_TYPES]))
+  .option("--config-dir <dir>", "sumo: where the generated controller and hub configuration is written, and read from when already there")
+  .option("--step-length <s>", "sumo: simulation step and controller tick (s)", positive)
   .action(async (opts: CliOptions) => {
-    const controllers = opts.compare ?? [opts.controller];
+    if (opts.engine === "sumo") return runSumoEngine(opts);
+    if (opts.controller === "sumo") throw new InvalidArgumentError("--controller sumo needs --engine sumo");
+    const compare = opts.compare === undefined ? undefined : controllerList(opts.compare);
+    const { compare: _list, ...rest } = opts;
+    const builtin: BuiltinOptions = { ...rest, scenario: opts.scenario ?? "corridor", controller: opts.controller, ...(compare ? { compare } : {}) };
+    const controllers = builtin.compare ?? [builtin.controller];
     const results: Partial<Record<ControllerKind, ClosedLoopResult>> = {};
     const show = (r: ClosedLoopResult): void => {
       if (!opts.json || process.stdout.isTTY) process.stdout.write(`${describe(r)}\n`);
     };
-    const runs = await runAll(controllers, opts, Math.floor(opts.jobs ?? availableParallelism()), show);
+    const runs = await runAll(controllers, builtin, Math.floor(opts.jobs ?? availableParallelism()), show);
     runs.forEach((r, i) => (results[controllers[i]!] = r));
     if (opts.json) {
-      const out = opts.compare ? { scenario: opts.scenario, policies: results } : results[controllers[0]!];
+      const out = builtin.compare ? { scenario: builtin.scenario, policies: results } : results[controllers[0]!];
       process.stdout.write(`${JSON.stringify(out)}\n`);
     }
   });
+
+async function runSumoEngine(opts: CliOptions): Promise<void> {
+  if (opts.sumoTlsType !== undefined && opts.controller !== "sumo") throw new InvalidArgumentError("--sumo-tls-type needs --controller sumo");
+  const compare: SumoRunName[] | undefined = opts.compare === undefined ? undefined : sumoRunList(opts.compare);
+  const out = await runSumoCli(
+    {
+      scenario: opts.scenario ?? "arterial",
+      controller: opts.controller,
+      ...(opts.net ? { net: opts.net } : {}),
+      ...(opts.routes ? { routes: opts.routes } : {}),
+      ...(opts.additional ? { additional: opts.additional } : {}),
+      ...(opts.sumoTlsType ? { sumoTlsType: opts.sumoTlsType } : {}),
+      ...(compare ? { compare } : {}),
+      ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.stepLength !== undefined ? { stepLength: opts.stepLength } : {}),
+      ...(opts.configDir ? { configDir: opts.configDir } : {}),
+      ...(opts.policy ? { policy: opts.policy } : {}),
+    },
+    (name, r) => {
+      if (!opts.json || process.stdout.isTTY) process.stdout.write(`${describeSumoResult(name, r)}\n`);
+    },
+    (label) => (opts.json && !process.stderr.isTTY ? undefined : progressBar(label)),
+  );
+  if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`traffic-sim: ${err instanceof Error ? err.message : String(err)}\n`);

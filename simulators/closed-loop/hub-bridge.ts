@@ -79,6 +79,20 @@ export async function startHubBridge(
       logger: log,
       now: clock!.now,
     }));
+  return bridgeToHub(hub, passwords, { ownsHub: !options.existing, clock, ...(options.realtime ? { realtime: true } : {}) });
+}
+
+/**
+ * The bridge over a running hub whose device accounts are `edge-<intersection id>` with these
+ * passwords (any simulator's intersections: the closed loop's, SUMO's). `ownsHub`: close stops it.
+ * `clock`: the `SimulatedClock` the hub was started with, which `advance` sets (null: the hub keeps its own).
+ */
+export async function bridgeToHub(
+  hub: Hub,
+  passwords: Record<string, string>,
+  options: { ownsHub: boolean; clock: SimulatedClock | null; realtime?: boolean },
+): Promise<HubBridge & { hub: Hub }> {
+  const clock = options.clock;
   const dir = await mkdtemp(join(tmpdir(), "sim-outbox-"));
   const links: MqttLink[] = [];
   let measuresSent = 0;
@@ -127,7 +141,7 @@ export async function startHubBridge(
     },
     async close(): Promise<void> {
       for (const link of links) await link.close();
-      if (!options.existing) await hub.stop();
+      if (options.ownsHub) await hub.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

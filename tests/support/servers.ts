@@ -52,6 +52,7 @@ export function serverBinary(path: string, debianPackage: string): { path: strin
 
 export const mosquittoBinary = serverBinary("/usr/sbin/mosquitto", "mosquitto");
 export const victoriaMetricsBinary = serverBinary("/usr/bin/victoria-metrics", "victoria-metrics");
+export const sumoBinary = serverBinary("/usr/bin/sumo", "sumo");
 
 /** A child server process that can be stopped and started again on the same port and data. */
 export interface ManagedServer {

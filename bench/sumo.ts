@@ -1,0 +1,96 @@
+/**
+ * SUMO benchmark: the bundled SUMO scenarios over several seeds, each run by the hub (coordinated-
+ * actuated plans over real MQTT), the project's fixed and actuated control, and SUMO's own static,
+ * actuated and delay_based logic on the net's phases. Average delay is RESCO's (timeLoss +
+ * departDelay over every vehicle, unfinished included), from SUMO's tripinfo output.
+ *
+ *   npm run bench:sumo -- [--scenarios arterial,grid] [--seeds 1,2,3,4,5] [--duration 3600] [--jobs 2]
+ *
+ * Prints a table, then one JSON line: per scenario the hub's and the best SUMO program's mean
+ * delay, and hubOverBestSumo (the worst scenario's ratio; the target is ≤ 0.85 on every one).
+ * Speed: the one-hour 3×3 grid run with the hub, against SUMO running its own program in the same run.
+ */
+import { availableParallelism } from "node:os";
+import { bundledSumoScenario, runSumo, sumoScenarioNames, type SumoRunResult } from "../simulators/sumo/index.js";
+
+const RUNS = ["hub", "fixed", "actuated", "sumo:static", "sumo:actuated", "sumo:delay_based"] as const;
+type Run = (typeof RUNS)[number];
+const SUMO_PROGRAMS = ["sumo:static", "sumo:actuated", "sumo:delay_based"] as const;
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const scenarios = arg(argv, "scenarios")?.split(",") ?? (await sumoScenarioNames());
+  const seeds = (arg(argv, "seeds") ?? "1,2,3,4,5").split(",").map(Number);
+  if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error("--seeds: expected comma-separated whole numbers");
+  const durationS = Number(arg(argv, "duration") ?? 3600);
+  const jobs = Math.max(1, Number(arg(argv, "jobs") ?? Math.min(2, availableParallelism())));
+
+  const tasks: { scenario: string; seed: number; run: Run }[] = [];
+  for (const scenario of scenarios) for (const seed of seeds) for (const run of RUNS) tasks.push({ scenario, seed, run });
+  const results = new Map<string, SumoRunResult>();
+  const key = (scenario: string, seed: number, run: Run): string => `${scenario}/${seed}/${run}`;
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const t = tasks[next++]!;
+      const files = await bundledSumoScenario(t.scenario);
+      const [controller, type] = t.run.split(":") as ["hub" | "fixed" | "actuated" | "sumo", "static" | "actuated" | "delay_based" | undefined];
+      const r = await runSumo({ ...files, controller, ...(type ? { sumoTlsType: type } : {}), seed: t.seed, durationS });
+      results.set(key(t.scenario, t.seed, t.run), r);
+      process.stderr.write(`${t.scenario} seed ${t.seed} ${t.run.padEnd(17)} delay ${r.avgDelayS.toFixed(1)} s/veh, conflicts ${r.conflictViolations}, ${r.wallS} s\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const round = (x: number, d = 2): number => Number(x.toFixed(d));
+  const summary: Record<string, { hub: number; bestSumo: number; bestSumoProgram: string; hubOverBestSumo: number; means: Record<Run, number>; conflictViolations: number; teleports: number }> = {};
+  const lines: string[] = [];
+  lines.push(`SUMO benchmark: ${seeds.length} seeds (${seeds.join(", ")}), ${durationS} s each, ${jobs} at a time; mean delay (timeLoss + departDelay) s/veh`);
+  lines.push(`${"scenario".padEnd(10)}${RUNS.map((r) => r.padStart(18)).join("")}${"hub/best SUMO".padStart(15)}`);
+  for (const scenario of scenarios) {
+    const means = Object.fromEntries(RUNS.map((run) => [run, mean(seeds.map((s) => results.get(key(scenario, s, run))!.avgDelayS))])) as Record<Run, number>;
+    const best = SUMO_PROGRAMS.reduce((a, b) => (means[b] < means[a] ? b : a));
+    const all = seeds.flatMap((s) => RUNS.map((run) => results.get(key(scenario, s, run))!));
+    summary[scenario] = {
+      hub: round(means.hub),
+      bestSumo: round(means[best]),
+      bestSumoProgram: best.replace("sumo:", ""),
+      hubOverBestSumo: round(means.hub / means[best], 3),
+      means: Object.fromEntries(RUNS.map((r) => [r, round(means[r])])) as Record<Run, number>,
+      conflictViolations: all.filter((r) => r.controller !== "sumo").reduce((a, r) => a + r.conflictViolations, 0),
+      teleports: all.reduce((a, r) => a + r.teleports, 0),
+    };
+    lines.push(`${scenario.padEnd(10)}${RUNS.map((r) => means[r].toFixed(1).padStart(18)).join("")}${(means.hub / means[best]).toFixed(3).padStart(15)}`);
+  }
+  const speed: Record<string, number> = {};
+  if (scenarios.includes("grid")) {
+    speed.gridHubWallS = round(mean(seeds.map((s) => results.get(key("grid", s, "hub"))!.wallS)), 1);
+    speed.gridSumoOwnWallS = round(mean(seeds.map((s) => results.get(key("grid", s, "sumo:static"))!.wallS)), 1);
+    lines.push(`grid, ${durationS} s simulated: hub run ${speed.gridHubWallS} s wall (SUMO's own program alone: ${speed.gridSumoOwnWallS} s), ${jobs} runs at a time on ${availableParallelism()} cores`);
+  }
+  lines.push(`conflicting indications seen (project's controllers, all runs): ${Object.values(summary).reduce((a, s) => a + s.conflictViolations, 0)}; total wall ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+  const hubOverBestSumo = Math.max(...Object.values(summary).map((s) => s.hubOverBestSumo));
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: "sumo",
+      seeds: seeds.length,
+      durationS,
+      scenarios: Object.fromEntries(Object.entries(summary).map(([name, s]) => [name, { hub: s.hub, bestSumo: s.bestSumo, bestSumoProgram: s.bestSumoProgram, hubOverBestSumo: s.hubOverBestSumo, fixed: s.means.fixed, actuated: s.means.actuated, conflictViolations: s.conflictViolations }])),
+      hubOverBestSumo,
+      ...speed,
+    })}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:sumo: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseHubConfig } from "../../../hub/config.js";
+import { serverBinary } from "../../../tests/support/servers.js";
+import { readNet } from "../net/index.js";
+import { configsFromNet, detectorsAdditional, INTERSECTIONS_DIR, loadConfigs, SumoIntersectionConfig, tlsProgramsAdditional, writeConfigs } from "./index.js";
+
+const scenario = (name: string): string => fileURLToPath(new URL(`../scenarios/${name}.net.xml`, import.meta.url));
+const dirs: string[] = [];
+/** SUMO's traffic-light game corridor: a deliberately poor program with a 612 s cycle. */
+const gameCorridor = serverBinary("/usr/share/sumo/tools/game/corridor/corridor.net.xml", "sumo-tools");
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe("configuration generated from a SUMO net", () => {
+  it.each(["arterial", "grid"])("gives %s controller configurations and a hub configuration the project's schemas accept", async (name) => {
+    const net = await readNet(scenario(name));
+    const { intersections, hub } = configsFromNet(net, (id) => `pw-${id}-0123456789`);
+    expect(intersections).toHaveLength(name === "grid" ? 9 : 3);
+    for (const x of intersections) {
+      const config = SumoIntersectionConfig.parse(x.config);
+      expect(config.controller.phases.map((p) => p.phase)).toEqual([1, 2, 3, 4]);
+      expect(config.controller.conflicts.length).toBeGreaterThan(0);
+      // Every phase's detectors sit on lanes of the groups it serves.
+      for (const p of config.controller.phases) expect(p.detectors.length).toBeGreaterThan(0);
+    }
+    const parsed = parseHubConfig(hub);
+    expect(parsed.intersections.map((x) => x.intersectionId).sort()).toEqual(intersections.map((x) => x.config.intersectionId).sort());
+    const corridor = parsed.intersections.map((x) => (x.timing as { corridor?: { id: string; mainPhase: number } }).corridor);
+    if (name === "arterial") expect(corridor.every((c) => c?.id === "arterial" && c.mainPhase === 3)).toBe(true);
+    else expect(corridor.every((c) => c === undefined)).toBe(true);
+  });
+
+  it("lets the hub leave out a protected left the program also runs permissive, naming the traffic it yields to", async () => {
+    const net = await readNet(scenario("arterial"));
+    const b = configsFromNet(net, () => "pw-0123456789abc").intersections.find((x) => x.config.tlsId === "B0")!;
+    expect(SumoIntersectionConfig.parse(b.config).controller.phases.map((p) => p.omittable)).toEqual([false, true, false, true]);
+    const phase2 = b.timing.phases![1]!;
+    expect(phase2.permissive?.opposing).toEqual([
+      { approachId: "top1B0.150.00.l", opposingApproachId: "bottom1B0.150.00.rs", opposingLanes: 2 },
+      { approachId: "bottom1B0.150.00.l", opposingApproachId: "top1B0.150.00.rs", opposingLanes: 2 },
+    ]);
+  });
+
+  it.skipIf(gameCorridor.skip)(`fits a program whose cycle the controller cannot run into 300 s, no green outside its limits ${gameCorridor.reason}`, async () => {
+    const net = await readNet(gameCorridor.path);
+    for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
+      const config = SumoIntersectionConfig.parse(x.config);
+      expect(config.controller.fallback.cycleS).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it("is written as YAML and used as edited; a bad edit is refused naming its file and field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sumo-config-"));
+    dirs.push(dir);
+    const net = await readNet(scenario("arterial"));
+    const { intersections, hub } = configsFromNet(net, (id) => `pw-${id}-0123456789`);
+    await writeConfigs(dir, intersections.map((x) => x.config), hub);
+    const file = join(dir, INTERSECTIONS_DIR, "B0.yaml");
+    const text = await readFile(file, "utf8");
+    expect(text).toMatch(/^# Edge controller for one SUMO traffic light/);
+    await writeFile(file, text.replace("minGreenS: 5", "minGreenS: 7"));
+    const loaded = await loadConfigs(dir);
+    expect(loaded.intersections.find((x) => x.intersectionId === "B0")!.controller.phases[0]!.minGreenS).toBe(7);
+
+    await writeFile(file, text.replace("maxGreenS: 66", "maxGreenS: 2"));
+    await expect(loadConfigs(dir)).rejects.toThrow(/B0\.yaml.*controller\.phases\[0\]\.maxGreenS/);
+    await writeFile(file, `${text}surprise: 1\n`);
+    await expect(loadConfigs(dir)).rejects.toThrow(/B0\.yaml.*surprise/);
+  });
+
+  it("places a stop-line loop and a queue detector on every incoming lane, and rewrites programs for SUMO's logics", async () => {
+    const net = await readNet(scenario("arterial"));
+    const { intersections } = configsFromNet(net, () => "pw-0123456789abc");
+    const xml = detectorsAdditional(intersections.map((x) => SumoIntersectionConfig.parse(x.config)));
+    expect(xml.match(/<inductionLoop /g)).toHaveLength(36);
+    expect(xml.match(/<laneAreaDetector /g)).toHaveLength(36);
+    const actuated = tlsProgramsAdditional(net.tlLogic, "actuated");
+    expect(actuated).toContain('type="actuated" programID="0-actuated"');
+    expect(actuated).toContain('state="GGGgrrrrGGGgrrrr" minDur="5" maxDur="66"');
+    expect(actuated).not.toMatch(/state="[^"]*y[^"]*" minDur/);
+  });
+});

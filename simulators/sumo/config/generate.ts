@@ -1,0 +1,289 @@
+import type { ControllerConfigInput } from "../../../edge/agent/controller/index.js";
+import type { HubConfigInput } from "../../../hub/config.js";
+import { SIM_REGION } from "../../closed-loop/hub-bridge.js";
+import type { IntersectionTimingInput } from "../../../hub/control/index.js";
+import type { SumoNet } from "../net/read-net.js";
+import { safeId, tlsLayout, trafficLightIds, type TlsLayout } from "../net/tls-layout.js";
+import type { SumoDetector, SumoIntersectionConfigInput } from "./schema.js";
+
+/** Region every simulated intersection belongs to: the closed loop's, whose hub bridge the co-simulation uses. */
+export const SUMO_REGION = SIM_REGION;
+
+/** ITE defaults where the net's program has none. */
+const DEFAULT_MIN_GREEN_S = 5;
+const VEHICLE_LENGTH_M = 6;
+const ADVANCE_UPSTREAM_M = 30;
+const QUEUE_ZONE_M = 100;
+
+/** To the nearest half second. */
+function toHalf(s: number): number {
+  return Math.round(s * 2) / 2;
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/** A lane's links, the signal groups they belong to, and the approach (lanes of one edge with the same groups) it is part of. */
+interface ApproachOf {
+  id: string;
+  lanes: string[];
+  groups: Set<string>;
+}
+
+function approachesOf(layout: TlsLayout, taken: Set<string>): ApproachOf[] {
+  const groupOfLink = new Map<number, string>();
+  for (const g of layout.groups) for (const i of g.links) groupOfLink.set(i, g.id);
+  const groupsOfLane = new Map<string, Set<string>>();
+  const edgeOfLane = new Map<string, string>();
+  for (const l of layout.links) {
+    const g = groupOfLink.get(l.index);
+    if (g === undefined) continue;
+    const set = groupsOfLane.get(l.fromLane) ?? new Set<string>();
+    set.add(g);
+    groupsOfLane.set(l.fromLane, set);
+    edgeOfLane.set(l.fromLane, l.fromEdge);
+  }
+  const byKey = new Map<string, ApproachOf>();
+  for (const [lane, groups] of groupsOfLane) {
+    const key = `${edgeOfLane.get(lane)}\u0000${[...groups].sort().join(",")}`;
+    const a = byKey.get(key);
+    if (a) a.lanes.push(lane);
+    else byKey.set(key, { id: "", lanes: [lane], groups });
+  }
+  const out = [...byKey.values()];
+  for (const a of out) {
+    const dirs = [...new Set(layout.groups.filter((g) => a.groups.has(g.id)).flatMap((g) => [...g.dirs]))].sort().join("");
+    a.id = safeId(`${edgeOfLane.get(a.lanes[0]!)}.${dirs}`, taken);
+  }
+  return out;
+}
+
+/** The lanes whose traffic a program phase serves: those with a protected link in it, else (a permissive-only phase) those with a permissive one. */
+function lanesServedBy(layout: TlsLayout, phaseIndex: number): Set<string> {
+  const p = layout.phases[phaseIndex]!;
+  const pick = p.protectedLinks.length > 0 ? p.protectedLinks : p.permissiveLinks;
+  return new Set(pick.map((i) => layout.links[i]!.fromLane));
+}
+
+/** Lanes never protected anywhere are served (for demand) where they are permissive. */
+function approachServedBy(layout: TlsLayout, a: ApproachOf, phaseIndex: number): boolean {
+  const protectedSomewhere = layout.phases.some((q) => q.protectedLinks.some((i) => a.lanes.includes(layout.links[i]!.fromLane)));
+  const p = layout.phases[phaseIndex]!;
+  const links = protectedSomewhere ? p.protectedLinks : [...p.protectedLinks, ...p.permissiveLinks];
+  return links.some((i) => a.lanes.includes(layout.links[i]!.fromLane));
+}
+
+/**
+ * The phase that runs the eastbound through movement (towards increasing x), the arterial's main
+ * street in a west–east corridor; the first phase when there is none.
+ */
+function mainPhaseIndex(net: SumoNet, layout: TlsLayout): number {
+  const junctions = new Map(net.junction.map((j) => [j.id, j]));
+  const edges = new Map(net.edge.map((e) => [e.id, e]));
+  const eastbound = (edgeId: string): boolean => {
+    const e = edges.get(edgeId);
+    const from = junctions.get(e?.from ?? "");
+    const to = junctions.get(e?.to ?? "");
+    return !!from && !!to && to.x - from.x > Math.abs(to.y - from.y);
+  };
+  const score = layout.phases.map((p) => p.protectedLinks.filter((i) => layout.links[i]!.dir === "s" && eastbound(layout.links[i]!.fromEdge)).length);
+  const best = Math.max(...score);
+  return best > 0 ? score.indexOf(best) : 0;
+}
+
+export interface GeneratedIntersection {
+  layout: TlsLayout;
+  config: SumoIntersectionConfigInput;
+  timing: Omit<IntersectionTimingInput, "intersectionId">;
+}
+
+/**
+ * The edge controller's configuration for one SUMO light, as an engineer would derive it from the
+ * net: a signal group per set of links of one approach that the program always shows alike; the
+ * program's green phases in order; min green from the program's minDur or ITE's 5 s, max green
+ * from its maxDur or twice its duration; yellow from the program (at least 3 s), red clearance
+ * from its all-red or ITE's (width + vehicle length) / speed; conflicts from the junction's foe
+ * table less the pairs the program itself shows together (permissive turns). Detectors per
+ * incoming lane: stop-line and advance loops for calls, a lane-area detector for queues.
+ */
+export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<string>): GeneratedIntersection {
+  const layout = tlsLayout(net, tlsId);
+  if (layout.phases.length > 16) throw new Error(`traffic light "${tlsId}": ${layout.phases.length} green phases, the controller runs at most 16`);
+  const intersectionId = safeId(tlsId, idsTaken);
+  const groupIds = new Map<number, string>();
+  for (const g of layout.groups) for (const i of g.links) groupIds.set(i, g.id);
+
+  const approachIds = new Set<string>();
+  const approaches = approachesOf(layout, approachIds);
+  const approachOfLane = new Map(approaches.flatMap((a) => a.lanes.map((lane) => [lane, a.id] as const)));
+  const detectorIds = new Set<string>();
+  const detectors: SumoDetector[] = [];
+  const detectorsOfLane = new Map<string, string[]>();
+  for (const [lane, approachId] of approachOfLane) {
+    const length = layout.laneLength[lane] ?? 50;
+    const stop: SumoDetector = { id: safeId(`${lane}.stop`, detectorIds), kind: "stop", lane, posM: Math.max(0, length - 1), approachId };
+    const list = [stop];
+    if (length > ADVANCE_UPSTREAM_M + 5) list.push({ id: safeId(`${lane}.adv`, detectorIds), kind: "advance", lane, posM: length - ADVANCE_UPSTREAM_M, approachId });
+    const zone = Math.min(length, QUEUE_ZONE_M);
+    list.push({ id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId });
+    detectors.push(...list);
+    detectorsOfLane.set(
+      lane,
+      list.filter((d) => d.kind !== "queue").map((d) => d.id),
+    );
+  }
+
+  const speed = Math.max(...Object.values(layout.laneSpeed), 8);
+  // ITE's red clearance: the width to cross plus a vehicle length, at the approach speed.
+  const clearanceS = clamp(toHalf((layout.junctionWidthM + VEHICLE_LENGTH_M) / speed), 1, 6);
+  const phases = layout.phases.map((p, k) => {
+    const groups = [...new Set([...p.protectedLinks, ...p.permissiveLinks].map((i) => groupIds.get(i)!))];
+    const greenS = Math.max(1, Math.round(p.greenS));
+    const minGreenS = clamp(Math.round(p.minDurS ?? Math.min(DEFAULT_MIN_GREEN_S, greenS)), 1, 120);
+    const maxGreenS = clamp(Math.round(p.maxDurS ?? Math.max(2 * greenS, minGreenS)), minGreenS, 300);
+    return {
+      phase: k + 1,
+      groups,
+      minGreenS,
+      maxGreenS,
+      greenS: clamp(greenS, minGreenS, maxGreenS),
+      yellowS: clamp(p.yellowS, 3, 6),
+      redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, 0.5, 6) : clearanceS,
+      detectors: [...lanesServedBy(layout, k)].flatMap((lane) => detectorsOfLane.get(lane) ?? []),
+    };
+  });
+  fitCycle(phases, tlsId);
+  const splitsS = Object.fromEntries(phases.map((p) => [String(p.phase), p.greenS + p.yellowS + p.redClearanceS]));
+  const cycleS = Object.values(splitsS).reduce((a, b) => a + b, 0);
+  const main = mainPhaseIndex(net, layout);
+  // A phase whose every group another phase also serves (a protected left that the program also
+  // runs permissive) may be left out by a hub plan; the local plans always run it.
+  const omittable = phases.map((p, k) => k !== main && p.groups.every((g) => phases.some((q, j) => j !== k && q.groups.includes(g))));
+  const controller: ControllerConfigInput = {
+    signalGroups: layout.groups.map((g) => ({ id: g.id, kind: "vehicle" as const })),
+    conflicts: groupConflicts(layout),
+    phases: phases.map(({ greenS: _, ...p }, k) => ({ ...p, ...(omittable[k] ? { omittable: true } : {}) })),
+    fallback: { mode: "fixed", cycleS, splitsS, offsetS: ((layout.program.offset % cycleS) + cycleS) % cycleS },
+    coordination: { phase: main + 1 },
+  };
+  const config: SumoIntersectionConfigInput = {
+    intersectionId,
+    tlsId,
+    links: Object.fromEntries(layout.groups.map((g) => [g.id, g.links])),
+    fixedLinks: layout.fixedLinks,
+    yields: layout.yields,
+    detectors,
+    controller,
+  };
+  const timing: Omit<IntersectionTimingInput, "intersectionId"> = {
+    policy: "webster",
+    minCycleS: 40,
+    maxCycleS: 120,
+    phases: phases.map((p, k) => ({
+      phase: p.phase,
+      minGreenS: p.minGreenS,
+      maxGreenS: p.maxGreenS,
+      yellowS: p.yellowS,
+      redClearanceS: p.redClearanceS,
+      ...(omittable[k] ? permissiveOf(layout, approaches, k) : {}),
+      approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
+    })),
+    planValidityS: 300,
+    planRefreshS: 60,
+  };
+  return { layout, config, timing };
+}
+
+/**
+ * The controller runs cycles of 20–300 s. A program whose cycle (with the clearances) is longer
+ * has its greens scaled down, none below its minimum; a shorter one has them stretched, none above
+ * its maximum. Throws when the limits leave no such cycle.
+ */
+function fitCycle(phases: { minGreenS: number; maxGreenS: number; greenS: number; yellowS: number; redClearanceS: number }[], tlsId: string): void {
+  const change = phases.reduce((s, p) => s + p.yellowS + p.redClearanceS, 0);
+  const cycle = (): number => change + phases.reduce((s, p) => s + p.greenS, 0);
+  const target = cycle() > 300 ? 300 : cycle() < 20 ? 20 : null;
+  if (target === null) return;
+  const total = phases.reduce((s, p) => s + p.greenS, 0);
+  for (const p of phases) p.greenS = clamp(Math.floor(((p.greenS * (target - change)) / total) * 2) / 2, p.minGreenS, p.maxGreenS);
+  if (cycle() < 20 || cycle() > 300) throw new Error(`traffic light "${tlsId}": no cycle of 20–300 s fits its phases' green limits and clearances (${cycle()} s)`);
+}
+
+/**
+ * For the hub, an omittable phase's turns and the traffic they yield to when run permissive: each
+ * approach it serves paired with the approach holding most of the links its links give way to.
+ */
+function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phaseIndex: number): { permissive?: { opposing: { approachId: string; opposingApproachId: string; opposingLanes: number }[] } } {
+  const approachOfLane = new Map(approaches.flatMap((a) => a.lanes.map((lane) => [lane, a] as const)));
+  const opposing = approaches
+    .filter((a) => approachServedBy(layout, a, phaseIndex))
+    .flatMap((a) => {
+      const count = new Map<ApproachOf, number>();
+      for (const l of layout.links) {
+        if (!a.lanes.includes(l.fromLane)) continue;
+        for (const j of layout.yields[l.index] ?? []) {
+          const other = approachOfLane.get(layout.links[j]!.fromLane);
+          if (other && other !== a && layout.links[j]!.dir === "s") count.set(other, (count.get(other) ?? 0) + 1);
+        }
+      }
+      const best = [...count.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
+      return best ? [{ approachId: a.id, opposingApproachId: best.id, opposingLanes: clamp(best.lanes.length, 1, 8) }] : [];
+    });
+  return opposing.length > 0 ? { permissive: { opposing } } : {};
+}
+
+/** Signal groups that must never have the right of way together: a link of each crosses the other's and the program never shows them together. */
+export function groupConflicts(layout: TlsLayout): [string, string][] {
+  const groupOf = new Map<number, string>();
+  for (const g of layout.groups) for (const i of g.links) groupOf.set(i, g.id);
+  const pairs = new Map<string, [string, string]>();
+  for (const [a, b] of layout.forbiddenLinkPairs) {
+    const ga = groupOf.get(a);
+    const gb = groupOf.get(b);
+    if (ga === undefined || gb === undefined || ga === gb) continue;
+    const key = ga < gb ? `${ga}\u0000${gb}` : `${gb}\u0000${ga}`;
+    if (!pairs.has(key)) pairs.set(key, ga < gb ? [ga, gb] : [gb, ga]);
+  }
+  // Groups served together by a phase were shown together by the program on some links; a pair
+  // that is forbidden on other links of theirs must still never be green together.
+  return [...pairs.values()];
+}
+
+/**
+ * Every light of the net as the project's intersections, and the hub's configuration for them
+ * (device accounts with the given passwords; lights on one west–east line plan as a corridor).
+ */
+export function configsFromNet(net: SumoNet, passwords: (intersectionId: string) => string): { intersections: GeneratedIntersection[]; hub: HubConfigInput } {
+  const taken = new Set<string>();
+  const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken));
+  const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
+  const corridor = intersections.length > 1 && ys.size === 1;
+  const minX = Math.min(...intersections.map((x) => x.layout.position.x));
+  const hub: HubConfigInput = {
+    regions: [SUMO_REGION],
+    broker: {
+      type: "embedded",
+      port: 0,
+      devices: intersections.map((x) => ({ username: `edge-${x.config.intersectionId}`, password: passwords(x.config.intersectionId), intersectionId: x.config.intersectionId, region: SUMO_REGION })),
+    },
+    api: { port: 0 },
+    intersections: intersections.map((x) => {
+      const mainPhase = x.config.controller.coordination?.phase ?? 1;
+      const speedKmh = Math.round(Math.max(...Object.values(x.layout.laneSpeed), 8) * 3.6);
+      return {
+        intersectionId: x.config.intersectionId,
+        region: SUMO_REGION,
+        name: `SUMO light ${x.config.tlsId}`,
+        position: { xM: x.layout.position.x, yM: x.layout.position.y },
+        timing: {
+          ...x.timing,
+          ...(corridor ? { corridor: { id: "arterial", positionM: x.layout.position.x - minX, progressionSpeedKmh: speedKmh, mainPhase } } : {}),
+        },
+      };
+    }),
+    planning: { clock: "measures" },
+    log: { level: "silent" },
+  };
+  return { intersections, hub };
+}
