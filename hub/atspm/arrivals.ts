@@ -1,0 +1,141 @@
+import { CycleCursor, type PhaseCycles } from "./phase-cycles.js";
+import { sortedPhases } from "./termination.js";
+
+/** Arrivals on green and platoon ratio, per phase, over whole red-to-red cycles. */
+export interface ArrivalsOnGreen {
+  phase: number;
+  arrivals: number;
+  onGreen: number;
+  onYellow: number;
+  onRed: number;
+  /** Share of arrivals on green, 0–100. */
+  percentOnGreen: number;
+  /** Total green over total cycle time of the cycles counted (g/C). */
+  greenToCycle: number;
+  /** percentOnGreen / 100 over g/C: above 1 a platoon arrives on green, below 1 on red. */
+  platoonRatio: number;
+}
+
+/** ATSPM approach delay: each arrival on red waits until the green begins. */
+export interface ApproachDelay {
+  phase: number;
+  arrivals: number;
+  arrivalsOnRed: number;
+  totalDelayS: number;
+  /** Over every arrival (ATSPM's "approach delay per vehicle"). */
+  delayPerVehicleS: number;
+}
+
+/** Purdue coordination diagram: cycles (green and yellow start within each) and arrivals by second in cycle. */
+export interface CoordinationDiagram {
+  phase: number;
+  cycleStartMs: number[];
+  /** Seconds from cycle start to begin green, begin yellow, and the cycle's end (its red). */
+  greenS: number[];
+  yellowS: number[];
+  cycleS: number[];
+  arrivalMs: number[];
+  /** Each arrival's second in its cycle. */
+  arrivalSecondInCycle: number[];
+}
+
+const GREEN = 0;
+const YELLOW = 1;
+const RED = 2;
+
+function stateIn(pc: PhaseCycles, k: number, t: number): number {
+  if (t < pc.greenMs[k]) return RED;
+  return t < pc.yellowMs[k] ? GREEN : YELLOW;
+}
+
+function wholeCycleTimes(pc: PhaseCycles): { greenMs: number; cycleMs: number } {
+  let greenMs = 0;
+  let cycleMs = 0;
+  for (let k = 0; k < pc.greenMs.length; k++) {
+    const start = pc.cycleStartMs[k];
+    if (Number.isNaN(start)) continue;
+    greenMs += pc.yellowMs[k] - pc.greenMs[k];
+    cycleMs += pc.redMs[k] - start;
+  }
+  return { greenMs, cycleMs };
+}
+
+export function arrivalsOnGreen(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: ReadonlyMap<number, Float64Array>): ArrivalsOnGreen[] {
+  const out: ArrivalsOnGreen[] = [];
+  for (const pc of sortedPhases(cycles)) {
+    const list = arrivals.get(pc.phase);
+    if (list === undefined) continue;
+    const counts = [0, 0, 0];
+    const cursor = new CycleCursor(pc);
+    for (let i = 0; i < list.length; i++) {
+      const k = cursor.cycleAt(list[i]);
+      if (k >= 0) counts[stateIn(pc, k, list[i])]++;
+    }
+    const total = counts[GREEN] + counts[YELLOW] + counts[RED];
+    const { greenMs, cycleMs } = wholeCycleTimes(pc);
+    const share = total === 0 ? 0 : counts[GREEN] / total;
+    const gC = cycleMs === 0 ? 0 : greenMs / cycleMs;
+    out.push({
+      phase: pc.phase,
+      arrivals: total,
+      onGreen: counts[GREEN],
+      onYellow: counts[YELLOW],
+      onRed: counts[RED],
+      percentOnGreen: share * 100,
+      greenToCycle: gC,
+      platoonRatio: gC === 0 ? 0 : share / gC,
+    });
+  }
+  return out;
+}
+
+export function approachDelay(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: ReadonlyMap<number, Float64Array>): ApproachDelay[] {
+  const out: ApproachDelay[] = [];
+  for (const pc of sortedPhases(cycles)) {
+    const list = arrivals.get(pc.phase);
+    if (list === undefined) continue;
+    const cursor = new CycleCursor(pc);
+    let total = 0;
+    let onRed = 0;
+    let delayMs = 0;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      const k = cursor.cycleAt(t);
+      if (k < 0) continue;
+      total++;
+      if (t < pc.greenMs[k]) {
+        onRed++;
+        delayMs += pc.greenMs[k] - t;
+      }
+    }
+    out.push({ phase: pc.phase, arrivals: total, arrivalsOnRed: onRed, totalDelayS: delayMs / 1000, delayPerVehicleS: total === 0 ? 0 : delayMs / 1000 / total });
+  }
+  return out;
+}
+
+export function coordinationDiagram(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: ReadonlyMap<number, Float64Array>): CoordinationDiagram[] {
+  const out: CoordinationDiagram[] = [];
+  for (const pc of sortedPhases(cycles)) {
+    const d: CoordinationDiagram = { phase: pc.phase, cycleStartMs: [], greenS: [], yellowS: [], cycleS: [], arrivalMs: [], arrivalSecondInCycle: [] };
+    for (let k = 0; k < pc.greenMs.length; k++) {
+      const start = pc.cycleStartMs[k];
+      if (Number.isNaN(start)) continue;
+      d.cycleStartMs.push(start);
+      d.greenS.push((pc.greenMs[k] - start) / 1000);
+      d.yellowS.push((pc.yellowMs[k] - start) / 1000);
+      d.cycleS.push((pc.redMs[k] - start) / 1000);
+    }
+    const list = arrivals.get(pc.phase);
+    if (list !== undefined) {
+      const cursor = new CycleCursor(pc);
+      for (let i = 0; i < list.length; i++) {
+        const k = cursor.cycleAt(list[i]);
+        if (k < 0) continue;
+        d.arrivalMs.push(list[i]);
+        d.arrivalSecondInCycle.push((list[i] - pc.cycleStartMs[k]) / 1000);
+      }
+    }
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import type { PhaseCycles } from "./phase-cycles.js";
+import { sortedPhases } from "./termination.js";
+
+/**
+ * Yellow and red actuations: stop-bar detector on-events while the phase shows yellow, red
+ * clearance, or red, each with its time since the red began (negative in the yellow), as ATSPM
+ * plots them to find red-light running.
+ */
+export interface RedYellowActuations {
+  phase: number;
+  onYellow: number;
+  onRedClearance: number;
+  onRed: number;
+  actuationMs: number[];
+  /** Seconds since the end of yellow; negative during the yellow. */
+  secondsSinceRed: number[];
+}
+
+export function redYellowActuations(cycles: ReadonlyMap<number, PhaseCycles>, actuations: ReadonlyMap<number, number[]>): RedYellowActuations[] {
+  const out: RedYellowActuations[] = [];
+  for (const pc of sortedPhases(cycles)) {
+    const list = actuations.get(pc.phase);
+    if (list === undefined) continue;
+    const r: RedYellowActuations = { phase: pc.phase, onYellow: 0, onRedClearance: 0, onRed: 0, actuationMs: [], secondsSinceRed: [] };
+    // j: the last green begun at or before t; the red after it lasts until green j + 1, which
+    // must be in the log (an unfinished red may be cut short by a green not logged yet).
+    let j = -1;
+    const n = pc.greenMs.length;
+    for (const t of list) {
+      while (j + 1 < n && pc.greenMs[j + 1] <= t) j++;
+      if (j < 0 || t < pc.yellowMs[j]) continue;
+      if (t < pc.redMs[j]) r.onYellow++;
+      else if (j + 1 >= n) continue;
+      else if (t < pc.redClearanceEndMs[j]) r.onRedClearance++;
+      else r.onRed++;
+      r.actuationMs.push(t);
+      r.secondsSinceRed.push((t - pc.redMs[j]) / 1000);
+    }
+    out.push(r);
+  }
+  return out;
+}
+

@@ -1,0 +1,57 @@
+import type { PhaseOccupancy } from "./detector-events.js";
+import type { PhaseCycles } from "./phase-cycles.js";
+import { sortedPhases } from "./termination.js";
+
+/** Both ratios above this (strictly) make a split failure: ATSPM's 79 %, i.e. 80 % and up. */
+export const SPLIT_FAILURE_THRESHOLD = 0.79;
+/** The red occupancy window after the end of yellow. */
+export const RED_WINDOW_MS = 5000;
+
+/**
+ * Split failures (Purdue): per served green, the stop-bar occupancy ratio over the green (GOR)
+ * and over the first 5 s of the red that follows (ROR5). Both above 79 %: vehicles were waiting
+ * through the whole green and still there when it ended, so the split failed them.
+ */
+export interface SplitFailures {
+  phase: number;
+  greenStartMs: number[];
+  greenOccupancy: number[];
+  redOccupancy: number[];
+  failed: boolean[];
+  cycles: number;
+  failures: number;
+  /** 0–100. */
+  percentFailed: number;
+}
+
+export function splitFailures(cycles: ReadonlyMap<number, PhaseCycles>, occupancy: ReadonlyMap<number, PhaseOccupancy>): SplitFailures[] {
+  const out: SplitFailures[] = [];
+  for (const pc of sortedPhases(cycles)) {
+    const occ = occupancy.get(pc.phase);
+    if (occ === undefined) continue;
+    const r: SplitFailures = { phase: pc.phase, greenStartMs: [], greenOccupancy: [], redOccupancy: [], failed: [], cycles: 0, failures: 0, percentFailed: 0 };
+    for (let k = 0; k < pc.greenMs.length; k++) {
+      const g = pc.greenMs[k];
+      const y = pc.yellowMs[k];
+      const red = pc.redMs[k];
+      if (y <= g) continue;
+      // Query times must not go back: green start, yellow, red, red + 5 s are increasing.
+      const atG = occ.occupiedUntil(g);
+      const atY = occ.occupiedUntil(y);
+      const atRed = occ.occupiedUntil(red);
+      const atRedEnd = occ.occupiedUntil(red + RED_WINDOW_MS);
+      const gor = (atY - atG) / (y - g);
+      const ror = (atRedEnd - atRed) / RED_WINDOW_MS;
+      const failed = gor > SPLIT_FAILURE_THRESHOLD && ror > SPLIT_FAILURE_THRESHOLD;
+      r.greenStartMs.push(g);
+      r.greenOccupancy.push(gor);
+      r.redOccupancy.push(ror);
+      r.failed.push(failed);
+      r.cycles++;
+      if (failed) r.failures++;
+    }
+    r.percentFailed = r.cycles === 0 ? 0 : (r.failures / r.cycles) * 100;
+    out.push(r);
+  }
+  return out;
+}
