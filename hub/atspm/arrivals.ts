@@ -1,9 +1,11 @@
+import { sortedGroups, type Grouped } from "./detectors.js";
 import { CycleCursor, type PhaseCycles } from "./phase-cycles.js";
 import { sortedPhases } from "./termination.js";
 
 /** Arrivals on green and platoon ratio, per phase, over whole red-to-red cycles. */
 export interface ArrivalsOnGreen {
   phase: number;
+  approachId: string | null;
   arrivals: number;
   onGreen: number;
   onYellow: number;
@@ -19,6 +21,7 @@ export interface ArrivalsOnGreen {
 /** ATSPM approach delay: each arrival on red waits until the green begins. */
 export interface ApproachDelay {
   phase: number;
+  approachId: string | null;
   arrivals: number;
   arrivalsOnRed: number;
   totalDelayS: number;
@@ -29,6 +32,7 @@ export interface ApproachDelay {
 /** Purdue coordination diagram: cycles (green and yellow start within each) and arrivals by second in cycle. */
 export interface CoordinationDiagram {
   phase: number;
+  approachId: string | null;
   cycleStartMs: number[];
   /** Seconds from cycle start to begin green, begin yellow, and the cycle's end (its red). */
   greenS: number[];
@@ -60,11 +64,11 @@ function wholeCycleTimes(pc: PhaseCycles): { greenMs: number; cycleMs: number } 
   return { greenMs, cycleMs };
 }
 
-export function arrivalsOnGreen(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: ReadonlyMap<number, Float64Array>): ArrivalsOnGreen[] {
+export function arrivalsOnGreen(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: Grouped<Float64Array>): ArrivalsOnGreen[] {
   const out: ArrivalsOnGreen[] = [];
-  for (const pc of sortedPhases(cycles)) {
-    const list = arrivals.get(pc.phase);
-    if (list === undefined) continue;
+  for (const { phase, approachId, value: list } of sortedGroups(arrivals)) {
+    const pc = cycles.get(phase);
+    if (pc === undefined) continue;
     const counts = [0, 0, 0];
     const cursor = new CycleCursor(pc);
     for (let i = 0; i < list.length; i++) {
@@ -76,7 +80,8 @@ export function arrivalsOnGreen(cycles: ReadonlyMap<number, PhaseCycles>, arriva
     const share = total === 0 ? 0 : counts[GREEN] / total;
     const gC = cycleMs === 0 ? 0 : greenMs / cycleMs;
     out.push({
-      phase: pc.phase,
+      phase,
+      approachId,
       arrivals: total,
       onGreen: counts[GREEN],
       onYellow: counts[YELLOW],
@@ -89,11 +94,11 @@ export function arrivalsOnGreen(cycles: ReadonlyMap<number, PhaseCycles>, arriva
   return out;
 }
 
-export function approachDelay(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: ReadonlyMap<number, Float64Array>): ApproachDelay[] {
+export function approachDelay(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: Grouped<Float64Array>): ApproachDelay[] {
   const out: ApproachDelay[] = [];
-  for (const pc of sortedPhases(cycles)) {
-    const list = arrivals.get(pc.phase);
-    if (list === undefined) continue;
+  for (const { phase, approachId, value: list } of sortedGroups(arrivals)) {
+    const pc = cycles.get(phase);
+    if (pc === undefined) continue;
     const cursor = new CycleCursor(pc);
     let total = 0;
     let onRed = 0;
@@ -108,34 +113,40 @@ export function approachDelay(cycles: ReadonlyMap<number, PhaseCycles>, arrivals
         delayMs += pc.greenMs[k] - t;
       }
     }
-    out.push({ phase: pc.phase, arrivals: total, arrivalsOnRed: onRed, totalDelayS: delayMs / 1000, delayPerVehicleS: total === 0 ? 0 : delayMs / 1000 / total });
+    out.push({ phase, approachId, arrivals: total, arrivalsOnRed: onRed, totalDelayS: delayMs / 1000, delayPerVehicleS: total === 0 ? 0 : delayMs / 1000 / total });
   }
   return out;
 }
 
-export function coordinationDiagram(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: ReadonlyMap<number, Float64Array>): CoordinationDiagram[] {
+/** One diagram per detector group with advance detectors; a phase with none still gets its cycles. */
+export function coordinationDiagram(cycles: ReadonlyMap<number, PhaseCycles>, arrivals: Grouped<Float64Array>): CoordinationDiagram[] {
+  const groups = sortedGroups(arrivals);
   const out: CoordinationDiagram[] = [];
   for (const pc of sortedPhases(cycles)) {
-    const d: CoordinationDiagram = { phase: pc.phase, cycleStartMs: [], greenS: [], yellowS: [], cycleS: [], arrivalMs: [], arrivalSecondInCycle: [] };
-    for (let k = 0; k < pc.greenMs.length; k++) {
-      const start = pc.cycleStartMs[k];
-      if (Number.isNaN(start)) continue;
-      d.cycleStartMs.push(start);
-      d.greenS.push((pc.greenMs[k] - start) / 1000);
-      d.yellowS.push((pc.yellowMs[k] - start) / 1000);
-      d.cycleS.push((pc.redMs[k] - start) / 1000);
+    const mine = groups.filter((g) => g.phase === pc.phase);
+    for (const g of mine.length > 0 ? mine : [{ phase: pc.phase, approachId: null, value: new Float64Array(0) }]) {
+      out.push(diagram(pc, g.approachId, g.value));
     }
-    const list = arrivals.get(pc.phase);
-    if (list !== undefined) {
-      const cursor = new CycleCursor(pc);
-      for (let i = 0; i < list.length; i++) {
-        const k = cursor.cycleAt(list[i]);
-        if (k < 0) continue;
-        d.arrivalMs.push(list[i]);
-        d.arrivalSecondInCycle.push((list[i] - pc.cycleStartMs[k]) / 1000);
-      }
-    }
-    out.push(d);
   }
   return out;
+}
+
+function diagram(pc: PhaseCycles, approachId: string | null, list: Float64Array): CoordinationDiagram {
+  const d: CoordinationDiagram = { phase: pc.phase, approachId, cycleStartMs: [], greenS: [], yellowS: [], cycleS: [], arrivalMs: [], arrivalSecondInCycle: [] };
+  for (let k = 0; k < pc.greenMs.length; k++) {
+    const start = pc.cycleStartMs[k];
+    if (Number.isNaN(start)) continue;
+    d.cycleStartMs.push(start);
+    d.greenS.push((pc.greenMs[k] - start) / 1000);
+    d.yellowS.push((pc.yellowMs[k] - start) / 1000);
+    d.cycleS.push((pc.redMs[k] - start) / 1000);
+  }
+  const cursor = new CycleCursor(pc);
+  for (let i = 0; i < list.length; i++) {
+    const k = cursor.cycleAt(list[i]);
+    if (k < 0) continue;
+    d.arrivalMs.push(list[i]);
+    d.arrivalSecondInCycle.push((list[i] - pc.cycleStartMs[k]) / 1000);
+  }
+  return d;
 }

@@ -167,3 +167,20 @@ describe("ATSPM measures from hand-made events", () => {
     expect(csv).toBe("SignalId,Timestamp,EventCode,EventParam\n1001,2026-01-05 07:00:00.250,1,2\n1001,2026-01-05 07:00:01.000,82,5\n");
   });
 });
+
+describe("ATSPM measures per approach", () => {
+  it("charts a phase serving two approaches once per approach, pooling only each approach's lanes", () => {
+    // Phase 2 serves E and W: E's stop bar is busy through green and red, W's is empty.
+    const events = [...green(2, 0, 30, 34, 4), ...green(2, 60, 90, 94, 4), detectorOn(59, 1), detectorOff(100, 1), detectorOn(70, 2), detectorOff(71, 2)];
+    const m = computeMeasures(eventLogOf(events), {
+      detectors: [
+        { channel: 1, phase: 2, kind: "stop-bar", approachId: "E" },
+        { channel: 2, phase: 2, kind: "stop-bar", approachId: "W" },
+      ],
+    });
+    expect(m.splitFailures.map((s) => [s.approachId, s.failed])).toEqual([
+      ["E", [false, true]],
+      ["W", [false, false]],
+    ]);
+  });
+});

@@ -1,47 +1,42 @@
 import { HIRES } from "../../protocol/index.js";
-import type { AtspmDetector } from "./detectors.js";
-import { travelTimeMs } from "./detectors.js";
+import { groupEntry, travelTimeMs, type AtspmDetector, type Grouped } from "./detectors.js";
 import type { EventLog } from "./event-log.js";
 
 /**
- * Per phase: the advance detectors' on-events shifted to the stop bar (sorted), i.e. each
- * vehicle's arrival as ATSPM estimates it.
+ * Per detector group: the advance detectors' on-events shifted to the stop bar (sorted), i.e.
+ * each vehicle's arrival as ATSPM estimates it.
  */
-export function arrivalsByPhase(log: EventLog, table: readonly (AtspmDetector | undefined)[]): Map<number, Float64Array> {
-  const lists = new Map<number, number[]>();
+export function arrivalsByGroup(log: EventLog, table: readonly (AtspmDetector | undefined)[]): Grouped<Float64Array> {
+  const lists: Grouped<number[]> = new Map();
   const shift = table.map((d) => (d === undefined ? 0 : travelTimeMs(d)));
   const { tsMs, code, param } = log;
   for (let i = 0; i < log.length; i++) {
     if (code[i] !== HIRES.detectorOn) continue;
     const d = table[param[i]];
     if (d === undefined || d.kind !== "advance") continue;
-    let list = lists.get(d.phase);
-    if (list === undefined) lists.set(d.phase, (list = []));
-    list.push(tsMs[i] + shift[param[i]]);
+    groupEntry(lists, d, () => []).push(tsMs[i] + shift[param[i]]);
   }
-  const out = new Map<number, Float64Array>();
+  const out: Grouped<Float64Array> = new Map();
   // Detectors at different distances interleave once shifted; a typed-array sort is cheap.
-  for (const [phase, list] of lists) out.set(phase, Float64Array.from(list).sort());
+  for (const [key, g] of lists) out.set(key, { ...g, value: Float64Array.from(g.value).sort() });
   return out;
 }
 
-/** Per phase: stop-bar on-events (actuations), in time order. */
-export function stopBarActuations(log: EventLog, table: readonly (AtspmDetector | undefined)[]): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+/** Per detector group: stop-bar on-events (actuations), in time order. */
+export function stopBarActuations(log: EventLog, table: readonly (AtspmDetector | undefined)[]): Grouped<number[]> {
+  const out: Grouped<number[]> = new Map();
   const { tsMs, code, param } = log;
   for (let i = 0; i < log.length; i++) {
     if (code[i] !== HIRES.detectorOn) continue;
     const d = table[param[i]];
     if (d === undefined || d.kind !== "stop-bar") continue;
-    let list = out.get(d.phase);
-    if (list === undefined) out.set(d.phase, (list = []));
-    list.push(tsMs[i]);
+    groupEntry(out, d, () => []).push(tsMs[i]);
   }
   return out;
 }
 
 /**
- * Per phase: occupancy of its stop-bar detectors taken together (occupied while any is on), as
+ * Per detector group: occupancy of its stop-bar detectors taken together (occupied while any is on), as
  * change points with the occupied time accumulated up to each, so the occupied time in any
  * window is two look-ups.
  */
@@ -61,9 +56,9 @@ export class PhaseOccupancy {
   }
 }
 
-export function stopBarOccupancy(log: EventLog, table: readonly (AtspmDetector | undefined)[]): Map<number, PhaseOccupancy> {
-  const out = new Map<number, PhaseOccupancy>();
-  const onCount = new Map<number, number>();
+export function stopBarOccupancy(log: EventLog, table: readonly (AtspmDetector | undefined)[]): Grouped<PhaseOccupancy> {
+  const out: Grouped<PhaseOccupancy> = new Map();
+  const onCount = new Map<PhaseOccupancy, number>();
   const on: boolean[] = [];
   const { tsMs, code, param } = log;
   for (let i = 0; i < log.length; i++) {
@@ -75,11 +70,10 @@ export function stopBarOccupancy(log: EventLog, table: readonly (AtspmDetector |
     const isOn = c === HIRES.detectorOn;
     if ((on[ch] ?? false) === isOn) continue; // repeated on (or off) changes nothing
     on[ch] = isOn;
-    let occ = out.get(d.phase);
-    if (occ === undefined) out.set(d.phase, (occ = new PhaseOccupancy()));
-    const before = onCount.get(d.phase) ?? 0;
+    const occ = groupEntry(out, d, () => new PhaseOccupancy());
+    const before = onCount.get(occ) ?? 0;
     const after = before + (isOn ? 1 : -1);
-    onCount.set(d.phase, after);
+    onCount.set(occ, after);
     if ((before > 0) === (after > 0)) continue;
     const t = tsMs[i];
     const n = occ.changeMs.length;

@@ -52,3 +52,31 @@ export function detectorTable(config: AtspmConfig): (AtspmDetector | undefined)[
   for (const d of config.detectors) table[d.channel] = d;
   return table;
 }
+
+/**
+ * The detectors a measure pools: one phase on one approach, as ATSPM charts them. A phase that
+ * serves two opposing approaches (a single-ring "2+6") gets a group per approach; detectors with
+ * no approach pool per phase.
+ */
+export interface DetectorGroup {
+  phase: number;
+  approachId: string | null;
+}
+
+export function groupKey(d: AtspmDetector): string {
+  return d.approachId === undefined ? String(d.phase) : `${d.phase}/${d.approachId}`;
+}
+
+/** Values per detector group, in phase then approach order. */
+export type Grouped<T> = Map<string, DetectorGroup & { value: T }>;
+
+export function sortedGroups<T>(grouped: Grouped<T>): (DetectorGroup & { value: T })[] {
+  return [...grouped.values()].sort((a, b) => a.phase - b.phase || (a.approachId ?? "").localeCompare(b.approachId ?? ""));
+}
+
+export function groupEntry<T>(grouped: Grouped<T>, d: AtspmDetector, make: () => T): T {
+  const key = groupKey(d);
+  let entry = grouped.get(key);
+  if (entry === undefined) grouped.set(key, (entry = { phase: d.phase, approachId: d.approachId ?? null, value: make() }));
+  return entry.value;
+}

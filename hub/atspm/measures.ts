@@ -1,6 +1,6 @@
 import { approachDelay, arrivalsOnGreen, coordinationDiagram, type ApproachDelay, type ArrivalsOnGreen, type CoordinationDiagram } from "./arrivals.js";
 import { approachVolume, type ApproachVolume } from "./approach-volume.js";
-import { arrivalsByPhase, stopBarActuations, stopBarOccupancy } from "./detector-events.js";
+import { arrivalsByGroup, stopBarActuations, stopBarOccupancy } from "./detector-events.js";
 import { AtspmConfig, detectorTable, type AtspmConfigInput } from "./detectors.js";
 import type { EventLog } from "./event-log.js";
 import { pedestrianDelay, type PedestrianDelay } from "./pedestrian-delay.js";
@@ -41,7 +41,7 @@ export function computeMeasures(log: EventLog, configInput: AtspmConfigInput | A
   const config = AtspmConfig.parse(configInput);
   const table = detectorTable(config);
   const cycles = phaseCycles(log, config.maxCycleS);
-  const arrivals = arrivalsByPhase(log, table);
+  const arrivals = arrivalsByGroup(log, table);
   return {
     events: log.length,
     phaseTermination: phaseTermination(cycles),

@@ -1,5 +1,5 @@
 import type { PhaseCycles } from "./phase-cycles.js";
-import { sortedPhases } from "./termination.js";
+import { sortedGroups, type Grouped } from "./detectors.js";
 
 /**
  * Yellow and red actuations: stop-bar detector on-events while the phase shows yellow, red
@@ -8,6 +8,7 @@ import { sortedPhases } from "./termination.js";
  */
 export interface RedYellowActuations {
   phase: number;
+  approachId: string | null;
   onYellow: number;
   onRedClearance: number;
   onRed: number;
@@ -16,12 +17,12 @@ export interface RedYellowActuations {
   secondsSinceRed: number[];
 }
 
-export function redYellowActuations(cycles: ReadonlyMap<number, PhaseCycles>, actuations: ReadonlyMap<number, number[]>): RedYellowActuations[] {
+export function redYellowActuations(cycles: ReadonlyMap<number, PhaseCycles>, actuations: Grouped<number[]>): RedYellowActuations[] {
   const out: RedYellowActuations[] = [];
-  for (const pc of sortedPhases(cycles)) {
-    const list = actuations.get(pc.phase);
-    if (list === undefined) continue;
-    const r: RedYellowActuations = { phase: pc.phase, onYellow: 0, onRedClearance: 0, onRed: 0, actuationMs: [], secondsSinceRed: [] };
+  for (const { phase, approachId, value: list } of sortedGroups(actuations)) {
+    const pc = cycles.get(phase);
+    if (pc === undefined) continue;
+    const r: RedYellowActuations = { phase, approachId, onYellow: 0, onRedClearance: 0, onRed: 0, actuationMs: [], secondsSinceRed: [] };
     // j: the last green begun at or before t; the red after it lasts until green j + 1, which
     // must be in the log (an unfinished red may be cut short by a green not logged yet).
     let j = -1;

@@ -1,6 +1,6 @@
 import type { PhaseOccupancy } from "./detector-events.js";
+import { sortedGroups, type Grouped } from "./detectors.js";
 import type { PhaseCycles } from "./phase-cycles.js";
-import { sortedPhases } from "./termination.js";
 
 /** Both ratios above this (strictly) make a split failure: ATSPM's 79 %, i.e. 80 % and up. */
 export const SPLIT_FAILURE_THRESHOLD = 0.79;
@@ -14,6 +14,7 @@ export const RED_WINDOW_MS = 5000;
  */
 export interface SplitFailures {
   phase: number;
+  approachId: string | null;
   greenStartMs: number[];
   greenOccupancy: number[];
   redOccupancy: number[];
@@ -24,12 +25,12 @@ export interface SplitFailures {
   percentFailed: number;
 }
 
-export function splitFailures(cycles: ReadonlyMap<number, PhaseCycles>, occupancy: ReadonlyMap<number, PhaseOccupancy>): SplitFailures[] {
+export function splitFailures(cycles: ReadonlyMap<number, PhaseCycles>, occupancy: Grouped<PhaseOccupancy>): SplitFailures[] {
   const out: SplitFailures[] = [];
-  for (const pc of sortedPhases(cycles)) {
-    const occ = occupancy.get(pc.phase);
-    if (occ === undefined) continue;
-    const r: SplitFailures = { phase: pc.phase, greenStartMs: [], greenOccupancy: [], redOccupancy: [], failed: [], cycles: 0, failures: 0, percentFailed: 0 };
+  for (const { phase, approachId, value: occ } of sortedGroups(occupancy)) {
+    const pc = cycles.get(phase);
+    if (pc === undefined) continue;
+    const r: SplitFailures = { phase, approachId, greenStartMs: [], greenOccupancy: [], redOccupancy: [], failed: [], cycles: 0, failures: 0, percentFailed: 0 };
     for (let k = 0; k < pc.greenMs.length; k++) {
       const g = pc.greenMs[k];
       const y = pc.yellowMs[k];
