@@ -1,20 +1,8 @@
 import { HIRES } from "../../protocol/index.js";
 import type { AtspmDetector } from "./detectors.js";
 import type { EventLog } from "./event-log.js";
+import type { ApproachVolume } from "./schemas.js";
 
-/**
- * Approach volume: detector on-events per phase in fixed bins, as flow. A phase with advance
- * detectors is counted there (one actuation per vehicle, before any queue); otherwise at its
- * stop bar.
- */
-export interface ApproachVolume {
-  phase: number;
-  detectorKind: AtspmDetector["kind"];
-  binStartMs: number[];
-  counts: number[];
-  flowVehPerHour: number[];
-  total: number;
-}
 
 export function approachVolume(log: EventLog, table: readonly (AtspmDetector | undefined)[], binMinutes: number, fromMs?: number, toMs?: number): ApproachVolume[] {
   const hasAdvance = new Set<number>();

@@ -1,47 +1,10 @@
 import { sortedGroups, type Grouped } from "./detectors.js";
 import { CycleCursor, type PhaseCycles } from "./phase-cycles.js";
 import { sortedPhases } from "./termination.js";
+import type { ArrivalsOnGreen, ApproachDelay, CoordinationDiagram } from "./schemas.js";
 
-/** Arrivals on green and platoon ratio, per phase, over whole red-to-red cycles. */
-export interface ArrivalsOnGreen {
-  phase: number;
-  approachId: string | null;
-  arrivals: number;
-  onGreen: number;
-  onYellow: number;
-  onRed: number;
-  /** Share of arrivals on green, 0–100. */
-  percentOnGreen: number;
-  /** Total green over total cycle time of the cycles counted (g/C). */
-  greenToCycle: number;
-  /** percentOnGreen / 100 over g/C: above 1 a platoon arrives on green, below 1 on red. */
-  platoonRatio: number;
-}
 
-/** ATSPM approach delay: each arrival on red waits until the green begins. */
-export interface ApproachDelay {
-  phase: number;
-  approachId: string | null;
-  arrivals: number;
-  arrivalsOnRed: number;
-  totalDelayS: number;
-  /** Over every arrival (ATSPM's "approach delay per vehicle"). */
-  delayPerVehicleS: number;
-}
 
-/** Purdue coordination diagram: cycles (green and yellow start within each) and arrivals by second in cycle. */
-export interface CoordinationDiagram {
-  phase: number;
-  approachId: string | null;
-  cycleStartMs: number[];
-  /** Seconds from cycle start to begin green, begin yellow, and the cycle's end (its red). */
-  greenS: number[];
-  yellowS: number[];
-  cycleS: number[];
-  arrivalMs: number[];
-  /** Each arrival's second in its cycle. */
-  arrivalSecondInCycle: number[];
-}
 
 const GREEN = 0;
 const YELLOW = 1;

@@ -1,27 +1,18 @@
-import { approachDelay, arrivalsOnGreen, coordinationDiagram, type ApproachDelay, type ArrivalsOnGreen, type CoordinationDiagram } from "./arrivals.js";
-import { approachVolume, type ApproachVolume } from "./approach-volume.js";
+import { approachDelay, arrivalsOnGreen, coordinationDiagram } from "./arrivals.js";
+import { approachVolume } from "./approach-volume.js";
 import { arrivalsByGroup, stopBarActuations, stopBarOccupancy } from "./detector-events.js";
 import { AtspmConfig, detectorTable, type AtspmConfigInput } from "./detectors.js";
 import type { EventLog } from "./event-log.js";
-import { pedestrianDelay, type PedestrianDelay } from "./pedestrian-delay.js";
+import { pedestrianDelay } from "./pedestrian-delay.js";
 import { phaseCycles } from "./phase-cycles.js";
-import { redYellowActuations, type RedYellowActuations } from "./red-yellow-actuations.js";
-import { splitFailures, type SplitFailures } from "./split-failures.js";
-import { splitMonitor, type SplitMonitor } from "./split-monitor.js";
-import { phaseTermination, type PhaseTermination } from "./termination.js";
+import { redYellowActuations } from "./red-yellow-actuations.js";
+import { splitFailures } from "./split-failures.js";
+import { splitMonitor } from "./split-monitor.js";
+import { phaseTermination } from "./termination.js";
+import type { AtspmMeasures } from "./schemas.js";
 
-export interface AtspmMeasures {
-  events: number;
-  phaseTermination: PhaseTermination[];
-  splitMonitor: SplitMonitor[];
-  approachVolume: ApproachVolume[];
-  arrivalsOnGreen: ArrivalsOnGreen[];
-  coordinationDiagram: CoordinationDiagram[];
-  splitFailures: SplitFailures[];
-  redYellowActuations: RedYellowActuations[];
-  approachDelay: ApproachDelay[];
-  pedestrianDelay: PedestrianDelay[];
-}
+export type { AtspmMeasures };
+
 
 export const MEASURE_NAMES = [
   "phaseTermination",

@@ -1,21 +1,10 @@
 import { HIRES } from "../../protocol/index.js";
 import type { EventLog } from "./event-log.js";
+import type { PedestrianDelay } from "./schemas.js";
 
 /** Indiana 45: pedestrian call registered (param: phase). The protocol's table stops at 22. */
 export const PED_CALL_REGISTERED = 45;
 
-/**
- * Pedestrian delay: from the first pedestrian call of a phase (event 45) to its next walk (21).
- * Later presses before the walk do not restart the wait. Phases without push-button calls logged
- * have no entry: a recalled walk has no delay to measure.
- */
-export interface PedestrianDelay {
-  phase: number;
-  walkMs: number[];
-  delayS: number[];
-  averageDelayS: number;
-  maxDelayS: number;
-}
 
 export function pedestrianDelay(log: EventLog): PedestrianDelay[] {
   const waitingSince = new Map<number, number>();

@@ -1,21 +1,7 @@
 import type { PhaseCycles } from "./phase-cycles.js";
 import { sortedGroups, type Grouped } from "./detectors.js";
+import type { RedYellowActuations } from "./schemas.js";
 
-/**
- * Yellow and red actuations: stop-bar detector on-events while the phase shows yellow, red
- * clearance, or red, each with its time since the red began (negative in the yellow), as ATSPM
- * plots them to find red-light running.
- */
-export interface RedYellowActuations {
-  phase: number;
-  approachId: string | null;
-  onYellow: number;
-  onRedClearance: number;
-  onRed: number;
-  actuationMs: number[];
-  /** Seconds since the end of yellow; negative during the yellow. */
-  secondsSinceRed: number[];
-}
 
 export function redYellowActuations(cycles: ReadonlyMap<number, PhaseCycles>, actuations: Grouped<number[]>): RedYellowActuations[] {
   const out: RedYellowActuations[] = [];

@@ -1,29 +1,13 @@
 import type { PhaseOccupancy } from "./detector-events.js";
 import { sortedGroups, type Grouped } from "./detectors.js";
 import type { PhaseCycles } from "./phase-cycles.js";
+import type { SplitFailures } from "./schemas.js";
 
 /** Both ratios above this (strictly) make a split failure: ATSPM's 79 %, i.e. 80 % and up. */
 export const SPLIT_FAILURE_THRESHOLD = 0.79;
 /** The red occupancy window after the end of yellow. */
 export const RED_WINDOW_MS = 5000;
 
-/**
- * Split failures (Purdue): per served green, the stop-bar occupancy ratio over the green (GOR)
- * and over the first 5 s of the red that follows (ROR5). Both above 79 %: vehicles were waiting
- * through the whole green and still there when it ended, so the split failed them.
- */
-export interface SplitFailures {
-  phase: number;
-  approachId: string | null;
-  greenStartMs: number[];
-  greenOccupancy: number[];
-  redOccupancy: number[];
-  failed: boolean[];
-  cycles: number;
-  failures: number;
-  /** 0–100. */
-  percentFailed: number;
-}
 
 export function splitFailures(cycles: ReadonlyMap<number, PhaseCycles>, occupancy: Grouped<PhaseOccupancy>): SplitFailures[] {
   const out: SplitFailures[] = [];

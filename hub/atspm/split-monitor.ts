@@ -1,21 +1,7 @@
 import type { PhaseCycles } from "./phase-cycles.js";
 import { sortedPhases } from "./termination.js";
+import type { SplitMonitor } from "./schemas.js";
 
-/**
- * Split monitor: each served split (green + yellow + red clearance, begin green to end of red
- * clearance) against the programmed split, with the 50th and 85th percentiles ATSPM plots.
- */
-export interface SplitMonitor {
-  phase: number;
-  greenStartMs: number[];
-  splitS: number[];
-  greenS: number[];
-  programmedSplitS: (number | null)[];
-  termination: number[];
-  averageSplitS: number;
-  p50SplitS: number;
-  p85SplitS: number;
-}
 
 export function splitMonitor(cycles: ReadonlyMap<number, PhaseCycles>): SplitMonitor[] {
   return sortedPhases(cycles).map((pc) => {

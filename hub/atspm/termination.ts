@@ -1,17 +1,6 @@
 import type { PhaseCycles } from "./phase-cycles.js";
+import type { PhaseTermination } from "./schemas.js";
 
-/** Purdue phase termination: why each green ended, per phase (the termination strip). */
-export interface PhaseTermination {
-  phase: number;
-  gapOut: number;
-  maxOut: number;
-  forceOff: number;
-  /** Greens ended with no 4/5/6 logged (a hold released, flash). */
-  unknown: number;
-  /** Per green: when it ended (begin yellow) and the code, 4, 5, 6 or 0. */
-  endsMs: number[];
-  codes: number[];
-}
 
 export function phaseTermination(cycles: ReadonlyMap<number, PhaseCycles>): PhaseTermination[] {
   const out: PhaseTermination[] = [];
