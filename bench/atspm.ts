@@ -14,11 +14,10 @@
  *    later), every measure computed; baseline: one bare pass over the same events.
  */
 import { computeMeasures, EventLogBuilder, type AtspmMeasures, type EventLog } from "../hub/atspm/index.js";
-import { atspmConfigOf, atspmDetectorsOf, DetectorProbe, type SimDetector } from "../simulators/closed-loop/atspm-detectors.js";
-import { AtspmTruth } from "../simulators/closed-loop/atspm-truth.js";
-import { SIM_EPOCH_MS } from "../simulators/closed-loop/run.js";
-import { loadScenario, type Scenario } from "../simulators/index.js";
-import { runPolicy, type Policy, type RunResult } from "./fast-loop.js";
+import { atspmConfigOf } from "../simulators/closed-loop/atspm-detectors.js";
+import { compareWithTruth, type TruthCheck } from "../simulators/closed-loop/atspm-check.js";
+import { runWithEvents, type AtspmRun } from "../simulators/closed-loop/atspm-run.js";
+import { loadScenario } from "../simulators/index.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,100 +27,6 @@ const json = process.argv.includes("--json");
 const log = (line: string): void => {
   if (!json) console.log(line);
 };
-
-interface AtspmRun {
-  result: RunResult;
-  detectors: Map<string, SimDetector[]>;
-  logs: Map<string, EventLog>;
-  truth: AtspmTruth;
-}
-
-function runWithEvents(scenario: Scenario, policy: Policy, seed: number, durationS: number): AtspmRun {
-  const detectors = new Map(scenario.intersections.map((x) => [x.id, atspmDetectorsOf(x)]));
-  const probe = new DetectorProbe(detectors);
-  const truth = new AtspmTruth(detectors, SIM_EPOCH_MS);
-  const builders = new Map(scenario.intersections.map((x) => [x.id, new EventLogBuilder()]));
-  const push = (id: string, code: number, channel: number, tsMs: number): void => builders.get(id)?.push(tsMs, code, channel);
-  const result = runPolicy(scenario, policy, seed, durationS, {
-    onStep(nowMs, snapshot, groups) {
-      probe.observe(snapshot, nowMs, push);
-      truth.observe(snapshot, nowMs, groups);
-    },
-    onControllerEvents(id, events) {
-      for (const e of events) if (e.type === "hires") push(id, e.code, e.param, e.ts);
-      truth.controllerEvents(id, events);
-    },
-  });
-  return { result, detectors, logs: new Map([...builders].map(([id, b]) => [id, b.build()])), truth };
-}
-
-interface Check {
-  aogEstimatePct: number;
-  aogTruthPct: number;
-  arrivals: number;
-  truthArrivals: number;
-  splitFailureEstimatePct: number;
-  splitFailureTruthPct: number;
-  /** Stricter truth (HCM overflow): a vehicle waiting when the green began still waits after it. */
-  splitFailureOverflowPct: number;
-  /** Looser truth: any vehicle left queued after the yellow. */
-  splitFailureResidualPct: number;
-  greens: number;
-}
-
-/** Estimates and truth pooled over every intersection and detected phase, over the same cycles and greens. */
-function check(run: AtspmRun, measures: ReadonlyMap<string, AtspmMeasures>): Check {
-  let estArrivals = 0;
-  let estGreen = 0;
-  let truthArrivals = 0;
-  let truthGreen = 0;
-  let greens = 0;
-  let estFailed = 0;
-  let truthFailed = 0;
-  let truthResidual = 0;
-  let truthOverflow = 0;
-  for (const [id, m] of measures) {
-    for (const a of m.arrivalsOnGreen) {
-      estArrivals += a.arrivals;
-      estGreen += a.onGreen;
-    }
-    const truthArr = run.truth.arrivals.get(id) ?? [];
-    for (const pcd of m.coordinationDiagram) {
-      const mine = truthArr.filter((t) => t.phase === pcd.phase && t.approachId === pcd.approachId).sort((a, b) => a.tMs - b.tMs);
-      let k = 0;
-      for (const t of mine) {
-        while (k < pcd.cycleStartMs.length && pcd.cycleStartMs[k] + pcd.cycleS[k] * 1000 <= t.tMs) k++;
-        if (k >= pcd.cycleStartMs.length || t.tMs < pcd.cycleStartMs[k]) continue;
-        truthArrivals++;
-        if (t.green) truthGreen++;
-      }
-    }
-    const truthGreens = new Map((run.truth.greens.get(id) ?? []).map((g) => [`${g.phase}/${g.approachId}/${g.greenStartMs}`, g]));
-    for (const sf of m.splitFailures) {
-      sf.greenStartMs.forEach((g, i) => {
-        const t = truthGreens.get(`${sf.phase}/${sf.approachId}/${g}`);
-        if (t === undefined) return;
-        greens++;
-        if (sf.failed[i]) estFailed++;
-        if (t.failed) truthFailed++;
-        if (t.overflow) truthOverflow++;
-        if (t.residualVeh > 0) truthResidual++;
-      });
-    }
-  }
-  const pct = (a: number, b: number): number => (b === 0 ? 0 : (a / b) * 100);
-  return {
-    aogEstimatePct: pct(estGreen, estArrivals),
-    aogTruthPct: pct(truthGreen, truthArrivals),
-    arrivals: estArrivals,
-    truthArrivals,
-    splitFailureEstimatePct: pct(estFailed, greens),
-    splitFailureTruthPct: pct(truthFailed, greens),
-    splitFailureOverflowPct: pct(truthOverflow, greens),
-    splitFailureResidualPct: pct(truthResidual, greens),
-    greens,
-  };
-}
 
 interface CouncilRow {
   avgDelayS: number;
@@ -206,14 +111,14 @@ const mainPhases = new Map(
   scenario.intersections.map((x) => [x.id, x.phases.find((p) => p.movements.some((m) => (m.approach === "E" || m.approach === "W") && m.turn === "through"))?.phase ?? 0]),
 );
 
-const checks: Record<string, Check> = {};
+const checks: Record<string, TruthCheck> = {};
 const rows: Record<string, CouncilRow> = {};
 let busiest: EventLog | null = null;
 let busiestConfig: ReturnType<typeof atspmConfigOf> = {};
 for (const policy of ["fixed", "hub"] as const) {
   const run = runWithEvents(scenario, policy, seed, durationS);
   const measures = new Map([...run.logs].map(([id, l]) => [id, computeMeasures(l, atspmConfigOf(run.detectors.get(id) ?? []))]));
-  checks[policy] = check(run, measures);
+  checks[policy] = compareWithTruth(run, measures);
   rows[policy] = councilRow(run, measures, mainPhases);
   const c = checks[policy];
   log(
@@ -263,7 +168,7 @@ if (!json) {
   console.log(lines.join("\n"));
 }
 
-const err = (c: Check, k: "aog" | "sf"): number => (k === "aog" ? Math.abs(c.aogEstimatePct - c.aogTruthPct) : Math.abs(c.splitFailureEstimatePct - c.splitFailureTruthPct));
+const err = (c: TruthCheck, k: "aog" | "sf"): number => (k === "aog" ? Math.abs(c.aogEstimatePct - c.aogTruthPct) : Math.abs(c.splitFailureEstimatePct - c.splitFailureTruthPct));
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 console.log(
   JSON.stringify({

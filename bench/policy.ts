@@ -12,7 +12,7 @@
  * policy changes quickly, over enough seeds to see past one lucky hour.
  */
 import { loadScenario } from "../simulators/index.js";
-import { POLICIES, runPolicy, type Policy, type RunResult } from "./fast-loop.js";
+import { POLICIES, runPolicy, type Policy, type RunResult } from "../simulators/closed-loop/fast-loop.js";
 
 interface Args {
   scenario: string;

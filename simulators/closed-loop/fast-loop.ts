@@ -1,12 +1,12 @@
-import { ControllerCore } from "../edge/agent/controller/index.js";
-import { parseIntersectionTiming } from "../hub/control/index.js";
-import { Planner } from "../hub/planner/index.js";
-import type { ControllerEvent, Measures, SignalState } from "../protocol/index.js";
-import { corridorIdOf, engineerPlans } from "../simulators/closed-loop/engineer-plan.js";
-import { controllerConfigOf, movementGroupId } from "../simulators/closed-loop/intersection-control.js";
-import { timingConfigOf } from "../simulators/closed-loop/intersection-timing.js";
-import { SIM_EPOCH_MS } from "../simulators/closed-loop/run.js";
-import { TrafficSimulation, type NetworkSnapshot, type Scenario } from "../simulators/index.js";
+import { ControllerCore } from "../../edge/agent/controller/index.js";
+import { parseIntersectionTiming } from "../../hub/control/index.js";
+import { Planner } from "../../hub/planner/index.js";
+import type { ControllerEvent, Measures, SignalState } from "../../protocol/index.js";
+import { corridorIdOf, engineerPlans } from "./engineer-plan.js";
+import { controllerConfigOf, movementGroupId } from "./intersection-control.js";
+import { timingConfigOf } from "./intersection-timing.js";
+import { SIM_EPOCH_MS } from "./run.js";
+import { TrafficSimulation, type NetworkSnapshot, type Scenario } from "../traffic/index.js";
 
 /**
  * The benches' fast closed loop, no cameras: the hub's planner (in process) gets ground-truth
