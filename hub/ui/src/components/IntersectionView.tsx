@@ -110,6 +110,9 @@ export function IntersectionView({ id, api, store, live, canControl }: Props) {
           <HealthIcon health={health} size={18} />
           {health}
         </span>
+        <a href={performanceHref(id)} data-testid="performance-link">
+          Performance measures
+        </a>
         <span class={`dos congestion-${congestionOf(summary.degreeOfSaturation)}`}>
           DoS {summary.degreeOfSaturation === null ? "–" : summary.degreeOfSaturation.toFixed(2)}
         </span>

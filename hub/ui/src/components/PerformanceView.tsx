@@ -31,7 +31,8 @@ export function PerformanceView({ id, api }: { id: string; api: HubApi }) {
   const [range, setRange] = useState<Range | null>(null);
   const [data, setData] = useState<Performance | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [approach, setApproach] = useState(0);
+  /** The diagram shown; null: the first with arrivals (a phase with no advance detector has none). */
+  const [approach, setApproach] = useState<number | null>(null);
   const [custom, setCustom] = useState<{ from: string; to: string }>({ from: "", to: "" });
 
   useEffect(() => {
@@ -52,7 +53,8 @@ export function PerformanceView({ id, api }: { id: string; api: HubApi }) {
 
   const m = data?.measures;
   const diagrams = m?.coordinationDiagram ?? [];
-  const diagram = diagrams[Math.min(approach, diagrams.length - 1)];
+  const shown = approach ?? Math.max(0, diagrams.findIndex((d) => d.arrivalMs.length > 0));
+  const diagram = diagrams[Math.min(shown, diagrams.length - 1)];
   const pcdSets = useMemo(() => (diagram ? coordinationSeries(diagram) : []), [diagram]);
   const splitSets = useMemo(() => splitSeries(m?.splitMonitor ?? []), [m]);
   const splitLegend = useMemo<ScatterSeries[]>(() => (m?.splitMonitor ?? []).map((p, i) => ({ label: `Φ${p.phase}`, colour: PHASE_COLOURS[i % PHASE_COLOURS.length]! })), [m]);
@@ -155,7 +157,7 @@ export function PerformanceView({ id, api }: { id: string; api: HubApi }) {
             <h2>
               Purdue coordination diagram{" "}
               {diagrams.length > 1 && (
-                <select value={approach} onChange={(e) => setApproach(Number(e.currentTarget.value))} aria-label="Phase and approach">
+                <select value={shown} onChange={(e) => setApproach(Number(e.currentTarget.value))} aria-label="Phase and approach">
                   {diagrams.map((d, i) => (
                     <option value={i} key={i}>
                       Φ{d.phase} {d.approachId ?? ""}
