@@ -1,4 +1,4 @@
-import type { Command, ControllerEvent, Plan } from "../../protocol/index.js";
+import { HIRES, type Command, type ControllerEvent, type Plan } from "../../protocol/index.js";
 import type { FrameReport, IntervalMeasures } from "../inference/index.js";
 import { ControllerCore, PersistedState, type ControllerSignal } from "./controller/index.js";
 
@@ -17,11 +17,17 @@ export interface AgentCoreOptions {
   modelId: string;
   measuresIntervalMs: number;
   publisher: AgentPublisher;
-  /** Zone ids, in camera-config order: a zone's detector number (hi-res param) is its index + 1. */
+  /** Zone ids, in camera-config order: a zone's detector number (hi-res param) is its index + 1… */
   zoneIds: readonly string[];
+  /** …unless the camera config gives it a channel (`detectorChannelsOf`). */
+  zoneChannels?: ReadonlyMap<string, number>;
   /** Called when the controller's persisted state (latched fault, operator flash, last plan) changes. */
   persist?: (snapshot: PersistedState) => void;
   startMs: number;
+}
+
+function isDetectorEvent(e: ControllerEvent): boolean {
+  return e.type === "hires" && (e.code === HIRES.detectorOn || e.code === HIRES.detectorOff);
 }
 
 /**
@@ -39,7 +45,7 @@ export class AgentCore {
 
   constructor(private readonly o: AgentCoreOptions) {
     this.nextMeasuresMs = o.startMs + o.measuresIntervalMs;
-    this.detectorNumber = new Map(o.zoneIds.map((id, i) => [id, i + 1]));
+    this.detectorNumber = new Map(o.zoneIds.map((id, i) => [id, o.zoneChannels?.get(id) ?? i + 1]));
     this.lastSnapshot = JSON.stringify(o.controller.snapshot());
   }
 
@@ -51,7 +57,9 @@ export class AgentCore {
   frame(report: FrameReport): void {
     this.framesSinceStatus++;
     for (const e of report.loopEvents) {
-      this.pendingEvents.push(...this.o.controller.detectorCall(e.zoneId, e.state === "on", e.tMs));
+      // The controller logs 81/82 for its own detectors under its own numbering; the agent reports
+      // every zone once, under the zone's channel, so those are left out.
+      for (const c of this.o.controller.detectorCall(e.zoneId, e.state === "on", e.tMs)) if (!isDetectorEvent(c)) this.pendingEvents.push(c);
       this.pendingEvents.push({ type: "hires", ts: e.tMs, code: e.code, param: this.detectorNumber.get(e.zoneId) ?? 0 });
     }
   }
