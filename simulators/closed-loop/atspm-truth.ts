@@ -86,6 +86,8 @@ export class AtspmTruth {
   private readonly greenStart = new Map<string, Map<number, number>>();
   /** Per intersection, phase shown green → approaches whose queue has emptied since the green began. */
   private readonly cleared = new Map<string, Map<number, Set<string>>>();
+  /** The same, for greens just ended: "intersection/phase" → approaches whose queue emptied. */
+  private readonly settled = new Map<string, Set<string>>();
   private snapshot: NetworkSnapshot | null = null;
   private lastStepMs: number | null = null;
 
@@ -169,8 +171,6 @@ export class AtspmTruth {
       }
     }
   }
-
-  private readonly settled = new Map<string, Set<string>>();
 
   private noteClearedQueues(x: NetworkSnapshot["intersections"][number]): void {
     const greens = this.cleared.get(x.id);
