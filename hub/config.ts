@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Id, parseOrThrow, ValidationError } from "../protocol/index.js";
 import { DeviceAccount, ServiceAccount } from "./broker/index.js";
 import { IntersectionTiming } from "./control/index.js";
+import { AtspmConfig } from "./atspm/index.js";
 import { MemoryHistoryOptions, TimeSeriesWriterOptions } from "./tsdb/index.js";
 
 export const ROLES = ["viewer", "operator", "admin"] as const;
@@ -50,6 +51,8 @@ export const HubIntersection = z.object({
   position: z.object({ xM: z.number(), yM: z.number() }),
   /** Timing configuration (`IntersectionTiming` less its id, taken from above); checked whole in `parseHubConfig`. */
   timing: z.record(z.string(), z.unknown()),
+  /** What each detector channel of its hi-res events is, for the performance measures (ATSPM). */
+  atspm: AtspmConfig.optional(),
 });
 export type HubIntersection = z.infer<typeof HubIntersection>;
 

@@ -8,7 +8,7 @@ import { Planner, PlanQueue, type PlannedPlan } from "./planner/index.js";
 import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
 import { AuditLog } from "./services/audit-log.js";
 import { CommandTracker, type TrackedCommand } from "./services/command-tracker.js";
-import { createRecorder, historyBoundsFor, type Recorder } from "./tsdb/index.js";
+import { createRecorder, hiResBoundsFor, historyBoundsFor, type Recorder } from "./tsdb/index.js";
 import type { PlanExplanation } from "./control/index.js";
 import type { CameraConfig } from "../edge/inference/index.js";
 
@@ -131,7 +131,11 @@ export class Hub {
     const recorder = createRecorder(
       // Without explicit bounds, memory history is sized to the city, so 5,000 intersections stay in
       // about half a gigabyte however long the hub runs.
-      { ...(config.timeSeries ? { timeSeries: config.timeSeries } : {}), history: config.history ?? historyBoundsFor(config.intersections.length) },
+      {
+        ...(config.timeSeries ? { timeSeries: config.timeSeries } : {}),
+        history: config.history ?? historyBoundsFor(config.intersections.length),
+        hiRes: hiResBoundsFor(config.intersections.length),
+      },
       { logger: log.child({ module: "tsdb" }) },
     );
     log.info(recorder.startMessage);

@@ -1,4 +1,4 @@
-import type { Command, ControllerEvent, Plan } from "../../protocol/index.js";
+import { HIRES, type Command, type ControllerEvent, type Plan } from "../../protocol/index.js";
 import type { FrameReport, IntervalMeasures } from "../inference/index.js";
 import { ControllerCore, PersistedState, readingOf, type ClockReading, type ControllerSignal, type ControllerTime } from "./controller/index.js";
 
@@ -17,8 +17,10 @@ export interface AgentCoreOptions {
   modelId: string;
   measuresIntervalMs: number;
   publisher: AgentPublisher;
-  /** Zone ids, in camera-config order: a zone's detector number (hi-res param) is its index + 1. */
+  /** Zone ids, in camera-config order: a zone's detector number (hi-res param) is its index + 1… */
   zoneIds: readonly string[];
+  /** …unless the camera config gives it a channel (`detectorChannelsOf`). */
+  zoneChannels?: ReadonlyMap<string, number>;
   /** Called when the controller's persisted state (latched fault, operator flash, last plan) changes. */
   persist?: (snapshot: PersistedState) => void;
   /** Start time: a reading of both clocks, or one number where they are the same (simulated time). */
@@ -28,6 +30,10 @@ export interface AgentCoreOptions {
    * monotonic). Without it, detector calls are timed at the frame's own time (simulated time).
    */
   clock?: () => ClockReading;
+}
+
+function isDetectorEvent(e: ControllerEvent): boolean {
+  return e.type === "hires" && (e.code === HIRES.detectorOn || e.code === HIRES.detectorOff);
 }
 
 /**
@@ -45,7 +51,7 @@ export class AgentCore {
 
   constructor(private readonly o: AgentCoreOptions) {
     this.nextMeasuresMs = readingOf(o.startMs).monoMs + o.measuresIntervalMs;
-    this.detectorNumber = new Map(o.zoneIds.map((id, i) => [id, i + 1]));
+    this.detectorNumber = new Map(o.zoneIds.map((id, i) => [id, o.zoneChannels?.get(id) ?? i + 1]));
     this.lastSnapshot = JSON.stringify(o.controller.snapshot());
   }
 
@@ -57,7 +63,9 @@ export class AgentCore {
   frame(report: FrameReport): void {
     this.framesSinceStatus++;
     for (const e of report.loopEvents) {
-      this.pendingEvents.push(...this.o.controller.detectorCall(e.zoneId, e.state === "on", this.o.clock?.() ?? e.tMs));
+      // The controller logs 81/82 for its own detectors under its own numbering; the agent reports
+      // every zone once, under the zone's channel, so those are left out.
+      for (const c of this.o.controller.detectorCall(e.zoneId, e.state === "on", this.o.clock?.() ?? e.tMs)) if (!isDetectorEvent(c)) this.pendingEvents.push(c);
       this.pendingEvents.push({ type: "hires", ts: e.tMs, code: e.code, param: this.detectorNumber.get(e.zoneId) ?? 0 });
     }
   }

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { Alarm, Command, ControlMode, Plan } from "../../protocol/index.js";
-import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type VehicleCounter } from "../inference/index.js";
+import { DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
@@ -98,6 +98,7 @@ export class Agent {
       measuresIntervalMs: config.measuresIntervalMs,
       publisher,
       zoneIds: config.camera.config.approaches.flatMap((a) => a.zones.map((z) => z.id)),
+      zoneChannels: detectorChannelsOf(config.camera.config),
       persist: (snapshot) => {
         try {
           writeControllerState(statePath, snapshot);

@@ -53,6 +53,12 @@ const Zone = z.strictObject({
   /** How many vehicles fit in a queue zone; turns a virtual loop's occupancy into a queue estimate. */
   capacityVeh: z.number().positive().max(1000).optional(),
   lanes: z.number().int().min(1).max(16).default(1),
+  /**
+   * The zone's detector channel in the hi-res events (81/82 param), as the hub's `atspm.detectors`
+   * names it: a stop-bar presence zone, or an advance zone upstream (a presence zone, so it is not
+   * counted twice). Default: the zone's position in this file, 1 first.
+   */
+  channel: z.number().int().min(1).max(65_535).optional(),
 });
 
 /**
@@ -128,6 +134,9 @@ export const CameraConfig = z
     const { width, height } = config;
     // Ids name approaches and detectors in measures and events, so each is used once per camera.
     const firstUse = new Map<string, string>();
+    // Each zone's detector channel (explicit, or its position) is its own.
+    const channels = new Map<number, string>();
+    let zoneNumber = 0;
     const claim = (id: string, path: (string | number)[]): void => {
       const where = formatPath(path.slice(0, -1));
       const earlier = firstUse.get(id);
@@ -138,6 +147,11 @@ export const CameraConfig = z
       claim(approach.id, ["approaches", a, "id"]);
       approach.zones.forEach((zone, z) => {
         claim(zone.id, ["approaches", a, "zones", z, "id"]);
+        zoneNumber++;
+        const channel = zone.channel ?? zoneNumber;
+        const holder = channels.get(channel);
+        if (holder !== undefined) ctx.addIssue({ code: "custom", path: ["approaches", a, "zones", z, "channel"], message: `detector channel ${channel} is also zone "${holder}"'s` });
+        channels.set(channel, zone.id);
         zone.polygon.forEach((p, k) => checkInsideImage(p, width, height, ["approaches", a, "zones", z, "polygon", k], ctx));
       });
       approach.lines.forEach((line, l) => {
@@ -193,4 +207,17 @@ export function countingZonesOf(config: CameraConfig): CountingZone[] {
 
 export function approachIdsOf(config: CameraConfig): string[] {
   return config.approaches.map((a) => a.id);
+}
+
+/** Each zone's hi-res detector channel: its `channel`, or its position among the camera's zones (1 first). */
+export function detectorChannelsOf(config: { approaches: readonly { zones: readonly { id: string; channel?: number | undefined }[] }[] }): Map<string, number> {
+  const out = new Map<string, number>();
+  let n = 0;
+  for (const a of config.approaches) {
+    for (const z of a.zones) {
+      n++;
+      out.set(z.id, z.channel ?? n);
+    }
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ export { ModelFamily, MODEL_FAMILIES, UnsupportedLayoutError } from "./adapters/
 export { ModelFileError, readOnnxFileInfo } from "./model-file.js";
 export { ImageInputError, RawRgbFrame, openImage } from "./image-input.js";
 export type { FrameInput } from "./image-input.js";
-export { CameraConfig, parseCameraConfig, loadCameraConfig, countingLinesOf, countingZonesOf, approachIdsOf } from "./camera-config.js";
+export { CameraConfig, parseCameraConfig, loadCameraConfig, countingLinesOf, countingZonesOf, approachIdsOf, detectorChannelsOf } from "./camera-config.js";
 export type { CameraConfigInput } from "./camera-config.js";
 export {
   DetectorVehicleCounter,

@@ -19,6 +19,7 @@ import { healthRoutes } from "./routes/health.js";
 import { intersectionRoutes } from "./routes/intersections.js";
 import { liveRoutes } from "./routes/live.js";
 import { meRoutes } from "./routes/me.js";
+import { performanceRoutes } from "./routes/performance.js";
 import { planRoutes } from "./routes/plans.js";
 import { uiRoutes } from "./routes/ui.js";
 
@@ -99,6 +100,7 @@ export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise
     await api.register(planRoutes, context);
     await api.register(alarmRoutes, context);
     await api.register(auditRoutes, context);
+    await api.register(performanceRoutes, context);
   });
   await app.register(uiRoutes, { uiDir: hub.config.api.uiDir });
   return app;

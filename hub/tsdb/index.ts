@@ -9,3 +9,4 @@ export {
   type MemoryHistorySizes,
 } from "./memory-history.js";
 export { MEASUREMENTS, SIGNAL_STATE_CODES, CONTROL_MODE_CODES } from "./points.js";
+export { HiResHistory, HiResHistoryOptions, hiResBoundsFor, type HiResHistoryInput } from "./hires-history.js";

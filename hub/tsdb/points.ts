@@ -4,7 +4,7 @@
  * itself instead of adding a duplicate.
  */
 import { Point, type PointSettings } from "@influxdata/influxdb-client";
-import type { ControlMode, Measures, Plan, Signal, SignalState, Status } from "../../protocol/index.js";
+import type { ControlMode, ControllerEvent, Measures, Plan, Signal, SignalState, Status } from "../../protocol/index.js";
 import type { GreenTermination, PhaseGreen } from "./phase-greens.js";
 
 export const MEASUREMENTS = {
@@ -13,6 +13,7 @@ export const MEASUREMENTS = {
   plan: "plan",
   status: "agent_health",
   phaseGreen: "phase_green",
+  hiRes: "hires_event",
 } as const;
 
 /** How a green ended, as its ATSPM event code (4 gap-out, 5 max-out, 6 force-off; 0 not logged). */
@@ -109,4 +110,18 @@ export function phaseGreenLines(region: string, intersectionId: string, greens: 
         .intField("termination", g.termination === null ? 0 : TERMINATION_CODES[g.termination]),
     ),
   );
+}
+
+/**
+ * One point per hi-res event, at the device's ts, tagged with its code and param: events of one
+ * code at the same millisecond (two phases' greens, two detectors) stay distinct, and a redelivered
+ * event overwrites itself. ATSPM's import format is these four columns.
+ */
+export function hiResLines(region: string, intersectionId: string, events: readonly ControllerEvent[]): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.type !== "hires") continue;
+    out.push(...line(base(MEASUREMENTS.hiRes, region, intersectionId, e.ts).tag("code", String(e.code)).tag("param", String(e.param)).intField("param", e.param)));
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import { parseOrThrow, type Events, type Measures, type Plan, type Signal, type Status } from "../../protocol/index.js";
+import { HiResHistory, HiResHistoryOptions } from "./hires-history.js";
 import { MemoryHistory, MemoryHistoryOptions } from "./memory-history.js";
 import { TimeSeriesWriter, TimeSeriesWriterOptions, type WriterStats } from "./writer.js";
 
@@ -14,6 +15,8 @@ export const RecorderConfig = z.object({
   /** Absent: no long-term storage, recent history in memory only. */
   timeSeries: TimeSeriesWriterOptions.optional(),
   history: MemoryHistoryOptions.prefault({}),
+  /** The hi-res events kept for the performance measures (ATSPM). */
+  hiRes: HiResHistoryOptions.prefault({}),
 });
 export type RecorderConfig = z.infer<typeof RecorderConfig>;
 export type RecorderConfigInput = z.input<typeof RecorderConfig>;
@@ -25,6 +28,7 @@ export class Recorder {
     readonly writer: TimeSeriesWriter | null,
     /** One line for the hub to log at start: where its time series go. */
     readonly startMessage: string,
+    readonly hiRes: HiResHistory = new HiResHistory(),
   ) {}
 
   recordMeasures(region: string, measures: Measures): void {
@@ -46,9 +50,10 @@ export class Recorder {
     this.writer?.writeStatus(region, status);
   }
 
-  /** The hi-res log is kept in memory; the server gets each served phase green from it. */
+  /** The hi-res log is kept in memory (packed, for the performance measures too); the server gets every hi-res event and each served phase green. */
   recordEvents(region: string, events: Events): void {
     this.history.recordEvents(events);
+    this.hiRes.record(events);
     this.writer?.writeEvents(region, events);
   }
 
@@ -69,10 +74,11 @@ export class Recorder {
 export function createRecorder(config: RecorderConfigInput = {}, deps: { logger?: Logger } = {}): Recorder {
   const parsed = parseOrThrow(RecorderConfig, config, "recorder");
   const history = new MemoryHistory(parsed.history);
-  if (!parsed.timeSeries) return new Recorder(history, null, NO_SERVER_MESSAGE);
+  const hiRes = new HiResHistory(parsed.hiRes);
+  if (!parsed.timeSeries) return new Recorder(history, null, NO_SERVER_MESSAGE, hiRes);
   const writer = new TimeSeriesWriter(parsed.timeSeries, deps);
   const { org, bucket } = parsed.timeSeries;
-  return new Recorder(history, writer, `writing time series to ${withoutCredentials(parsed.timeSeries.url)} (org ${org}, bucket ${bucket}); recent history also in memory`);
+  return new Recorder(history, writer, `writing time series to ${withoutCredentials(parsed.timeSeries.url)} (org ${org}, bucket ${bucket}); recent history also in memory`, hiRes);
 }
 
 function withoutCredentials(url: string): string {

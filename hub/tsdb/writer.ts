@@ -16,7 +16,7 @@ import { z } from "zod";
 import { parseOrThrow, type Events, type Measures, type Plan, type Signal, type Status } from "../../protocol/index.js";
 import { LineQueue } from "./line-queue.js";
 import { PhaseGreenTracker } from "./phase-greens.js";
-import { measuresLines, phaseGreenLines, planLines, signalLines, statusLines, type PointOptions } from "./points.js";
+import { hiResLines, measuresLines, phaseGreenLines, planLines, signalLines, statusLines, type PointOptions } from "./points.js";
 
 const Ms = z.number().int().positive();
 
@@ -149,6 +149,7 @@ export class TimeSeriesWriter {
   writeEvents(region: string, events: Events): void {
     try {
       this.accept(phaseGreenLines(region, events.intersectionId, this.greens.take(events.intersectionId, events.events)));
+      this.accept(hiResLines(region, events.intersectionId, events.events));
     } catch (error) {
       this.invalid("events", events.intersectionId, error);
     }

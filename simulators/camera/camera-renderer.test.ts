@@ -56,6 +56,7 @@ function snapshotWith(tS: number, vehicles: readonly Placed[] = []): NetworkSnap
                 speedMps: 0,
                 stopped: true,
                 queued: true,
+                freeArrivalS: tS,
               })),
           })),
         })),

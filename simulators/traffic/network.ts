@@ -23,6 +23,8 @@ export interface Vehicle {
   stops: number;
   enteredS: number;
   freeFlowS: number;
+  /** When the vehicle would reach the stop line of its current approach had nothing held it up on this link. */
+  freeArrivalS: number;
   /**
    * The vehicle's own random stream for its choices inside the network (turn and speed on each
    * next link): they then depend on the vehicle alone, not on the order in which the signals let

@@ -226,6 +226,7 @@ export class TrafficSimulation {
                 speedMps: v.speedMps,
                 stopped: v.speedMps < STOPPED_BELOW_MPS,
                 queued: v.queued,
+                freeArrivalS: v.freeArrivalS,
               })),
             };
           }),
@@ -404,6 +405,7 @@ export class TrafficSimulation {
       vehicle.stopCounted = false;
       vehicle.desiredMps = this.desiredSpeedMps(exit.speedKmh, vehicle.maxSpeedKmh, vehicle.choices);
       vehicle.freeFlowS += exit.distanceM / vehicle.desiredMps;
+      vehicle.freeArrivalS = departedS + exit.distanceM / vehicle.desiredMps;
       const travelledM = vehicle.desiredMps * (nowS - departedS);
       this.enterLane(exit.to, vehicle, Math.max(0, exit.distanceM - travelledM));
     }
@@ -438,6 +440,7 @@ export class TrafficSimulation {
           stops: 0,
           enteredS: this.tS,
           freeFlowS: a.entryDistanceM / desiredMps,
+          freeArrivalS: this.tS + a.entryDistanceM / desiredMps,
           choices: new Prng((Math.imul(this.seed | 0, 0x2c1b3c6d) ^ Math.imul(id, 0x297a2d39)) | 0),
         };
         this.entered++;

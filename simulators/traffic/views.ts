@@ -23,6 +23,8 @@ export interface VehicleView {
   stopped: boolean;
   /** In the queue at the stop line (stopped, or moving up in a queue that is discharging). */
   queued: boolean;
+  /** Simulated second at which it would have reached this approach's stop line had nothing held it up: ground truth for arrivals on green. */
+  freeArrivalS: number;
 }
 
 export interface LaneView {

@@ -8,6 +8,7 @@ import { useStoreVersion } from "../state/use-store.js";
 import { AlarmsPanel } from "./AlarmsPanel.js";
 import { CityView } from "./CityView.js";
 import { IntersectionView } from "./IntersectionView.js";
+import { PerformanceView } from "./PerformanceView.js";
 import { SignIn } from "./SignIn.js";
 
 const TOKEN_KEY = "traffic.hub.token";
@@ -118,7 +119,9 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
       )}
       <div class="content">
         <main class={connection === "live" ? "main" : "main stale"}>
-          {route.view === "intersection" ? (
+          {route.view === "performance" ? (
+            <PerformanceView key={route.intersectionId} id={route.intersectionId} api={api} />
+          ) : route.view === "intersection" ? (
             <IntersectionView key={route.intersectionId} id={route.intersectionId} api={api} store={store} live={live} canControl={canControl} />
           ) : (
             <CityView store={store} />

@@ -4,6 +4,7 @@ import type { HubApi } from "../net/hub-api.js";
 import type { LiveClient } from "../net/live-client.js";
 import { congestionOf, healthOf } from "../state/classify.js";
 import type { LiveStore } from "../state/live-store.js";
+import { performanceHref } from "../state/route.js";
 import { useNow } from "../state/use-store.js";
 import { approachSeries, HOUR_MS, withMeasures } from "../view/approach-series.js";
 import { eventText } from "../view/event-text.js";
@@ -109,6 +110,9 @@ export function IntersectionView({ id, api, store, live, canControl }: Props) {
           <HealthIcon health={health} size={18} />
           {health}
         </span>
+        <a href={performanceHref(id)} data-testid="performance-link">
+          Performance measures
+        </a>
         <span class={`dos congestion-${congestionOf(summary.degreeOfSaturation)}`}>
           DoS {summary.degreeOfSaturation === null ? "–" : summary.degreeOfSaturation.toFixed(2)}
         </span>

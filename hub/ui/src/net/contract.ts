@@ -138,3 +138,19 @@ export function asLiveMessage(value: unknown): LiveMessage | null {
       return null;
   }
 }
+
+/** ATSPM measures (hub/atspm): the API's shapes, from the same zod schemas. */
+export type { AtspmMeasures, CoordinationDiagram, SplitMonitor, PhaseTermination, ArrivalsOnGreen, SplitFailures, ApproachDelay } from "../../../atspm/schemas.js";
+
+export interface PerformanceRange {
+  intersectionId: string;
+  fromMs: number;
+  toMs: number;
+  heldFromMs: number | null;
+  heldToMs: number | null;
+  detectorsConfigured: number;
+}
+
+export interface Performance extends PerformanceRange {
+  measures: import("../../../atspm/schemas.js").AtspmMeasures;
+}

@@ -1,4 +1,4 @@
-import type { AlarmRecord, CommandAction, History, IntersectionDetail, IntersectionSummary, Me, Plan, PlanBody, PlanRecord, TrackedCommand } from "./contract.js";
+import type { AlarmRecord, CommandAction, History, IntersectionDetail, IntersectionSummary, Me, Performance, Plan, PlanBody, PlanRecord, TrackedCommand } from "./contract.js";
 
 /** A refused or failed request, with the hub's error code and the fields it named. */
 export class ApiError extends Error {
@@ -45,6 +45,17 @@ export class HubApi {
   }
   history(id: string, sinceMs: number): Promise<History> {
     return this.json("GET", `/api/intersections/${encodeURIComponent(id)}/history?sinceMs=${Math.floor(sinceMs)}`);
+  }
+  /** ATSPM measures over [fromMs, toMs); without them, the last hour of events the hub holds. */
+  performance(id: string, range: { fromMs: number; toMs: number } | null = null): Promise<Performance> {
+    const query = range === null ? "" : `?fromMs=${Math.floor(range.fromMs)}&toMs=${Math.floor(range.toMs)}`;
+    return this.json("GET", `/api/intersections/${encodeURIComponent(id)}/performance${query}`);
+  }
+  /** Where the ATSPM CSV export of a range is (the browser downloads it with the token in a header, so via fetch). */
+  async eventsCsv(id: string, range: { fromMs: number; toMs: number }): Promise<Blob> {
+    const res = await this.fetchFn(`${this.base}/api/intersections/${encodeURIComponent(id)}/events.csv?fromMs=${Math.floor(range.fromMs)}&toMs=${Math.floor(range.toMs)}`, { headers: this.headers() });
+    if (!res.ok) throw await this.errorOf(res);
+    return res.blob();
   }
   plans(id: string, limit = 20): Promise<PlanRecord[]> {
     return this.json("GET", `/api/intersections/${encodeURIComponent(id)}/plans?limit=${limit}`);

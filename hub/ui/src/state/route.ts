@@ -1,13 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 
-export type Route = { view: "city" } | { view: "intersection"; intersectionId: string };
+export type Route = { view: "city" } | { view: "intersection"; intersectionId: string } | { view: "performance"; intersectionId: string };
 
-/** `#/intersection/<id>` opens an intersection; anything else is the city view. */
+/** `#/intersection/<id>` opens an intersection, `…/performance` its performance measures; anything else is the city view. */
 export function parseRoute(hash: string): Route {
-  const m = /^#\/intersection\/([^/?#]+)$/.exec(hash);
+  const m = /^#\/intersection\/([^/?#]+)(\/performance)?$/.exec(hash);
   if (m) {
     try {
-      return { view: "intersection", intersectionId: decodeURIComponent(m[1]!) };
+      return { view: m[2] ? "performance" : "intersection", intersectionId: decodeURIComponent(m[1]!) };
     } catch {
       return { view: "city" };
     }
@@ -17,6 +17,10 @@ export function parseRoute(hash: string): Route {
 
 export function intersectionHref(id: string): string {
   return `#/intersection/${encodeURIComponent(id)}`;
+}
+
+export function performanceHref(id: string): string {
+  return `${intersectionHref(id)}/performance`;
 }
 
 export function useRoute(): Route {

@@ -1,0 +1,189 @@
+/**
+ * ATSPM benchmark: the performance measures computed from the controllers' hi-res events, checked
+ * against the simulator's ground truth, and timed on an intersection-day of events.
+ *
+ *   npm run bench:atspm -- [--scenario corridor] [--seed 7] [--duration 3600] [--json]
+ *
+ * 1. Truth check: the corridor for a simulated hour on the fast closed loop (bench/fast-loop.ts),
+ *    fixed time and the hub's policy. Stop-bar and advance detectors on every through lane report
+ *    81/82 at the 0.2 s step; the controllers log the rest. Arrivals on green and split failures
+ *    from those events are compared with the simulator's truth (simulators/closed-loop/atspm-truth.ts)
+ *    over the same cycles and greens.
+ * 2. What the hub's policy changes against fixed time in the measures (docs/benchmarks.md).
+ * 3. Speed: the busiest intersection's hour of events, repeated to 24 hours (each copy an hour
+ *    later), every measure computed; baseline: one bare pass over the same events.
+ */
+import { computeMeasures, EventLogBuilder, type AtspmMeasures, type EventLog } from "../hub/atspm/index.js";
+import { atspmConfigOf } from "../simulators/closed-loop/atspm-detectors.js";
+import { compareWithTruth, type TruthCheck } from "../simulators/closed-loop/atspm-check.js";
+import { runWithEvents, type AtspmRun } from "../simulators/closed-loop/atspm-run.js";
+import { loadScenario } from "../simulators/index.js";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const json = process.argv.includes("--json");
+const log = (line: string): void => {
+  if (!json) console.log(line);
+};
+
+interface CouncilRow {
+  avgDelayS: number;
+  aogPct: number;
+  mainStreetAogPct: number;
+  platoonRatio: number;
+  splitFailurePct: number;
+  approachDelayS: number;
+  gapOutPct: number;
+  maxOutPct: number;
+  forceOffPct: number;
+  redActuationsPerHour: number;
+}
+
+function councilRow(run: AtspmRun, measures: ReadonlyMap<string, AtspmMeasures>, mainPhases: ReadonlyMap<string, number>): CouncilRow {
+  let arrivals = 0;
+  let onGreen = 0;
+  let mainArrivals = 0;
+  let mainGreen = 0;
+  let prWeighted = 0;
+  let delayS = 0;
+  let cycles = 0;
+  let failures = 0;
+  const ends = [0, 0, 0, 0];
+  let red = 0;
+  for (const [id, m] of measures) {
+    for (const a of m.arrivalsOnGreen) {
+      arrivals += a.arrivals;
+      onGreen += a.onGreen;
+      prWeighted += a.platoonRatio * a.arrivals;
+      if (a.phase === mainPhases.get(id)) {
+        mainArrivals += a.arrivals;
+        mainGreen += a.onGreen;
+      }
+    }
+    for (const d of m.approachDelay) delayS += d.totalDelayS;
+    for (const s of m.splitFailures) {
+      cycles += s.cycles;
+      failures += s.failures;
+    }
+    for (const t of m.phaseTermination) {
+      ends[0] += t.gapOut;
+      ends[1] += t.maxOut;
+      ends[2] += t.forceOff;
+      ends[3] += t.unknown;
+    }
+    for (const r of m.redYellowActuations) red += r.onRed + r.onRedClearance;
+  }
+  const endsTotal = ends.reduce((a, b) => a + b, 0) || 1;
+  return {
+    avgDelayS: run.result.avgDelayS,
+    aogPct: (onGreen / arrivals) * 100,
+    mainStreetAogPct: (mainGreen / mainArrivals) * 100,
+    platoonRatio: prWeighted / arrivals,
+    splitFailurePct: (failures / cycles) * 100,
+    approachDelayS: delayS / arrivals,
+    gapOutPct: (ends[0] / endsTotal) * 100,
+    maxOutPct: (ends[1] / endsTotal) * 100,
+    forceOffPct: (ends[2] / endsTotal) * 100,
+    redActuationsPerHour: red,
+  };
+}
+
+function tileDay(hour: EventLog, hours: number): EventLog {
+  const b = new EventLogBuilder();
+  const spanMs = 3_600_000;
+  for (let h = 0; h < hours; h++) {
+    for (let i = 0; i < hour.length; i++) b.push(hour.tsMs[i] + h * spanMs, hour.code[i], hour.param[i]);
+  }
+  return b.build();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const scenario = await loadScenario(arg("scenario") ?? "corridor");
+const seed = Number(arg("seed") ?? scenario.seed);
+const durationS = Number(arg("duration") ?? 3600);
+const mainPhases = new Map(
+  scenario.intersections.map((x) => [x.id, x.phases.find((p) => p.movements.some((m) => (m.approach === "E" || m.approach === "W") && m.turn === "through"))?.phase ?? 0]),
+);
+
+const checks: Record<string, TruthCheck> = {};
+const rows: Record<string, CouncilRow> = {};
+let busiest: EventLog | null = null;
+let busiestConfig: ReturnType<typeof atspmConfigOf> = {};
+for (const policy of ["fixed", "hub"] as const) {
+  const run = runWithEvents(scenario, policy, seed, durationS);
+  const measures = new Map([...run.logs].map(([id, l]) => [id, computeMeasures(l, atspmConfigOf(run.detectors.get(id) ?? []))]));
+  checks[policy] = compareWithTruth(run, measures);
+  rows[policy] = councilRow(run, measures, mainPhases);
+  const c = checks[policy];
+  log(
+    `${policy}: AOG ${c.aogEstimatePct.toFixed(1)} % from events vs ${c.aogTruthPct.toFixed(1)} % truth (${c.arrivals} arrivals detected, ${c.truthArrivals} in truth); ` +
+      `split failures ${c.splitFailureEstimatePct.toFixed(1)} % vs ${c.splitFailureTruthPct.toFixed(1)} % truth (${c.greens} greens; looser and stricter truths: any vehicle left ${c.splitFailureResidualPct.toFixed(1)} %, one left from before the green ${c.splitFailureOverflowPct.toFixed(1)} %)`,
+  );
+  if (policy === "hub") {
+    for (const [id, l] of run.logs) {
+      if (busiest === null || l.length > busiest.length) {
+        busiest = l;
+        busiestConfig = atspmConfigOf(run.detectors.get(id) ?? []);
+      }
+    }
+  }
+}
+
+const day = tileDay(busiest!, Math.max(24, Math.ceil(500_000 / busiest!.length)));
+const baselineMs: number[] = [];
+const computeMs: number[] = [];
+let sink = 0;
+for (let r = 0; r < 5; r++) {
+  let t0 = performance.now();
+  for (let i = 0; i < day.length; i++) sink += day.code[i];
+  baselineMs.push(performance.now() - t0);
+  t0 = performance.now();
+  const m = computeMeasures(day, busiestConfig);
+  computeMs.push(performance.now() - t0);
+  sink += m.events;
+}
+const compute = median(computeMs);
+log(`intersection-day: ${day.length} events (busiest intersection's hour × ${day.length / busiest!.length}), every measure in ${compute.toFixed(0)} ms (median of 5; one bare pass ${median(baselineMs).toFixed(1)} ms) [${sink > 0 ? "ok" : ""}]`);
+
+if (!json) {
+  const f = (x: number, d = 1): string => x.toFixed(d);
+  const lines = [
+    "| measure (corridor, 5 intersections, 1 h) | fixed time | hub policy |",
+    "|---|---|---|",
+    `| average delay per vehicle, simulator (s) | ${f(rows.fixed.avgDelayS)} | ${f(rows.hub.avgDelayS)} |`,
+    `| arrivals on green, all detected phases (%) | ${f(rows.fixed.aogPct)} | ${f(rows.hub.aogPct)} |`,
+    `| arrivals on green, Main St through (%) | ${f(rows.fixed.mainStreetAogPct)} | ${f(rows.hub.mainStreetAogPct)} |`,
+    `| platoon ratio (arrival-weighted) | ${f(rows.fixed.platoonRatio, 2)} | ${f(rows.hub.platoonRatio, 2)} |`,
+    `| split failures (% of greens) | ${f(rows.fixed.splitFailurePct)} | ${f(rows.hub.splitFailurePct)} |`,
+    `| approach delay from events (s/veh) | ${f(rows.fixed.approachDelayS)} | ${f(rows.hub.approachDelayS)} |`,
+    `| greens ended by gap-out / max-out / force-off (%) | ${f(rows.fixed.gapOutPct, 0)} / ${f(rows.fixed.maxOutPct, 0)} / ${f(rows.fixed.forceOffPct, 0)} | ${f(rows.hub.gapOutPct, 0)} / ${f(rows.hub.maxOutPct, 0)} / ${f(rows.hub.forceOffPct, 0)} |`,
+    `| stop-bar actuations on red (per hour, corridor) | ${f(rows.fixed.redActuationsPerHour, 0)} | ${f(rows.hub.redActuationsPerHour, 0)} |`,
+  ];
+  console.log(lines.join("\n"));
+}
+
+const err = (c: TruthCheck, k: "aog" | "sf"): number => (k === "aog" ? Math.abs(c.aogEstimatePct - c.aogTruthPct) : Math.abs(c.splitFailureEstimatePct - c.splitFailureTruthPct));
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+console.log(
+  JSON.stringify({
+    bench: "atspm",
+    events: day.length,
+    computeMs: Math.round(compute),
+    baselinePassMs: round2(median(baselineMs)),
+    // The closed loop as deployed (the hub's policy); fixed time, with its longer queues, beside it.
+    aogErrorPts: round2(err(checks.hub, "aog")),
+    splitFailureErrorPts: round2(err(checks.hub, "sf")),
+    fixedTimeErrorPts: { aog: round2(err(checks.fixed, "aog")), splitFailure: round2(err(checks.fixed, "sf")) },
+    scenario: scenario.name,
+    seed,
+    durationS,
+    checks,
+    council: rows,
+  }),
+);

@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AtspmMeasures, computeMeasures, MEASURE_NAMES, toAtspmCsv } from "../../atspm/index.js";
+import { badRequest, notFound } from "../errors.js";
+import { ErrorBody, IntersectionParams } from "../schemas.js";
+import type { ApiContext } from "./context.js";
+
+const MAX_RANGE_MS = 7 * 24 * 3_600_000;
+const DEFAULT_RANGE_MS = 3_600_000;
+
+const RangeQuery = z
+  .object({
+    /** Device-clock ms; default: an hour before `toMs`. */
+    fromMs: z.coerce.number().int().nonnegative().optional(),
+    /** Device-clock ms, exclusive; default: just after the newest event held. */
+    toMs: z.coerce.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+const Range = z.object({
+  intersectionId: z.string(),
+  fromMs: z.number(),
+  toMs: z.number(),
+  /** The span of events the hub holds for the intersection (older ones have aged out); null when none. */
+  heldFromMs: z.number().nullable(),
+  heldToMs: z.number().nullable(),
+  /** Detector channels configured for the measures (`atspm.detectors` in the hub's configuration). */
+  detectorsConfigured: z.number().int(),
+});
+
+const Performance = Range.extend({ measures: AtspmMeasures });
+
+/**
+ * ATSPM performance measures per intersection and time range, computed from the hi-res events the
+ * hub holds, and those events in ATSPM's CSV import format.
+ */
+const MeasureParams = IntersectionParams.extend({ measure: z.enum(MEASURE_NAMES) });
+const OneMeasure = Range.extend({
+  measure: z.enum(MEASURE_NAMES),
+  values: z.union(MEASURE_NAMES.map((name) => AtspmMeasures.shape[name])),
+});
+
+export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views }) => {
+  const atspmOf = new Map(hub.config.intersections.map((x) => [x.intersectionId, x.atspm]));
+
+  function rangeOf(id: string, query: z.infer<typeof RangeQuery>): z.infer<typeof Range> {
+    if (!views.has(id)) throw notFound(`no intersection ${id}`);
+    const held = hub.recorder.hiRes.span(id);
+    const toMs = query.toMs ?? (held === null ? 0 : held.newestMs + 1);
+    const fromMs = query.fromMs ?? Math.max(0, toMs - DEFAULT_RANGE_MS);
+    if (toMs <= fromMs) throw badRequest("toMs must be after fromMs", [`fromMs ${fromMs}, toMs ${toMs}`]);
+    if (toMs - fromMs > MAX_RANGE_MS) throw badRequest("time range too long", [`at most ${MAX_RANGE_MS} ms (7 days), got ${toMs - fromMs}`]);
+    return {
+      intersectionId: id,
+      fromMs,
+      toMs,
+      heldFromMs: held?.oldestMs ?? null,
+      heldToMs: held?.newestMs ?? null,
+      detectorsConfigured: atspmOf.get(id)?.detectors.length ?? 0,
+    };
+  }
+
+  function measuresOf(range: z.infer<typeof Range>): AtspmMeasures {
+    const log = hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs);
+    return computeMeasures(log, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
+  }
+
+  app.get(
+    "/api/intersections/:id/performance",
+    {
+      schema: {
+        summary: "Every ATSPM performance measure over a time range, from the controller's hi-res events",
+        tags: ["performance"],
+        params: IntersectionParams,
+        querystring: RangeQuery,
+        response: { 200: Performance, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const range = rangeOf(request.params.id, request.query);
+      return { ...range, measures: measuresOf(range) };
+    },
+  );
+
+  app.get(
+    "/api/intersections/:id/performance/:measure",
+    {
+      schema: {
+        summary: `One ATSPM measure over a time range (${MEASURE_NAMES.join(", ")})`,
+        tags: ["performance"],
+        params: MeasureParams,
+        querystring: RangeQuery,
+        response: { 200: OneMeasure, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const range = rangeOf(request.params.id, request.query);
+      const { measure } = request.params;
+      return { ...range, measure, values: measuresOf(range)[measure] };
+    },
+  );
+
+  app.get(
+    "/api/intersections/:id/events.csv",
+    {
+      schema: {
+        summary: "The hi-res events over a time range in ATSPM's import format (SignalId, Timestamp, EventCode, EventParam; UTC)",
+        tags: ["performance"],
+        params: IntersectionParams,
+        querystring: RangeQuery,
+        response: { 200: z.string(), 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const range = rangeOf(request.params.id, request.query);
+      const csv = toAtspmCsv(range.intersectionId, hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs));
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="${range.intersectionId}-${range.fromMs}-${range.toMs}.csv"`)
+        .send(csv);
+    },
+  );
+};

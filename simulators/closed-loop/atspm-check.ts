@@ -1,0 +1,72 @@
+import type { AtspmMeasures } from "../../hub/atspm/index.js";
+import type { AtspmRun } from "./atspm-run.js";
+
+/** ATSPM estimates from a run's events beside the simulator's truth. */
+export interface TruthCheck {
+  aogEstimatePct: number;
+  aogTruthPct: number;
+  arrivals: number;
+  truthArrivals: number;
+  splitFailureEstimatePct: number;
+  splitFailureTruthPct: number;
+  /** Stricter truth (HCM overflow): a vehicle waiting when the green began still waits after it. */
+  splitFailureOverflowPct: number;
+  /** Looser truth: any vehicle left queued after the yellow. */
+  splitFailureResidualPct: number;
+  greens: number;
+}
+
+/** Estimates and truth pooled over every intersection and detected phase, over the same cycles and greens. */
+export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, AtspmMeasures>): TruthCheck {
+  let estArrivals = 0;
+  let estGreen = 0;
+  let truthArrivals = 0;
+  let truthGreen = 0;
+  let greens = 0;
+  let estFailed = 0;
+  let truthFailed = 0;
+  let truthResidual = 0;
+  let truthOverflow = 0;
+  for (const [id, m] of measures) {
+    for (const a of m.arrivalsOnGreen) {
+      estArrivals += a.arrivals;
+      estGreen += a.onGreen;
+    }
+    const truthArr = run.truth.arrivals.get(id) ?? [];
+    for (const pcd of m.coordinationDiagram) {
+      const mine = truthArr.filter((t) => t.phase === pcd.phase && t.approachId === pcd.approachId).sort((a, b) => a.tMs - b.tMs);
+      let k = 0;
+      for (const t of mine) {
+        while (k < pcd.cycleStartMs.length && pcd.cycleStartMs[k] + pcd.cycleS[k] * 1000 <= t.tMs) k++;
+        if (k >= pcd.cycleStartMs.length || t.tMs < pcd.cycleStartMs[k]) continue;
+        truthArrivals++;
+        if (t.green) truthGreen++;
+      }
+    }
+    const truthGreens = new Map((run.truth.greens.get(id) ?? []).map((g) => [`${g.phase}/${g.approachId}/${g.greenStartMs}`, g]));
+    for (const sf of m.splitFailures) {
+      sf.greenStartMs.forEach((g, i) => {
+        const t = truthGreens.get(`${sf.phase}/${sf.approachId}/${g}`);
+        if (t === undefined) return;
+        greens++;
+        if (sf.failed[i]) estFailed++;
+        if (t.failed) truthFailed++;
+        if (t.overflow) truthOverflow++;
+        if (t.residualVeh > 0) truthResidual++;
+      });
+    }
+  }
+  const pct = (a: number, b: number): number => (b === 0 ? 0 : (a / b) * 100);
+  return {
+    aogEstimatePct: pct(estGreen, estArrivals),
+    aogTruthPct: pct(truthGreen, truthArrivals),
+    arrivals: estArrivals,
+    truthArrivals,
+    splitFailureEstimatePct: pct(estFailed, greens),
+    splitFailureTruthPct: pct(truthFailed, greens),
+    splitFailureOverflowPct: pct(truthOverflow, greens),
+    splitFailureResidualPct: pct(truthResidual, greens),
+    greens,
+  };
+}
+

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { computeMeasures } from "../../hub/atspm/index.js";
+import { loadScenario } from "../traffic/index.js";
+import { atspmConfigOf } from "./atspm-detectors.js";
+import { compareWithTruth } from "./atspm-check.js";
+import { runWithEvents } from "./atspm-run.js";
+
+describe("ATSPM measures against the simulator's truth", () => {
+  it("estimates arrivals on green and split failures from detector and phase events close to what the simulated vehicles met", async () => {
+    const scenario = await loadScenario("corridor");
+    const run = runWithEvents(scenario, "hub", scenario.seed, 1200);
+    const measures = new Map([...run.logs].map(([id, log]) => [id, computeMeasures(log, atspmConfigOf(run.detectors.get(id) ?? []))]));
+    const check = compareWithTruth(run, measures);
+    // Enough of both to mean something, and every vehicle that crossed a detector is an arrival in both.
+    expect(check.arrivals).toBeGreaterThan(2000);
+    expect(Math.abs(check.arrivals - check.truthArrivals) / check.truthArrivals).toBeLessThan(0.03);
+    expect(check.greens).toBeGreaterThan(300);
+    // bench:atspm checks the whole hour against 2 points; a third of it gets a little more room.
+    expect(Math.abs(check.aogEstimatePct - check.aogTruthPct)).toBeLessThan(3);
+    expect(Math.abs(check.splitFailureEstimatePct - check.splitFailureTruthPct)).toBeLessThan(3);
+  });
+});

@@ -1,0 +1,218 @@
+import { HIRES, type ControllerEvent, type SignalState } from "../../protocol/index.js";
+import type { NetworkSnapshot } from "../traffic/index.js";
+import type { SimDetector } from "./atspm-detectors.js";
+import { movementGroupId } from "./intersection-control.js";
+
+/** One vehicle's arrival at the stop line, had nothing held it up, and the signal its movement showed then. */
+export interface TruthArrival {
+  phase: number;
+  approachId: string;
+  tMs: number;
+  green: boolean;
+}
+
+/** One served green on one approach, and whether it failed. */
+export interface TruthGreen {
+  phase: number;
+  approachId: string;
+  greenStartMs: number;
+  /**
+   * The cycle failure: the approach's stop-line queue (on the detected lanes) never emptied during
+   * the green, and some of it was still there when the yellow ended.
+   */
+  failed: boolean;
+  /** HCM's overflow: a vehicle that arrived before the green began is still queued after it. */
+  overflow: boolean;
+  /** Vehicles queued on the phase's detected lanes after the yellow, however late they arrived. */
+  residualVeh: number;
+}
+
+interface Tracked {
+  /** Last step at which the vehicle moved freely (not queued): when, how far from the stop line, how fast. */
+  tMs: number;
+  distanceM: number;
+  speedMps: number;
+  phase: number;
+  approachId: string;
+  group: string;
+  done: boolean;
+  seenMs: number;
+}
+
+/** When each signal group changed state, per intersection: the states a late-resolved arrival met. */
+class StateHistory {
+  private readonly changes = new Map<string, { tMs: number[]; state: SignalState[] }>();
+
+  note(groups: Readonly<Record<string, SignalState>>, sinceMs: number): void {
+    for (const [group, state] of Object.entries(groups)) {
+      let h = this.changes.get(group);
+      if (h === undefined) this.changes.set(group, (h = { tMs: [], state: [] }));
+      if (h.state[h.state.length - 1] !== state) {
+        h.tMs.push(sinceMs);
+        h.state.push(state);
+      }
+    }
+  }
+
+  at(group: string, tMs: number): SignalState | undefined {
+    const h = this.changes.get(group);
+    if (h === undefined) return undefined;
+    let lo = 0;
+    let hi = h.tMs.length - 1;
+    if (hi < 0 || h.tMs[0] > tMs) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (h.tMs[mid] <= tMs) lo = mid;
+      else hi = mid - 1;
+    }
+    return h.state[lo];
+  }
+}
+
+/**
+ * The simulator's own view of what ATSPM estimates from detector events, for the lanes the
+ * detectors watch. Arrivals on green: each vehicle's arrival at the stop line as a point queue
+ * sees it, i.e. at the speed it last moved freely, before it joined the queue or crossed the line
+ * (so a vehicle held up by a slower one ahead arrives late, as it really does), against the state
+ * its own movement showed then. Split failures: per approach, whether the green's stop-line queue
+ * ever emptied, and what was left after the yellow. Kept outside the simulator and fed from its
+ * snapshots, so a run that does not ask for it pays nothing.
+ */
+export class AtspmTruth {
+  readonly arrivals = new Map<string, TruthArrival[]>();
+  readonly greens = new Map<string, TruthGreen[]>();
+  private readonly tracked = new Map<string, Map<number, Tracked>>();
+  private readonly history = new Map<string, StateHistory>();
+  private readonly greenStart = new Map<string, Map<number, number>>();
+  /** Per intersection, phase shown green → approaches whose queue has emptied since the green began. */
+  private readonly cleared = new Map<string, Map<number, Set<string>>>();
+  /** The same, for greens just ended: "intersection/phase" → approaches whose queue emptied. */
+  private readonly settled = new Map<string, Set<string>>();
+  private snapshot: NetworkSnapshot | null = null;
+  private lastStepMs: number | null = null;
+
+  constructor(
+    private readonly detectors: ReadonlyMap<string, readonly SimDetector[]>,
+    private readonly epochMs: number,
+  ) {}
+
+  /** Each step, after the simulation moved and before the controllers tick; `groups` are the states shown during the step. */
+  observe(snapshot: NetworkSnapshot, nowMs: number, groups: ReadonlyMap<string, Readonly<Record<string, SignalState>>>): void {
+    this.snapshot = snapshot;
+    const sinceMs = this.lastStepMs ?? nowMs;
+    this.lastStepMs = nowMs;
+    for (const x of snapshot.intersections) {
+      const list = this.detectors.get(x.id);
+      if (list === undefined) continue;
+      let history = this.history.get(x.id);
+      if (history === undefined) this.history.set(x.id, (history = new StateHistory()));
+      const shown = groups.get(x.id);
+      if (shown !== undefined) history.note(shown, sinceMs);
+      this.noteClearedQueues(x);
+      let tracked = this.tracked.get(x.id);
+      if (tracked === undefined) this.tracked.set(x.id, (tracked = new Map()));
+      for (const d of list) {
+        if (d.kind !== "advance") continue;
+        const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
+        for (const v of lane?.vehicles ?? []) {
+          let t = tracked.get(v.id);
+          if (t === undefined) {
+            t = { tMs: nowMs, distanceM: v.distanceM, speedMps: v.speedMps, phase: d.phase, approachId: d.approach, group: movementGroupId(d.approach, v.turn), done: false, seenMs: nowMs };
+            tracked.set(v.id, t);
+          }
+          t.seenMs = nowMs;
+          if (t.done) continue;
+          if (v.queued) this.arrive(x.id, t);
+          else if (v.speedMps > 0.5) {
+            t.tMs = nowMs;
+            t.distanceM = v.distanceM;
+            t.speedMps = v.speedMps;
+          }
+        }
+      }
+      // Vehicles gone from the lanes crossed the stop line without queuing.
+      for (const [id, t] of tracked) {
+        if (t.seenMs === nowMs) continue;
+        if (!t.done) this.arrive(x.id, t);
+        tracked.delete(id);
+      }
+    }
+  }
+
+  private arrive(intersectionId: string, t: Tracked): void {
+    t.done = true;
+    const tMs = t.speedMps > 0.5 ? t.tMs + (t.distanceM / t.speedMps) * 1000 : t.tMs;
+    const state = this.history.get(intersectionId)?.at(t.group, tMs);
+    if (state === undefined) return;
+    let out = this.arrivals.get(intersectionId);
+    if (out === undefined) this.arrivals.set(intersectionId, (out = []));
+    out.push({ phase: t.phase, approachId: t.approachId, tMs, green: state === "G" });
+  }
+
+  /** The controller's events of this step: greens begin, yellows end. */
+  controllerEvents(intersectionId: string, events: readonly ControllerEvent[]): void {
+    let starts = this.greenStart.get(intersectionId);
+    if (starts === undefined) this.greenStart.set(intersectionId, (starts = new Map()));
+    for (const e of events) {
+      if (e.type !== "hires") continue;
+      if (e.code === HIRES.phaseBeginGreen) {
+        starts.set(e.param, e.ts);
+        let greens = this.cleared.get(intersectionId);
+        if (greens === undefined) this.cleared.set(intersectionId, (greens = new Map()));
+        greens.set(e.param, new Set());
+      } else if (e.code === HIRES.phaseBeginYellow) {
+        // The green is over: whether its queue cleared is settled.
+        const set = this.cleared.get(intersectionId)?.get(e.param);
+        if (set !== undefined) this.settled.set(`${intersectionId}/${e.param}`, set);
+        this.cleared.get(intersectionId)?.delete(e.param);
+      } else if (e.code === HIRES.phaseEndYellow) {
+        const start = starts.get(e.param);
+        if (start !== undefined) this.judgeGreen(intersectionId, e.param, start);
+      }
+    }
+  }
+
+  private noteClearedQueues(x: NetworkSnapshot["intersections"][number]): void {
+    const greens = this.cleared.get(x.id);
+    const list = this.detectors.get(x.id);
+    if (greens === undefined || list === undefined) return;
+    for (const [phase, cleared] of greens) {
+      const queued = new Map<string, number>();
+      for (const d of list) {
+        if (d.kind !== "stop-bar" || d.phase !== phase) continue;
+        const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
+        let n = queued.get(d.approach) ?? 0;
+        for (const v of lane?.vehicles ?? []) {
+          if (!v.queued) break;
+          n++;
+        }
+        queued.set(d.approach, n);
+      }
+      for (const [approach, n] of queued) if (n === 0) cleared.add(approach);
+    }
+  }
+
+  /** Per approach the phase serves (ATSPM charts split failures per approach). */
+  private judgeGreen(intersectionId: string, phase: number, greenStartMs: number): void {
+    const x = this.snapshot?.intersections.find((i) => i.id === intersectionId);
+    const list = this.detectors.get(intersectionId);
+    if (x === undefined || list === undefined) return;
+    const byApproach = new Map<string, TruthGreen>();
+    for (const d of list) {
+      if (d.kind !== "stop-bar" || d.phase !== phase) continue;
+      let g = byApproach.get(d.approach);
+      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, overflow: false, residualVeh: 0 }));
+      const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
+      for (const v of lane?.vehicles ?? []) {
+        if (!v.queued) break;
+        g.residualVeh++;
+        if (this.epochMs + v.freeArrivalS * 1000 < greenStartMs) g.overflow = true;
+      }
+    }
+    const cleared = this.settled.get(`${intersectionId}/${phase}`);
+    for (const g of byApproach.values()) g.failed = g.residualVeh > 0 && !(cleared?.has(g.approachId) ?? false);
+    let out = this.greens.get(intersectionId);
+    if (out === undefined) this.greens.set(intersectionId, (out = []));
+    out.push(...byApproach.values());
+  }
+}
