@@ -77,7 +77,8 @@ export class Agent {
 
     const counter = await createCounter(config, startMs);
     const clock: Clock = { now, sleep: systemClock.sleep };
-    const camera = createCameraSource(config.camera.source, { clock, logger: log.child({ module: "camera" }) });
+    const frameSize = { width: config.camera.config.width, height: config.camera.config.height };
+    const camera = createCameraSource(config.camera.source, { clock, logger: log.child({ module: "camera" }), frameSize });
     const publisher = new LinkPublisher(log);
     const core = new AgentCore({
       intersectionId: config.intersectionId,
