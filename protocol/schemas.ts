@@ -134,6 +134,11 @@ export const Status = Envelope.extend({
       ok: z.boolean(),
       message: z.string().max(500).optional(),
       lastFrameTs: TimestampMs.nullable().optional(),
+      /** Frames per second the camera delivers to the model. */
+      fps: z.number().nonnegative().max(1000).optional(),
+      /** Decoder error lines (ffmpeg cameras) and frames dropped for a busy model, since the agent started. */
+      decoderErrors: z.number().int().nonnegative().optional(),
+      framesDropped: z.number().int().nonnegative().optional(),
     })
     .optional(),
   inferenceFps: z.number().nonnegative().max(10_000).optional(),

@@ -189,7 +189,14 @@ export class Agent {
     const message = this.frameError ?? health.message;
     const fields: StatusFields = {
       mode,
-      camera: { ok, lastFrameTs: health.lastFrameTs, ...(message === undefined ? {} : { message: message.slice(0, MAX_CAMERA_MESSAGE) }) },
+      camera: {
+        ok,
+        lastFrameTs: health.lastFrameTs,
+        fps: Math.min(1000, health.fps),
+        ...(health.decoderErrors === undefined ? {} : { decoderErrors: health.decoderErrors }),
+        ...(health.framesDropped === undefined ? {} : { framesDropped: health.framesDropped }),
+        ...(message === undefined ? {} : { message: message.slice(0, MAX_CAMERA_MESSAGE) }),
+      },
       inferenceFps: this.inferenceFps,
       model: this.counter.modelId.slice(0, MAX_MODEL_ID),
       lastPlanApplied: this.lastPlanApplied,

@@ -9,6 +9,12 @@ import { PushSource } from "./push-source.js";
 import type { CameraSourceOptions } from "./source-runtime.js";
 import { ValidationError } from "../../../protocol/index.js";
 
+/**
+ * Retrying a camera costs one ffmpeg start, so waits stay short: a camera back from a power cut
+ * is counting again within about 5 s, however long it was away.
+ */
+const FFMPEG_BACKOFF = { maxMs: 5000 };
+
 type SimulatorInput = Extract<CameraSourceConfigInput, { type: "simulator" }>;
 
 /**
@@ -28,11 +34,13 @@ export function createCameraSource(config: unknown, options: CameraSourceOptions
     case "mjpeg":
       return new MjpegSource(parsed, options);
     case "rtsp": {
+      options = { ...options, backoff: { ...FFMPEG_BACKOFF, ...options.backoff } };
       const size = frameSizeOf(parsed, options);
       const args = rtspArgs(parsed, { fps: parsed.fps, ...size });
       return new FfmpegSource({ label: rtspLabel(parsed.url), args, ...size, timeoutMs: parsed.timeoutMs, ...ffmpegPathOf(options) }, options);
     }
     case "v4l2": {
+      options = { ...options, backoff: { ...FFMPEG_BACKOFF, ...options.backoff } };
       const size = frameSizeOf(parsed, options);
       const args = v4l2Args(parsed, { fps: parsed.fps, ...size });
       return new FfmpegSource({ label: parsed.device, args, ...size, timeoutMs: parsed.timeoutMs, ...ffmpegPathOf(options) }, options);
