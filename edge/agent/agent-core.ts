@@ -36,6 +36,8 @@ export class AgentCore {
   private lastSnapshot: string;
   private readonly detectorNumber: Map<string, number>;
   framesSinceStatus = 0;
+  /** Frames counted since the start. */
+  framesTotal = 0;
 
   constructor(private readonly o: AgentCoreOptions) {
     this.nextMeasuresMs = o.startMs + o.measuresIntervalMs;
@@ -50,6 +52,7 @@ export class AgentCore {
   /** A processed camera frame: loop transitions become detector calls (actuation) and events 81/82. */
   frame(report: FrameReport): void {
     this.framesSinceStatus++;
+    this.framesTotal++;
     for (const e of report.loopEvents) {
       this.pendingEvents.push(...this.o.controller.detectorCall(e.zoneId, e.state === "on", e.tMs));
       this.pendingEvents.push({ type: "hires", ts: e.tMs, code: e.code, param: this.detectorNumber.get(e.zoneId) ?? 0 });

@@ -10,7 +10,7 @@ import type { HubConfigInput, Role } from "../../hub/config.js";
 import type { Scenario } from "../traffic/scenario.js";
 import { corridorIdOf } from "./engineer-plan.js";
 import { timingConfigOf } from "./intersection-timing.js";
-import type { HubBridge } from "./run.js";
+import type { HubBridge, SimulatedAgentStatus } from "./run.js";
 
 export const SIM_REGION = "sim";
 
@@ -79,7 +79,7 @@ export async function startHubBridge(
   let settledAt = 0;
   return {
     hub,
-    async publisherFor(intersectionId, deliver): Promise<AgentPublisher> {
+    async publisherFor(intersectionId, deliver): Promise<AgentPublisher & { setStatus(status: SimulatedAgentStatus): void }> {
       const link = await MqttLink.open({
         url: hub.brokerUrl,
         username: `edge-${intersectionId}`,
@@ -89,6 +89,7 @@ export async function startHubBridge(
         outboxDir: join(dir, intersectionId),
         // Simulated agents need order and completeness, not crash durability.
         outbox: { fsync: false },
+        version: "simulated",
       });
       links.push(link);
       link.onPlan((plan) => {
@@ -103,6 +104,7 @@ export async function startHubBridge(
         },
         publishSignal: (s) => link.publishSignal(s),
         publishEvents: (e) => link.publishEvents(e),
+        setStatus: (status) => link.setStatus(status),
       };
     },
     async settle(): Promise<void> {
