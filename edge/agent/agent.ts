@@ -2,13 +2,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { Alarm, Command, ControlMode, Plan } from "../../protocol/index.js";
-import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type VehicleCounter } from "../inference/index.js";
+import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type FrameReport, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
-import { createCameraSource, systemClock, type CameraSource, type Clock } from "./camera/index.js";
+import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
 import { ControllerCore, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
+import { LatencyHistogram, renderEdgeMetrics, startMetricsServer, type AgentHealth, type MetricsServer } from "./metrics/index.js";
 
 export interface AgentDeps {
   logger?: Logger;
@@ -46,6 +47,13 @@ export class Agent {
   /** The last frame the counter could not process, cleared by the next good one. */
   private frameError: string | null = null;
   private cameraFailing = false;
+  private metricsServer: MetricsServer | null = null;
+  private readonly latency = new LatencyHistogram();
+  private frameErrors = 0;
+  private detections = 0;
+  private readonly vehiclesCounted: Record<string, number> = {};
+  private readonly queueVeh: Record<string, number> = {};
+  private readonly startedMs: number;
 
   private constructor(
     readonly config: AgentConfig,
@@ -58,6 +66,12 @@ export class Agent {
     private readonly now: () => number,
   ) {
     this.fpsWindowStartMs = now();
+    this.startedMs = now();
+    // Every approach from the start, at 0: a scraper sees the series before the first vehicle.
+    for (const a of config.camera.config.approaches) {
+      this.vehiclesCounted[a.id] = 0;
+      this.queueVeh[a.id] = 0;
+    }
   }
 
   /**
@@ -121,6 +135,18 @@ export class Agent {
     publisher.link = link;
 
     const agent = new Agent(config, core, camera, counter, link, publisher, log, now);
+    if (config.metrics !== undefined) {
+      try {
+        agent.metricsServer = await startMetricsServer(config.metrics.host, config.metrics.port, {
+          metrics: () => agent.metricsText(),
+          health: () => agent.health(),
+        });
+        log.info({ url: agent.metricsServer.url }, "serving /metrics and /health");
+      } catch (err) {
+        await Promise.allSettled([counter.close(), camera.close(), link.close()]);
+        throw new Error(`agent.metrics: cannot listen on ${config.metrics.host}:${config.metrics.port} (${err instanceof Error ? err.message : String(err)})`);
+      }
+    }
     if (failSafeReason !== null) agent.failSafeFlash(failSafeReason, startMs);
     agent.run();
     log.info(
@@ -136,6 +162,54 @@ export class Agent {
 
   linkStats(): LinkStats {
     return this.link.stats();
+  }
+
+  /** `http://host:port` of `/metrics` and `/health`, or null when they are off. */
+  get metricsUrl(): string | null {
+    return this.metricsServer?.url ?? null;
+  }
+
+  /** The agent's metrics in Prometheus text. */
+  metricsText(): string {
+    const camera = this.camera.health();
+    const link = this.link.stats();
+    return renderEdgeMetrics({
+      intersectionId: this.config.intersectionId,
+      camera: {
+        ok: camera.ok && this.frameError === null,
+        framesDelivered: camera.framesDelivered,
+        errors: camera.errors,
+        decoderErrors: camera.decoderErrors ?? 0,
+        framesDropped: camera.framesDropped ?? 0,
+        fps: camera.fps,
+        lastFrameTs: camera.lastFrameTs,
+      },
+      framesProcessed: this.core.framesTotal,
+      frameErrors: this.frameErrors,
+      latency: this.latency.snapshot(),
+      detections: this.detections,
+      vehiclesCounted: this.vehiclesCounted,
+      queueVeh: this.queueVeh,
+      outbox: { pending: link.pending, inFlight: link.inFlight, delivered: link.delivered, dropped: link.dropped },
+      link: { connected: link.connected, reconnectAttempts: link.reconnectAttempts },
+      mode: this.core.controller.state().mode,
+      uptimeS: Math.round((this.now() - this.startedMs) / 1000),
+    });
+  }
+
+  /** What `/health` says: ok while the camera delivers and the hub is reachable; the details either way. */
+  health(): AgentHealth {
+    const camera = this.camera.health();
+    const link = this.link.stats();
+    const cameraOk = camera.ok && this.frameError === null;
+    return {
+      ok: cameraOk && link.connected,
+      intersectionId: this.config.intersectionId,
+      mode: this.core.controller.state().mode,
+      camera: { ok: cameraOk, fps: camera.fps, lastFrameTs: camera.lastFrameTs, ...(cameraOk ? {} : { message: this.frameError ?? camera.message }) },
+      link: { connected: link.connected, outboxMessages: link.pending, lastError: link.lastError },
+      model: this.counter.modelId,
+    };
   }
 
   /** Stop timers and the camera, close the model, and leave the broker with an offline status. Safe to call twice. */
@@ -230,9 +304,20 @@ export class Agent {
       const onAbort = (): void => pass.abort();
       signal.addEventListener("abort", onAbort, { once: true });
       const frames = this.camera.frames(pass.signal)[Symbol.asyncIterator]();
+      // When each frame left the camera: reports come back in frame order, so a FIFO pairs them.
+      const takenAt: number[] = [];
+      const timed = async function* (): AsyncGenerator<CameraFrame> {
+        for await (const frame of { [Symbol.asyncIterator]: () => frames }) {
+          takenAt.push(performance.now());
+          yield frame;
+        }
+      };
       try {
-        for await (const report of this.counter.processStream({ [Symbol.asyncIterator]: () => frames })) {
+        for await (const report of this.counter.processStream(timed())) {
+          const started = takenAt.shift();
+          if (started !== undefined) this.latency.observe((performance.now() - started) / 1000);
           this.core.frame(report);
+          this.noteReport(report);
           this.frameError = null;
           failures = 0;
         }
@@ -242,6 +327,7 @@ export class Agent {
         }
       } catch (err) {
         failures++;
+        this.frameErrors++;
         this.frameError = `frame could not be processed: ${err instanceof Error ? err.message : String(err)}`;
         this.log[failures === 1 ? "warn" : "debug"]({ err, failures }, "camera stream failed; restarting it");
       } finally {
@@ -252,6 +338,14 @@ export class Agent {
       }
       await systemClock.sleep(Math.min(CAMERA_RETRY_MAX_MS, CAMERA_RETRY_MIN_MS * 2 ** (failures - 1)), signal);
     }
+  }
+
+  private noteReport(report: FrameReport): void {
+    this.detections += report.detections.length;
+    for (const c of report.counts) this.vehiclesCounted[c.approachId] = (this.vehiclesCounted[c.approachId] ?? 0) + 1;
+    const queues: Record<string, number> = {};
+    for (const z of report.zones) queues[z.approachId] = (queues[z.approachId] ?? 0) + z.queueVeh;
+    Object.assign(this.queueVeh, queues);
   }
 
   private failSafeFlash(reason: string, nowMs: number): void {
@@ -271,6 +365,7 @@ export class Agent {
 
   private async shutDown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    await this.metricsServer?.close();
     this.abort.abort();
     await this.cameraLoop;
     await this.camera.close().catch((err: unknown) => this.log.warn({ err }, "camera did not close cleanly"));
