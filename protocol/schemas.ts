@@ -187,6 +187,8 @@ export const CommandAction = z.discriminatedUnion("action", [
   z.object({ action: z.literal("resume") }),
   z.object({ action: z.literal("clear-fault") }),
   z.object({ action: z.literal("set-plan"), plan: PlanBody }),
+  /** Ask the agent for a camera snapshot now (answered on `…/snapshot`, acked on `…/events`). */
+  z.object({ action: z.literal("snapshot") }),
 ]);
 export type CommandAction = z.infer<typeof CommandAction>;
 
@@ -197,6 +199,54 @@ export const Command = Envelope.extend({
 });
 export type Command = z.infer<typeof Command>;
 
+const Point = z.tuple([z.number().min(-100_000).max(100_000), z.number().min(-100_000).max(100_000)]);
+
+/** Zones and counting lines as the operator sees them over a snapshot, in camera-configuration pixels. */
+export const SnapshotGeometry = z.object({
+  width: z.number().int().positive().max(16_384),
+  height: z.number().int().positive().max(16_384),
+  approaches: z
+    .array(
+      z.object({
+        id: Id,
+        zones: z.array(z.object({ id: Id, kind: z.string().max(20), polygon: z.array(Point).min(3).max(64) })).max(32),
+        lines: z.array(z.object({ id: Id, from: Point, to: Point })).max(16),
+      }),
+    )
+    .max(16),
+});
+export type SnapshotGeometry = z.infer<typeof SnapshotGeometry>;
+
+/** Base64 JPEG bytes in a snapshot: kept well under MAX_PAYLOAD_BYTES with the rest of the message. */
+export const MAX_SNAPSHOT_JPEG_BASE64 = 56 * 1024;
+
+/**
+ * What the agent's camera sees, for the operator: a downscaled JPEG (detections already drawn in),
+ * the zones and lines to draw over it, and the detections as data. Sent on request (command
+ * `snapshot`) and at a low periodic rate; QoS 0, never through the outbox.
+ */
+export const Snapshot = Envelope.extend({
+  reason: z.enum(["periodic", "requested"]),
+  /** `ts` of the frame. */
+  frameTs: TimestampMs,
+  jpegBase64: z
+    .string()
+    .min(4)
+    .max(MAX_SNAPSHOT_JPEG_BASE64)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64"),
+  geometry: SnapshotGeometry,
+  detections: z
+    .array(
+      z.object({
+        className: z.string().max(40),
+        score: z.number().min(0).max(1),
+        box: z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() }),
+      }),
+    )
+    .max(200),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
 export const PAYLOAD_SCHEMAS = {
   measures: Measures,
   signal: Signal,
@@ -204,6 +254,7 @@ export const PAYLOAD_SCHEMAS = {
   status: Status,
   plan: Plan,
   command: Command,
+  snapshot: Snapshot,
 } as const;
 
 export interface PayloadByKind {
@@ -213,4 +264,5 @@ export interface PayloadByKind {
   status: Status;
   plan: Plan;
   command: Command;
+  snapshot: Snapshot;
 }

@@ -82,6 +82,11 @@ export class AgentCore {
   }
 
   command(command: Command, nowMs: number): void {
+    if (command.command.action === "snapshot") {
+      // Answered by a field agent with a camera; a core on its own has none.
+      this.pendingEvents.push({ type: "ack", ts: nowMs, commandId: command.commandId, result: "rejected", reason: "this agent sends no camera snapshots" });
+      return;
+    }
     this.pendingEvents.push(...this.o.controller.command(command.commandId, command.command, nowMs));
     this.flushEvents(nowMs);
     this.persistIfChanged();

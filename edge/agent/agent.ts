@@ -2,13 +2,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { Alarm, Command, ControlMode, Plan } from "../../protocol/index.js";
-import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type FrameReport, type VehicleCounter } from "../inference/index.js";
+import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
 import { ControllerCore, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
+import { geometryOf, snapshotJpeg } from "./snapshot/index.js";
 import { LatencyHistogram, renderEdgeMetrics, startMetricsServer, type AgentHealth, type MetricsServer } from "./metrics/index.js";
 
 export interface AgentDeps {
@@ -54,6 +55,9 @@ export class Agent {
   private readonly vehiclesCounted: Record<string, number> = {};
   private readonly queueVeh: Record<string, number> = {};
   private readonly startedMs: number;
+  private latestFrame: CameraFrame | null = null;
+  private latestDetections: readonly ObjectDetection[] = [];
+  private snapshotBusy = false;
 
   private constructor(
     readonly config: AgentConfig,
@@ -113,6 +117,7 @@ export class Agent {
     });
 
     let link: MqttLink;
+    let agentRef: Agent | undefined;
     try {
       log.info({ broker: config.broker.url, region: config.region, username: config.broker.username }, "connecting to the broker");
       link = await MqttLink.open(
@@ -124,7 +129,9 @@ export class Agent {
           onPlan: (plan: Plan) => core.plan(plan, now()),
           onCommand: (command: Command) => {
             log.info({ commandId: command.commandId, action: command.command.action, issuedBy: command.issuedBy }, "operator command");
-            core.command(command, now());
+            // Commands for the agent itself (not the controller) are answered here.
+            if (command.command.action === "snapshot") agentRef?.answerSnapshotRequest(command.commandId);
+            else core.command(command, now());
           },
         },
       );
@@ -135,6 +142,7 @@ export class Agent {
     publisher.link = link;
 
     const agent = new Agent(config, core, camera, counter, link, publisher, log, now);
+    agentRef = agent;
     if (config.metrics !== undefined) {
       try {
         agent.metricsServer = await startMetricsServer(config.metrics.host, config.metrics.port, {
@@ -222,6 +230,9 @@ export class Agent {
     this.updateStatus(this.now());
     this.timers.push(setInterval(() => this.tick(), this.config.tickMs));
     this.timers.push(setInterval(() => this.periodicStatus(), this.config.statusIntervalMs));
+    if (this.config.snapshot.intervalMs > 0) {
+      this.timers.push(setInterval(() => void this.sendSnapshot("periodic"), this.config.snapshot.intervalMs));
+    }
     this.cameraLoop = this.runCamera(this.abort.signal);
   }
 
@@ -306,9 +317,11 @@ export class Agent {
       const frames = this.camera.frames(pass.signal)[Symbol.asyncIterator]();
       // When each frame left the camera: reports come back in frame order, so a FIFO pairs them.
       const takenAt: number[] = [];
+      const agent = this;
       const timed = async function* (): AsyncGenerator<CameraFrame> {
         for await (const frame of { [Symbol.asyncIterator]: () => frames }) {
           takenAt.push(performance.now());
+          agent.latestFrame = frame;
           yield frame;
         }
       };
@@ -340,7 +353,52 @@ export class Agent {
     }
   }
 
+  /**
+   * Send what the camera sees now: a small JPEG with the latest detections drawn in, the zones and
+   * lines, the detections. Resolves false when there is no frame yet, the link is down, or one is
+   * already being made (snapshots never queue up behind a slow encoder).
+   */
+  async sendSnapshot(reason: "periodic" | "requested"): Promise<boolean> {
+    const latest = this.latestFrame;
+    if (latest === null || this.snapshotBusy) return false;
+    this.snapshotBusy = true;
+    try {
+      const detections = this.latestDetections;
+      const image = await snapshotJpeg(latest.frame, this.counter.camera, detections);
+      if (image === null) {
+        this.log.warn("snapshot too large even at the smallest size; not sent");
+        return false;
+      }
+      return await this.link.publishSnapshot({
+        ts: this.now(),
+        reason,
+        frameTs: latest.tMs,
+        jpegBase64: image.jpegBase64,
+        geometry: geometryOf(this.counter.camera),
+        detections: detections.slice(0, 200).map((d) => ({
+          className: (d.vehicleClass ?? d.label ?? String(d.classId)).slice(0, 40),
+          score: Math.min(1, Math.max(0, d.score)),
+          box: d.box,
+        })),
+      });
+    } catch (err) {
+      this.log.warn({ err }, "snapshot not made");
+      return false;
+    } finally {
+      this.snapshotBusy = false;
+    }
+  }
+
+  /** An operator asked for a snapshot: acked accepted now, completed once it is sent (or rejected, saying why). */
+  answerSnapshotRequest(commandId: string): void {
+    const ack = (result: "accepted" | "completed" | "rejected", reason?: string): void =>
+      this.publisher.publishEvents({ ts: this.now(), events: [{ type: "ack", ts: this.now(), commandId, result, ...(reason ? { reason } : {}) }] });
+    ack("accepted");
+    void this.sendSnapshot("requested").then((sent) => (sent ? ack("completed") : ack("rejected", this.latestFrame === null ? "no camera frame yet" : "snapshot not sent (link down or one in progress)")));
+  }
+
   private noteReport(report: FrameReport): void {
+    this.latestDetections = report.detections;
     this.detections += report.detections.length;
     for (const c of report.counts) this.vehiclesCounted[c.approachId] = (this.vehiclesCounted[c.approachId] ?? 0) + 1;
     const queues: Record<string, number> = {};
