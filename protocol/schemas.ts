@@ -189,6 +189,12 @@ export const CommandAction = z.discriminatedUnion("action", [
   z.object({ action: z.literal("set-plan"), plan: PlanBody }),
   /** Ask the agent for a camera snapshot now (answered on `…/snapshot`, acked on `…/events`). */
   z.object({ action: z.literal("snapshot") }),
+  /**
+   * Replace the agent's camera configuration (approaches, zones, counting lines), as drawn in the
+   * dashboard by an admin. The agent checks it with its own camera schema (edge/inference
+   * `CameraConfig`), applies it without a restart, keeps it in its state folder, and acks.
+   */
+  z.object({ action: z.literal("set-camera"), camera: z.record(z.string(), z.unknown()) }),
 ]);
 export type CommandAction = z.infer<typeof CommandAction>;
 

@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
-import type { Alarm, Command, ControlMode, Plan } from "../../protocol/index.js";
-import { DetectorVehicleCounter, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
+import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
+import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
+import { CameraConfig, DetectorVehicleCounter, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
@@ -58,12 +59,16 @@ export class Agent {
   private latestFrame: CameraFrame | null = null;
   private latestDetections: readonly ObjectDetection[] = [];
   private snapshotBusy = false;
+  /** A counter for a new camera configuration, waiting for the camera loop to take it up. */
+  private nextCounter: VehicleCounter | null = null;
+  private currentPass: AbortController | null = null;
+  private cameraEdits: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly config: AgentConfig,
     readonly core: AgentCore,
     readonly camera: CameraSource,
-    private readonly counter: VehicleCounter,
+    private counter: VehicleCounter,
     private readonly link: MqttLink,
     private readonly publisher: LinkPublisher,
     private readonly log: Logger,
@@ -83,8 +88,9 @@ export class Agent {
    * the link keeps trying and the outbox keeps what is produced meanwhile). Throws when the model
    * cannot be loaded or the state folder cannot be written.
    */
-  static async start(config: AgentConfig, deps: AgentDeps = {}): Promise<Agent> {
-    const log = (deps.logger ?? pino({ level: "silent" })).child({ intersectionId: config.intersectionId });
+  static async start(configIn: AgentConfig, deps: AgentDeps = {}): Promise<Agent> {
+    const log = (deps.logger ?? pino({ level: "silent" })).child({ intersectionId: configIn.intersectionId });
+    const config = withSavedCamera(configIn, log);
     const clockNow = deps.now ?? Date.now;
     // Protocol timestamps are whole milliseconds.
     const now = (): number => Math.floor(clockNow());
@@ -98,11 +104,15 @@ export class Agent {
     const frameSize = { width: config.camera.config.width, height: config.camera.config.height };
     const camera = createCameraSource(config.camera.source, { clock, logger: log.child({ module: "camera" }), frameSize });
     const publisher = new LinkPublisher(log);
+    let agentRef: Agent | undefined;
     const core = new AgentCore({
       intersectionId: config.intersectionId,
       controller,
-      flushMeasures: (nowMs) => counter.flush(nowMs),
-      modelId: counter.modelId,
+      // Through the agent once it exists: a zone edit swaps the counter (and its model id).
+      flushMeasures: (nowMs) => (agentRef?.counter ?? counter).flush(nowMs),
+      get modelId() {
+        return (agentRef?.counter ?? counter).modelId;
+      },
       measuresIntervalMs: config.measuresIntervalMs,
       publisher,
       zoneIds: config.camera.config.approaches.flatMap((a) => a.zones.map((z) => z.id)),
@@ -117,7 +127,6 @@ export class Agent {
     });
 
     let link: MqttLink;
-    let agentRef: Agent | undefined;
     try {
       log.info({ broker: config.broker.url, region: config.region, username: config.broker.username }, "connecting to the broker");
       link = await MqttLink.open(
@@ -131,6 +140,7 @@ export class Agent {
             log.info({ commandId: command.commandId, action: command.command.action, issuedBy: command.issuedBy }, "operator command");
             // Commands for the agent itself (not the controller) are answered here.
             if (command.command.action === "snapshot") agentRef?.answerSnapshotRequest(command.commandId);
+            else if (command.command.action === "set-camera") void agentRef?.applyCamera(command.commandId, command.command.camera);
             else core.command(command, now());
           },
         },
@@ -311,7 +321,9 @@ export class Agent {
   private async runCamera(signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
+      await this.takeNextCounter();
       const pass = new AbortController();
+      this.currentPass = pass;
       const onAbort = (): void => pass.abort();
       signal.addEventListener("abort", onAbort, { once: true });
       const frames = this.camera.frames(pass.signal)[Symbol.asyncIterator]();
@@ -334,11 +346,13 @@ export class Agent {
           this.frameError = null;
           failures = 0;
         }
+        if (this.nextCounter !== null) continue;
         if (!signal.aborted) {
           this.log.info("the camera's frames have ended (a folder that does not loop); the controller keeps running");
           return;
         }
       } catch (err) {
+        if (this.nextCounter !== null) continue;
         failures++;
         this.frameErrors++;
         this.frameError = `frame could not be processed: ${err instanceof Error ? err.message : String(err)}`;
@@ -350,6 +364,51 @@ export class Agent {
         await frames.return?.();
       }
       await systemClock.sleep(Math.min(CAMERA_RETRY_MAX_MS, CAMERA_RETRY_MIN_MS * 2 ** (failures - 1)), signal);
+    }
+  }
+
+  /** Switches to a counter made for a new camera configuration, closing the old one (no frame is in it now). */
+  private async takeNextCounter(): Promise<void> {
+    const next = this.nextCounter;
+    if (next === null) return;
+    this.nextCounter = null;
+    const old = this.counter;
+    this.counter = next;
+    await old.close().catch((err: unknown) => this.log.warn({ err }, "old model did not close cleanly"));
+  }
+
+  /**
+   * An admin's new camera configuration from the dashboard: checked with the same schema as the
+   * YAML (a bad one is rejected with the same message), a counter made for it, swapped in between
+   * two frames, and saved to `stateDir/camera.json` so a restart keeps it (counts of the current
+   * interval made with the old zones are not reported). Acked accepted, then completed (or
+   * rejected, saying why).
+   */
+  applyCamera(commandId: string, value: unknown): Promise<void> {
+    // One edit at a time, in the order they came.
+    this.cameraEdits = this.cameraEdits.then(() => this.applyCameraNow(commandId, value));
+    return this.cameraEdits;
+  }
+
+  private async applyCameraNow(commandId: string, value: unknown): Promise<void> {
+    const ack = (result: "accepted" | "completed" | "rejected", reason?: string): void =>
+      this.publisher.publishEvents({ ts: this.now(), events: [{ type: "ack", ts: this.now(), commandId, result, ...(reason ? { reason: reason.slice(0, 500) } : {}) }] });
+    const parsed = CameraConfig.safeParse(value);
+    if (!parsed.success) {
+      ack("rejected", formatIssues("camera", parsed.error));
+      return;
+    }
+    ack("accepted");
+    try {
+      const camera = parsed.data;
+      const next = await createCounter({ ...this.config, camera: { ...this.config.camera, config: camera } }, this.now());
+      writeSavedCamera(join(this.config.stateDir, "camera.json"), camera);
+      this.nextCounter = next;
+      this.currentPass?.abort();
+      this.log.info({ commandId, approaches: camera.approaches.length, model: next.modelId }, "camera configuration changed from the dashboard");
+      ack("completed");
+    } catch (err) {
+      ack("rejected", `camera configuration not applied: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -488,6 +547,18 @@ function openController(
   }
   const aside = setAsideControllerState(statePath, nowMs);
   return { controller: new ControllerCore(config.controller, nowMs, options), failSafeReason: aside === null ? reason : `${reason} (kept as ${aside})` };
+}
+
+/** The configuration with the camera an admin saved from the dashboard, when there is a usable one. */
+function withSavedCamera(config: AgentConfig, log: Logger): AgentConfig {
+  const saved = readSavedCamera(join(config.stateDir, "camera.json"));
+  if (saved.kind === "absent") return config;
+  if (saved.kind === "unusable") {
+    log.error({ error: saved.error }, "saved camera configuration unusable; using the one in the agent's configuration");
+    return config;
+  }
+  log.info("using the camera configuration saved from the dashboard (stateDir/camera.json)");
+  return { ...config, camera: { ...config.camera, config: saved.camera } };
 }
 
 async function createCounter(config: AgentConfig, startMs: number): Promise<VehicleCounter> {
