@@ -40,6 +40,8 @@ export class FfmpegSource implements CameraSource {
   private reader: Promise<void> | null = null;
   private slot: LatestFrameSlot | null = null;
   private decoderErrors = 0;
+  /** The running ffmpeg's process id (benchmarks read its CPU time), or null between runs. */
+  ffmpegPid: number | null = null;
   private droppedBefore = 0;
 
   constructor(
@@ -88,6 +90,7 @@ export class FfmpegSource implements CameraSource {
     } catch (err) {
       return `ffmpeg could not start: ${describeFailure(err)}`;
     }
+    this.ffmpegPid = child.pid ?? null;
     let errorText = "";
     let stalled = false;
     let spawnError: Error | null = null;
@@ -143,6 +146,7 @@ export class FfmpegSource implements CameraSource {
     });
     clearTimeout(watchdog);
     signal.removeEventListener("abort", stop);
+    this.ffmpegPid = null;
 
     if (spawnError !== null) {
       const code = (spawnError as NodeJS.ErrnoException).code;
