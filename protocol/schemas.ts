@@ -207,16 +207,21 @@ export type Command = z.infer<typeof Command>;
 
 const Point = z.tuple([z.number().min(-100_000).max(100_000), z.number().min(-100_000).max(100_000)]);
 
-/** Zones and counting lines as the operator sees them over a snapshot, in camera-configuration pixels. */
-export const SnapshotGeometry = z.object({
+/**
+ * Zones and counting lines as the operator sees them over a snapshot, in camera-configuration
+ * pixels. The agent sends its whole camera configuration: the fields named here are the ones the
+ * dashboard draws; the others (capacities, lanes, count directions…) are kept as they come, so the
+ * zone editor can send the configuration back whole (the agent checks it with its own schema).
+ */
+export const SnapshotGeometry = z.looseObject({
   width: z.number().int().positive().max(16_384),
   height: z.number().int().positive().max(16_384),
   approaches: z
     .array(
-      z.object({
+      z.looseObject({
         id: Id,
-        zones: z.array(z.object({ id: Id, kind: z.string().max(20), polygon: z.array(Point).min(3).max(64) })).max(32),
-        lines: z.array(z.object({ id: Id, from: Point, to: Point })).max(16),
+        zones: z.array(z.looseObject({ id: Id, kind: z.string().max(20), polygon: z.array(Point).min(3).max(64) })).max(32),
+        lines: z.array(z.looseObject({ id: Id, from: Point, to: Point })).max(16).default([]),
       }),
     )
     .max(16),

@@ -32,6 +32,8 @@ describe("snapshot images", () => {
 
   it("carries the camera's zones and lines as protocol geometry", () => {
     const geometry = SnapshotGeometry.parse(geometryOf(camera));
-    expect(geometry.approaches[0]).toEqual({ id: "N", zones: [{ id: "N-loop", kind: "loop", polygon: [[100, 100], [200, 100], [200, 150], [100, 150]] }], lines: [{ id: "N-stop", from: [0, 160], to: [300, 160] }] });
+    expect(geometry.approaches[0]).toMatchObject({ id: "N", zones: [{ id: "N-loop", kind: "loop", polygon: [[100, 100], [200, 100], [200, 150], [100, 150]] }], lines: [{ id: "N-stop", from: [0, 160], to: [300, 160] }] });
+    // Whole: what the editor sends back is a valid camera configuration again.
+    expect(parseCameraConfig(geometry)).toEqual(camera);
   });
 });

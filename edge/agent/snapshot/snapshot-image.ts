@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { MAX_SNAPSHOT_JPEG_BASE64, type SnapshotGeometry } from "../../../protocol/index.js";
+import { MAX_SNAPSHOT_JPEG_BASE64, SnapshotGeometry } from "../../../protocol/index.js";
 import { openImage, type CameraConfig, type FrameInput, type ObjectDetection } from "../../inference/index.js";
 
 /** Tried in turn until the base64 JPEG fits the protocol's cap: width in pixels, JPEG quality. */
@@ -10,17 +10,9 @@ const ATTEMPTS: readonly { width: number; quality: number }[] = [
   { width: 320, quality: 40 },
 ];
 
-/** The zones and counting lines of a camera configuration, as the snapshot carries them. */
+/** The camera configuration as the snapshot carries it: whole, so the zone editor can send it back. */
 export function geometryOf(camera: CameraConfig): SnapshotGeometry {
-  return {
-    width: camera.width,
-    height: camera.height,
-    approaches: camera.approaches.map((a) => ({
-      id: a.id,
-      zones: a.zones.map((z) => ({ id: z.id, kind: z.kind, polygon: z.polygon.map(([x, y]) => [x, y] as [number, number]) })),
-      lines: (a.lines ?? []).map((l) => ({ id: l.id, from: [l.from[0], l.from[1]] as [number, number], to: [l.to[0], l.to[1]] as [number, number] })),
-    })),
-  };
+  return SnapshotGeometry.parse(structuredClone(camera));
 }
 
 /**

@@ -119,7 +119,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
       <div class="content">
         <main class={connection === "live" ? "main" : "main stale"}>
           {route.view === "intersection" ? (
-            <IntersectionView key={route.intersectionId} id={route.intersectionId} api={api} store={store} live={live} canControl={canControl} />
+            <IntersectionView key={route.intersectionId} id={route.intersectionId} api={api} store={store} live={live} canControl={canControl} canEditZones={session.me.role === "admin"} />
           ) : (
             <CityView store={store} />
           )}
