@@ -403,6 +403,8 @@ export class Agent {
       const camera = parsed.data;
       const next = await createCounter({ ...this.config, camera: { ...this.config.camera, config: camera } }, this.now());
       writeSavedCamera(join(this.config.stateDir, "camera.json"), camera);
+      // An edit not yet taken up by the camera loop is superseded by this one.
+      await this.nextCounter?.close().catch(() => undefined);
       this.nextCounter = next;
       this.currentPass?.abort();
       this.log.info({ commandId, approaches: camera.approaches.length, model: next.modelId }, "camera configuration changed from the dashboard");
@@ -487,6 +489,7 @@ export class Agent {
     await this.cameraLoop;
     await this.camera.close().catch((err: unknown) => this.log.warn({ err }, "camera did not close cleanly"));
     await this.counter.close().catch((err: unknown) => this.log.warn({ err }, "model did not close cleanly"));
+    await this.nextCounter?.close().catch(() => undefined);
     await this.link.close();
     this.log.info("agent stopped");
   }
