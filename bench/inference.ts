@@ -5,6 +5,7 @@
  * process so its peak RSS is its own. Last line per model: one JSON object; yolox_nano last.
  *
  *   npm run bench:inference [-- --seconds 5]
+ *   npm run bench:inference -- --source rtsp [--json]   (see bench/rtsp-camera.ts)
  */
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,6 +14,7 @@ import { dirname, resolve } from "node:path";
 import sharp from "sharp";
 import { parseCameraConfig, type CameraConfig, type VehicleCounter, DetectorVehicleCounter, VirtualLoopVehicleCounter, virtualLoopSpecOf } from "../edge/inference/index.js";
 import { VirtualLoopRunner } from "../edge/inference/virtual-loop/index.js";
+import { CAMERA_FPS, mjpegSource, rtspSource, runSource, startMjpegCamera, startRtspCamera } from "./rtsp-camera.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, existsSync(resolve(here, "../package.json")) ? ".." : "../..");
@@ -127,9 +129,46 @@ async function benchModel(model: "builtin" | "yolox_nano"): Promise<void> {
   await counter.close();
 }
 
-async function runChild(model: string): Promise<Record<string, unknown>> {
+const argSource = process.argv.indexOf("--source");
+const source = argSource > 0 ? process.argv[argSource + 1] : "jpeg";
+const argUrl = process.argv.indexOf("--rtsp-url");
+
+async function createModelCounter(model: "builtin" | "yolox_nano"): Promise<VehicleCounter> {
+  return model === "yolox_nano" ? DetectorVehicleCounter.create(yoloxPath, camera, 0) : VirtualLoopVehicleCounter.create(camera, 0);
+}
+
+/** One model on the RTSP camera and on the same frames as MJPEG, both at the camera's 10 fps. */
+async function benchRtsp(model: "builtin" | "yolox_nano", url: string): Promise<void> {
+  sharp.cache(false);
+  const frames = await makeFrames();
+  const mjpeg = await startMjpegCamera(frames);
+  const counter = await createModelCounter(model);
+  const rtspRun = await runSource(counter, rtspSource(url, camera), seconds);
+  process.stderr.write(`  rtsp:  ${rtspRun.fps.toFixed(2)} fps over ${rtspRun.frames} frames, ${rtspRun.cpuCores.toFixed(2)} cores (agent + ffmpeg)\n`);
+  const mjpegRun = await runSource(counter, mjpegSource(mjpeg.url), seconds);
+  process.stderr.write(`  mjpeg: ${mjpegRun.fps.toFixed(2)} fps over ${mjpegRun.frames} frames, ${mjpegRun.cpuCores.toFixed(2)} cores\n`);
+  await mjpeg.close();
+  const agentPeakMb = process.resourceUsage().maxRSS / 1024;
+  process.send?.({
+    bench: "inference",
+    source: "rtsp",
+    model,
+    frame: `${WIDTH}x${HEIGHT} h264 @${CAMERA_FPS} fps`,
+    cameraFps: CAMERA_FPS,
+    pipelineFps: Number(rtspRun.fps.toFixed(2)),
+    mjpegFps: Number(mjpegRun.fps.toFixed(2)),
+    ratioToMjpeg: Number((rtspRun.fps / mjpegRun.fps).toFixed(3)),
+    cpuCores: Number(rtspRun.cpuCores.toFixed(2)),
+    mjpegCpuCores: Number(mjpegRun.cpuCores.toFixed(2)),
+    peakRssMb: Number((agentPeakMb + rtspRun.ffmpegPeakRssMb).toFixed(1)),
+    ffmpegPeakRssMb: Number(rtspRun.ffmpegPeakRssMb.toFixed(1)),
+  });
+  await counter.close();
+}
+
+async function runChild(model: string, extra: string[] = []): Promise<Record<string, unknown>> {
   return new Promise((resolveResult, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ["--child", model, "--seconds", String(seconds)], {
+    const child = fork(fileURLToPath(import.meta.url), ["--child", model, "--seconds", String(seconds), ...extra], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let result: Record<string, unknown> | undefined;
@@ -139,8 +178,25 @@ async function runChild(model: string): Promise<Record<string, unknown>> {
 }
 
 const childAt = process.argv.indexOf("--child");
-if (childAt > 0) {
+if (childAt > 0 && argUrl > 0) {
+  await benchRtsp(process.argv[childAt + 1] as "builtin" | "yolox_nano", process.argv[argUrl + 1]!);
+} else if (childAt > 0) {
   await benchModel(process.argv[childAt + 1] as "builtin" | "yolox_nano");
+} else if (source === "rtsp") {
+  const models = ["builtin", ...(existsSync(yoloxPath) ? ["yolox_nano"] : [])];
+  if (!existsSync(yoloxPath)) process.stderr.write(`yolox_nano skipped: ${yoloxPath} not found\n`);
+  sharp.cache(false);
+  // Each child's connection starts the clip from its beginning: it only has to outlast one child.
+  const rtsp = await startRtspCamera(root, await makeFrames(), seconds + 20);
+  try {
+    for (const model of models) {
+      process.stderr.write(`${model}, RTSP H.264 vs MJPEG at ${CAMERA_FPS} fps:\n`);
+      const result = await runChild(model, ["--rtsp-url", rtsp.url]);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    }
+  } finally {
+    await rtsp.close();
+  }
 } else {
   const models = ["builtin", ...(existsSync(yoloxPath) ? ["yolox_nano"] : [])];
   if (!existsSync(yoloxPath)) process.stderr.write(`yolox_nano skipped: ${yoloxPath} not found\n`);

@@ -5,6 +5,8 @@
 import { Command } from "commander";
 import { ValidationError } from "../protocol/index.js";
 import { loadHubConfig, type HubConfig } from "./config.js";
+// The module alone, not edge/agent's index: the hub needs none of the agent.
+import { systemdNotifier } from "../edge/agent/systemd-notify.js";
 
 /** Exit codes: 0 clean stop, 1 failed at run time, 2 bad configuration. */
 const EXIT_CONFIG = 2;
@@ -21,11 +23,14 @@ async function run(opts: { config: string }): Promise<void> {
   // Loaded only once the configuration is good, so a bad one is reported fast.
   const { startHubServer } = await import("./server.js");
   const server = await startHubServer(config);
+  const systemd = systemdNotifier();
+  systemd.ready(`serving ${server.url}`);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     // A second signal while stopping means "now".
     if (++signals > 1) process.exit(1);
     server.hub.log.info({ signal }, "stopping");
+    systemd.stopping();
     server.stop().then(
       () => process.exit(0),
       (err: unknown) => {

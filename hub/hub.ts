@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { pino, type Logger } from "pino";
-import type { CommandAction, Plan, PlanBody } from "../protocol/index.js";
+import type { CommandAction, Plan, PlanBody, SnapshotGeometry } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker/index.js";
 import { parseHubConfig, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
 import { createSeqSource, IntersectionStore, startIngest, type Ingest } from "./ingest/index.js";
@@ -37,7 +37,8 @@ export interface HubMetrics {
 
 /** A camera an agent or simulator offers to operators: its zones (to draw) and its latest frame. */
 export interface CameraSource {
-  camera: CameraConfig;
+  /** Zones and lines to draw: a simulator's camera configuration, or the geometry of an agent's snapshot. */
+  camera: CameraConfig | SnapshotGeometry;
   /** The newest frame as JPEG, or null when none is available right now. */
   latestJpeg: () => Promise<Buffer | null>;
 }
@@ -71,6 +72,8 @@ export class Hub {
   private readonly listeners = new Set<ChangeListener>();
   private readonly planRecords = new Map<string, PlanRecord[]>();
   private readonly cameras = new Map<string, CameraSource>();
+  /** Cameras made from agents' snapshots (as opposed to a simulator's, registered in process). */
+  private readonly agentCameras = new WeakSet<CameraSource>();
   private readonly intersections: Map<string, HubIntersection>;
   private readonly nextSeq = createSeqSource();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -389,6 +392,18 @@ export class Hub {
         if (current) planner.adopt(s.intersectionId, current);
       }
       this.emit(s.intersectionId, "status");
+    });
+    // A field agent's camera: the latest snapshot is what the intersection view shows.
+    // A simulator's camera registered in process is left alone.
+    ingest.onSnapshot((snapshot) => {
+      const id = snapshot.intersectionId;
+      const current = this.cameras.get(id);
+      if (current !== undefined && !this.agentCameras.has(current)) return;
+      const jpeg = Buffer.from(snapshot.jpegBase64, "base64");
+      const source: CameraSource = { camera: snapshot.geometry, latestJpeg: async () => jpeg };
+      this.agentCameras.add(source);
+      this.cameras.set(id, source);
+      this.emit(id, "status");
     });
     ingest.onEvents((e, region) => {
       recorder.recordEvents(region, e);

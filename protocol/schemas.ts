@@ -134,6 +134,11 @@ export const Status = Envelope.extend({
       ok: z.boolean(),
       message: z.string().max(500).optional(),
       lastFrameTs: TimestampMs.nullable().optional(),
+      /** Frames per second the camera delivers to the model. */
+      fps: z.number().nonnegative().max(1000).optional(),
+      /** Decoder error lines (ffmpeg cameras) and frames dropped for a busy model, since the agent started. */
+      decoderErrors: z.number().int().nonnegative().optional(),
+      framesDropped: z.number().int().nonnegative().optional(),
     })
     .optional(),
   inferenceFps: z.number().nonnegative().max(10_000).optional(),
@@ -182,6 +187,14 @@ export const CommandAction = z.discriminatedUnion("action", [
   z.object({ action: z.literal("resume") }),
   z.object({ action: z.literal("clear-fault") }),
   z.object({ action: z.literal("set-plan"), plan: PlanBody }),
+  /** Ask the agent for a camera snapshot now (answered on `…/snapshot`, acked on `…/events`). */
+  z.object({ action: z.literal("snapshot") }),
+  /**
+   * Replace the agent's camera configuration (approaches, zones, counting lines), as drawn in the
+   * dashboard by an admin. The agent checks it with its own camera schema (edge/inference
+   * `CameraConfig`), applies it without a restart, keeps it in its state folder, and acks.
+   */
+  z.object({ action: z.literal("set-camera"), camera: z.record(z.string(), z.unknown()) }),
 ]);
 export type CommandAction = z.infer<typeof CommandAction>;
 
@@ -192,6 +205,59 @@ export const Command = Envelope.extend({
 });
 export type Command = z.infer<typeof Command>;
 
+const Point = z.tuple([z.number().min(-100_000).max(100_000), z.number().min(-100_000).max(100_000)]);
+
+/**
+ * Zones and counting lines as the operator sees them over a snapshot, in camera-configuration
+ * pixels. The agent sends its whole camera configuration: the fields named here are the ones the
+ * dashboard draws; the others (capacities, lanes, count directions…) are kept as they come, so the
+ * zone editor can send the configuration back whole (the agent checks it with its own schema).
+ */
+export const SnapshotGeometry = z.looseObject({
+  width: z.number().int().positive().max(16_384),
+  height: z.number().int().positive().max(16_384),
+  approaches: z
+    .array(
+      z.looseObject({
+        id: Id,
+        zones: z.array(z.looseObject({ id: Id, kind: z.string().max(20), polygon: z.array(Point).min(3).max(64) })).max(32),
+        lines: z.array(z.looseObject({ id: Id, from: Point, to: Point })).max(16).default([]),
+      }),
+    )
+    .max(16),
+});
+export type SnapshotGeometry = z.infer<typeof SnapshotGeometry>;
+
+/** Base64 JPEG bytes in a snapshot: kept well under MAX_PAYLOAD_BYTES with the rest of the message. */
+export const MAX_SNAPSHOT_JPEG_BASE64 = 56 * 1024;
+
+/**
+ * What the agent's camera sees, for the operator: a downscaled JPEG (detections already drawn in),
+ * the zones and lines to draw over it, and the detections as data. Sent on request (command
+ * `snapshot`) and at a low periodic rate; QoS 0, never through the outbox.
+ */
+export const Snapshot = Envelope.extend({
+  reason: z.enum(["periodic", "requested"]),
+  /** `ts` of the frame. */
+  frameTs: TimestampMs,
+  jpegBase64: z
+    .string()
+    .min(4)
+    .max(MAX_SNAPSHOT_JPEG_BASE64)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64"),
+  geometry: SnapshotGeometry,
+  detections: z
+    .array(
+      z.object({
+        className: z.string().max(40),
+        score: z.number().min(0).max(1),
+        box: z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() }),
+      }),
+    )
+    .max(200),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
 export const PAYLOAD_SCHEMAS = {
   measures: Measures,
   signal: Signal,
@@ -199,6 +265,7 @@ export const PAYLOAD_SCHEMAS = {
   status: Status,
   plan: Plan,
   command: Command,
+  snapshot: Snapshot,
 } as const;
 
 export interface PayloadByKind {
@@ -208,4 +275,5 @@ export interface PayloadByKind {
   status: Status;
   plan: Plan;
   command: Command;
+  snapshot: Snapshot;
 }

@@ -48,6 +48,8 @@ export class AgentCore {
   private lastSnapshot: string;
   private readonly detectorNumber: Map<string, number>;
   framesSinceStatus = 0;
+  /** Frames counted since the start. */
+  framesTotal = 0;
 
   constructor(private readonly o: AgentCoreOptions) {
     this.nextMeasuresMs = readingOf(o.startMs).monoMs + o.measuresIntervalMs;
@@ -62,6 +64,7 @@ export class AgentCore {
   /** A processed camera frame: loop transitions become detector calls (actuation) and events 81/82. */
   frame(report: FrameReport): void {
     this.framesSinceStatus++;
+    this.framesTotal++;
     for (const e of report.loopEvents) {
       // The controller logs 81/82 for its own detectors under its own numbering; the agent reports
       // every zone once, under the zone's channel, so those are left out.
@@ -98,8 +101,15 @@ export class AgentCore {
 
   /** An operator command; its `ts` must be plausible against the controller's clock. */
   command(command: Command, now: ControllerTime): void {
+    const wallMs = readingOf(now).wallMs;
+    if (command.command.action === "snapshot" || command.command.action === "set-camera") {
+      // Answered by a field agent with a camera; a core on its own has none.
+      this.pendingEvents.push({ type: "ack", ts: wallMs, commandId: command.commandId, result: "rejected", reason: "this agent has no camera to send or configure" });
+      this.flushEvents(wallMs);
+      return;
+    }
     this.pendingEvents.push(...this.o.controller.command(command.commandId, command.command, now, command.ts));
-    this.flushEvents(readingOf(now).wallMs);
+    this.flushEvents(wallMs);
     this.persistIfChanged();
   }
 

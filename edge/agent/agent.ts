@@ -1,14 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
-import type { Alarm, Command, ControlMode, Plan } from "../../protocol/index.js";
-import { DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type VehicleCounter } from "../inference/index.js";
+import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
+import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
+import { CameraConfig, DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
-import { createCameraSource, systemClock, type CameraSource, type Clock } from "./camera/index.js";
+import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
 import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
+import { geometryOf, snapshotJpeg } from "./snapshot/index.js";
+import { LatencyHistogram, renderEdgeMetrics, startMetricsServer, type AgentHealth, type MetricsServer } from "./metrics/index.js";
 
 export interface AgentDeps {
   logger?: Logger;
@@ -51,12 +54,26 @@ export class Agent {
   /** The last frame the counter could not process, cleared by the next good one. */
   private frameError: string | null = null;
   private cameraFailing = false;
+  private metricsServer: MetricsServer | null = null;
+  private readonly latency = new LatencyHistogram();
+  private frameErrors = 0;
+  private detections = 0;
+  private readonly vehiclesCounted: Record<string, number> = {};
+  private readonly queueVeh: Record<string, number> = {};
+  private readonly startedMs: number;
+  private latestFrame: CameraFrame | null = null;
+  private latestDetections: readonly ObjectDetection[] = [];
+  private snapshotBusy = false;
+  /** A counter for a new camera configuration, waiting for the camera loop to take it up. */
+  private nextCounter: VehicleCounter | null = null;
+  private currentPass: AbortController | null = null;
+  private cameraEdits: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly config: AgentConfig,
     readonly core: AgentCore,
     readonly camera: CameraSource,
-    private readonly counter: VehicleCounter,
+    private counter: VehicleCounter,
     private readonly link: MqttLink,
     private readonly publisher: LinkPublisher,
     private readonly log: Logger,
@@ -64,6 +81,12 @@ export class Agent {
     private readonly reading: () => ClockReading,
   ) {
     this.fpsWindowStartMs = now();
+    this.startedMs = now();
+    // Every approach from the start, at 0: a scraper sees the series before the first vehicle.
+    for (const a of config.camera.config.approaches) {
+      this.vehiclesCounted[a.id] = 0;
+      this.queueVeh[a.id] = 0;
+    }
   }
 
   /**
@@ -71,8 +94,9 @@ export class Agent {
    * the link keeps trying and the outbox keeps what is produced meanwhile). Throws when the model
    * cannot be loaded or the state folder cannot be written.
    */
-  static async start(config: AgentConfig, deps: AgentDeps = {}): Promise<Agent> {
-    const log = (deps.logger ?? pino({ level: "silent" })).child({ intersectionId: config.intersectionId });
+  static async start(configIn: AgentConfig, deps: AgentDeps = {}): Promise<Agent> {
+    const log = (deps.logger ?? pino({ level: "silent" })).child({ intersectionId: configIn.intersectionId });
+    const config = withSavedCamera(configIn, log);
     const clockNow = deps.now ?? Date.now;
     // Protocol timestamps are whole milliseconds.
     const now = (): number => Math.floor(clockNow());
@@ -88,13 +112,18 @@ export class Agent {
 
     const counter = await createCounter(config, startMs);
     const clock: Clock = { now, sleep: systemClock.sleep };
-    const camera = createCameraSource(config.camera.source, { clock, logger: log.child({ module: "camera" }) });
+    const frameSize = { width: config.camera.config.width, height: config.camera.config.height };
+    const camera = createCameraSource(config.camera.source, { clock, logger: log.child({ module: "camera" }), frameSize });
     const publisher = new LinkPublisher(log);
+    let agentRef: Agent | undefined;
     const core = new AgentCore({
       intersectionId: config.intersectionId,
       controller,
-      flushMeasures: (nowMs) => counter.flush(nowMs),
-      modelId: counter.modelId,
+      // Through the agent once it exists: a zone edit swaps the counter (and its model id).
+      flushMeasures: (nowMs) => (agentRef?.counter ?? counter).flush(nowMs),
+      get modelId() {
+        return (agentRef?.counter ?? counter).modelId;
+      },
       measuresIntervalMs: config.measuresIntervalMs,
       publisher,
       zoneIds: config.camera.config.approaches.flatMap((a) => a.zones.map((z) => z.id)),
@@ -122,7 +151,10 @@ export class Agent {
           onPlan: (plan: Plan) => core.plan(plan, reading()),
           onCommand: (command: Command) => {
             log.info({ commandId: command.commandId, action: command.command.action, issuedBy: command.issuedBy }, "operator command");
-            core.command(command, reading());
+            // Commands for the agent itself (not the controller) are answered here.
+            if (command.command.action === "snapshot") agentRef?.answerSnapshotRequest(command.commandId);
+            else if (command.command.action === "set-camera") void agentRef?.applyCamera(command.commandId, command.command.camera);
+            else core.command(command, reading());
           },
         },
       );
@@ -133,6 +165,19 @@ export class Agent {
     publisher.link = link;
 
     const agent = new Agent(config, core, camera, counter, link, publisher, log, now, reading);
+    agentRef = agent;
+    if (config.metrics !== undefined) {
+      try {
+        agent.metricsServer = await startMetricsServer(config.metrics.host, config.metrics.port, {
+          metrics: () => agent.metricsText(),
+          health: () => agent.health(),
+        });
+        log.info({ url: agent.metricsServer.url }, "serving /metrics and /health");
+      } catch (err) {
+        await Promise.allSettled([counter.close(), camera.close(), link.close()]);
+        throw new Error(`agent.metrics: cannot listen on ${config.metrics.host}:${config.metrics.port} (${err instanceof Error ? err.message : String(err)})`);
+      }
+    }
     if (failSafeReason !== null) agent.failSafeFlash(failSafeReason, reading());
     agent.run();
     log.info(
@@ -150,6 +195,54 @@ export class Agent {
     return this.link.stats();
   }
 
+  /** `http://host:port` of `/metrics` and `/health`, or null when they are off. */
+  get metricsUrl(): string | null {
+    return this.metricsServer?.url ?? null;
+  }
+
+  /** The agent's metrics in Prometheus text. */
+  metricsText(): string {
+    const camera = this.camera.health();
+    const link = this.link.stats();
+    return renderEdgeMetrics({
+      intersectionId: this.config.intersectionId,
+      camera: {
+        ok: camera.ok && this.frameError === null,
+        framesDelivered: camera.framesDelivered,
+        errors: camera.errors,
+        decoderErrors: camera.decoderErrors ?? 0,
+        framesDropped: camera.framesDropped ?? 0,
+        fps: camera.fps,
+        lastFrameTs: camera.lastFrameTs,
+      },
+      framesProcessed: this.core.framesTotal,
+      frameErrors: this.frameErrors,
+      latency: this.latency.snapshot(),
+      detections: this.detections,
+      vehiclesCounted: this.vehiclesCounted,
+      queueVeh: this.queueVeh,
+      outbox: { pending: link.pending, inFlight: link.inFlight, delivered: link.delivered, dropped: link.dropped },
+      link: { connected: link.connected, reconnectAttempts: link.reconnectAttempts },
+      mode: this.core.controller.state().mode,
+      uptimeS: Math.round((this.now() - this.startedMs) / 1000),
+    });
+  }
+
+  /** What `/health` says: ok while the camera delivers and the hub is reachable; the details either way. */
+  health(): AgentHealth {
+    const camera = this.camera.health();
+    const link = this.link.stats();
+    const cameraOk = camera.ok && this.frameError === null;
+    return {
+      ok: cameraOk && link.connected,
+      intersectionId: this.config.intersectionId,
+      mode: this.core.controller.state().mode,
+      camera: { ok: cameraOk, fps: camera.fps, lastFrameTs: camera.lastFrameTs, ...(cameraOk ? {} : { message: this.frameError ?? camera.message }) },
+      link: { connected: link.connected, outboxMessages: link.pending, lastError: link.lastError },
+      model: this.counter.modelId,
+    };
+  }
+
   /** Stop timers and the camera, close the model, and leave the broker with an offline status. Safe to call twice. */
   stop(): Promise<void> {
     this.stopped ??= this.shutDown();
@@ -160,6 +253,9 @@ export class Agent {
     this.updateStatus(this.now());
     this.timers.push(setInterval(() => this.tick(), this.config.tickMs));
     this.timers.push(setInterval(() => this.periodicStatus(), this.config.statusIntervalMs));
+    if (this.config.snapshot.intervalMs > 0) {
+      this.timers.push(setInterval(() => void this.sendSnapshot("periodic"), this.config.snapshot.intervalMs));
+    }
     this.cameraLoop = this.runCamera(this.abort.signal);
   }
 
@@ -201,7 +297,14 @@ export class Agent {
     const message = this.frameError ?? health.message;
     const fields: StatusFields = {
       mode,
-      camera: { ok, lastFrameTs: health.lastFrameTs, ...(message === undefined ? {} : { message: message.slice(0, MAX_CAMERA_MESSAGE) }) },
+      camera: {
+        ok,
+        lastFrameTs: health.lastFrameTs,
+        fps: Math.min(1000, health.fps),
+        ...(health.decoderErrors === undefined ? {} : { decoderErrors: health.decoderErrors }),
+        ...(health.framesDropped === undefined ? {} : { framesDropped: health.framesDropped }),
+        ...(message === undefined ? {} : { message: message.slice(0, MAX_CAMERA_MESSAGE) }),
+      },
       inferenceFps: this.inferenceFps,
       model: this.counter.modelId.slice(0, MAX_MODEL_ID),
       lastPlanApplied: this.lastPlanApplied,
@@ -231,22 +334,40 @@ export class Agent {
   private async runCamera(signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
+      await this.takeNextCounter();
       const pass = new AbortController();
+      this.currentPass = pass;
       const onAbort = (): void => pass.abort();
       signal.addEventListener("abort", onAbort, { once: true });
       const frames = this.camera.frames(pass.signal)[Symbol.asyncIterator]();
+      // When each frame left the camera: reports come back in frame order, so a FIFO pairs them.
+      const takenAt: number[] = [];
+      const agent = this;
+      const timed = async function* (): AsyncGenerator<CameraFrame> {
+        for await (const frame of { [Symbol.asyncIterator]: () => frames }) {
+          takenAt.push(performance.now());
+          agent.latestFrame = frame;
+          yield frame;
+        }
+      };
       try {
-        for await (const report of this.counter.processStream({ [Symbol.asyncIterator]: () => frames })) {
+        for await (const report of this.counter.processStream(timed())) {
+          const started = takenAt.shift();
+          if (started !== undefined) this.latency.observe((performance.now() - started) / 1000);
           this.core.frame(report);
+          this.noteReport(report);
           this.frameError = null;
           failures = 0;
         }
+        if (this.nextCounter !== null) continue;
         if (!signal.aborted) {
           this.log.info("the camera's frames have ended (a folder that does not loop); the controller keeps running");
           return;
         }
       } catch (err) {
+        if (this.nextCounter !== null) continue;
         failures++;
+        this.frameErrors++;
         this.frameError = `frame could not be processed: ${err instanceof Error ? err.message : String(err)}`;
         this.log[failures === 1 ? "warn" : "debug"]({ err, failures }, "camera stream failed; restarting it");
       } finally {
@@ -257,6 +378,106 @@ export class Agent {
       }
       await systemClock.sleep(Math.min(CAMERA_RETRY_MAX_MS, CAMERA_RETRY_MIN_MS * 2 ** (failures - 1)), signal);
     }
+  }
+
+  /** Switches to a counter made for a new camera configuration, closing the old one (no frame is in it now). */
+  private async takeNextCounter(): Promise<void> {
+    const next = this.nextCounter;
+    if (next === null) return;
+    this.nextCounter = null;
+    const old = this.counter;
+    this.counter = next;
+    await old.close().catch((err: unknown) => this.log.warn({ err }, "old model did not close cleanly"));
+  }
+
+  /**
+   * An admin's new camera configuration from the dashboard: checked with the same schema as the
+   * YAML (a bad one is rejected with the same message), a counter made for it, swapped in between
+   * two frames, and saved to `stateDir/camera.json` so a restart keeps it (counts of the current
+   * interval made with the old zones are not reported). Acked accepted, then completed (or
+   * rejected, saying why).
+   */
+  applyCamera(commandId: string, value: unknown): Promise<void> {
+    // One edit at a time, in the order they came.
+    this.cameraEdits = this.cameraEdits.then(() => this.applyCameraNow(commandId, value));
+    return this.cameraEdits;
+  }
+
+  private async applyCameraNow(commandId: string, value: unknown): Promise<void> {
+    const ack = (result: "accepted" | "completed" | "rejected", reason?: string): void =>
+      this.publisher.publishEvents({ ts: this.now(), events: [{ type: "ack", ts: this.now(), commandId, result, ...(reason ? { reason: reason.slice(0, 500) } : {}) }] });
+    const parsed = CameraConfig.safeParse(value);
+    if (!parsed.success) {
+      ack("rejected", formatIssues("camera", parsed.error));
+      return;
+    }
+    ack("accepted");
+    try {
+      const camera = parsed.data;
+      const next = await createCounter({ ...this.config, camera: { ...this.config.camera, config: camera } }, this.now());
+      writeSavedCamera(join(this.config.stateDir, "camera.json"), camera);
+      // An edit not yet taken up by the camera loop is superseded by this one.
+      await this.nextCounter?.close().catch(() => undefined);
+      this.nextCounter = next;
+      this.currentPass?.abort();
+      this.log.info({ commandId, approaches: camera.approaches.length, model: next.modelId }, "camera configuration changed from the dashboard");
+      ack("completed");
+    } catch (err) {
+      ack("rejected", `camera configuration not applied: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * Send what the camera sees now: a small JPEG with the latest detections drawn in, the zones and
+   * lines, the detections. Resolves false when there is no frame yet, the link is down, or one is
+   * already being made (snapshots never queue up behind a slow encoder).
+   */
+  async sendSnapshot(reason: "periodic" | "requested"): Promise<boolean> {
+    const latest = this.latestFrame;
+    if (latest === null || this.snapshotBusy) return false;
+    this.snapshotBusy = true;
+    try {
+      const detections = this.latestDetections;
+      const image = await snapshotJpeg(latest.frame, this.counter.camera, detections);
+      if (image === null) {
+        this.log.warn("snapshot too large even at the smallest size; not sent");
+        return false;
+      }
+      return await this.link.publishSnapshot({
+        ts: this.now(),
+        reason,
+        frameTs: latest.tMs,
+        jpegBase64: image.jpegBase64,
+        geometry: geometryOf(this.counter.camera),
+        detections: detections.slice(0, 200).map((d) => ({
+          className: (d.vehicleClass ?? d.label ?? String(d.classId)).slice(0, 40),
+          score: Math.min(1, Math.max(0, d.score)),
+          box: d.box,
+        })),
+      });
+    } catch (err) {
+      this.log.warn({ err }, "snapshot not made");
+      return false;
+    } finally {
+      this.snapshotBusy = false;
+    }
+  }
+
+  /** An operator asked for a snapshot: acked accepted now, completed once it is sent (or rejected, saying why). */
+  answerSnapshotRequest(commandId: string): void {
+    const ack = (result: "accepted" | "completed" | "rejected", reason?: string): void =>
+      this.publisher.publishEvents({ ts: this.now(), events: [{ type: "ack", ts: this.now(), commandId, result, ...(reason ? { reason } : {}) }] });
+    ack("accepted");
+    void this.sendSnapshot("requested").then((sent) => (sent ? ack("completed") : ack("rejected", this.latestFrame === null ? "no camera frame yet" : "snapshot not sent (link down or one in progress)")));
+  }
+
+  private noteReport(report: FrameReport): void {
+    this.latestDetections = report.detections;
+    this.detections += report.detections.length;
+    for (const c of report.counts) this.vehiclesCounted[c.approachId] = (this.vehiclesCounted[c.approachId] ?? 0) + 1;
+    const queues: Record<string, number> = {};
+    for (const z of report.zones) queues[z.approachId] = (queues[z.approachId] ?? 0) + z.queueVeh;
+    Object.assign(this.queueVeh, queues);
   }
 
   private failSafeFlash(reason: string, now: ClockReading): void {
@@ -276,10 +497,12 @@ export class Agent {
 
   private async shutDown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    await this.metricsServer?.close();
     this.abort.abort();
     await this.cameraLoop;
     await this.camera.close().catch((err: unknown) => this.log.warn({ err }, "camera did not close cleanly"));
     await this.counter.close().catch((err: unknown) => this.log.warn({ err }, "model did not close cleanly"));
+    await this.nextCounter?.close().catch(() => undefined);
     await this.link.close();
     this.log.info("agent stopped");
   }
@@ -340,6 +563,18 @@ function openController(
   }
   const aside = setAsideControllerState(statePath, now.wallMs);
   return { controller: new ControllerCore(config.controller, now, options), failSafeReason: aside === null ? reason : `${reason} (kept as ${aside})` };
+}
+
+/** The configuration with the camera an admin saved from the dashboard, when there is a usable one. */
+function withSavedCamera(config: AgentConfig, log: Logger): AgentConfig {
+  const saved = readSavedCamera(join(config.stateDir, "camera.json"));
+  if (saved.kind === "absent") return config;
+  if (saved.kind === "unusable") {
+    log.error({ error: saved.error }, "saved camera configuration unusable; using the one in the agent's configuration");
+    return config;
+  }
+  log.info("using the camera configuration saved from the dashboard (stateDir/camera.json)");
+  return { ...config, camera: { ...config.camera, config: saved.camera } };
 }
 
 async function createCounter(config: AgentConfig, startMs: number): Promise<VehicleCounter> {

@@ -58,6 +58,8 @@ describe("loadAgentConfig", () => {
     expect(config.model).toEqual({ type: "builtin" });
     expect(config.broker).toMatchObject({ url: "mqtt://127.0.0.1:1883", username: "edge-main-1st", keepaliveS: 30 });
     expect(config).toMatchObject({ measuresIntervalMs: 5000, tickMs: 100, statusIntervalMs: 10_000, log: { level: "info" } });
+    expect(config.metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(config.snapshot).toEqual({ intervalMs: 10_000 });
   });
 
   it("resolves relative paths against the config file's folder, not the working directory", async () => {
@@ -96,6 +98,9 @@ describe("loadAgentConfig", () => {
       [{ ...base(), brokr: {} }, /^agent: .*brokr/],
       [{ ...base(), controller: 7 }, /^agent\.controller: expected a path to a controller configuration file/],
       [{ ...base(), model: { type: "yolo" } }, /^agent\.model\.type: /],
+      [{ ...base(), metrics: { port: 70000 } }, /^agent\.metrics\.port: /],
+      [{ ...base(), metrics: { prot: 9464 } }, /^agent\.metrics: .*prot/],
+      [{ ...base(), snapshot: { intervalMs: 500 } }, /^agent\.snapshot\.intervalMs: /],
       [
         { ...base(), controller: twoPhaseController({ phases: [{ phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 2, redClearanceS: 1 }] }) },
         /^agent\.controller\.phases\[0\]\.yellowS: /,

@@ -53,6 +53,21 @@ export const AgentConfig = z.strictObject({
   tickMs: z.number().int().min(10).max(1000).default(100),
   statusIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+  /** Camera snapshots for the dashboard (a small JPEG with zones, lines and detections), besides those asked for. */
+  snapshot: z
+    .strictObject({
+      /** Periodic snapshots; 0 turns them off (requests are still answered). */
+      intervalMs: z.union([z.literal(0), z.number().int().min(2000).max(3_600_000)]).default(10_000),
+    })
+    .prefault({}),
+  /** `/metrics` (Prometheus) and `/health` over HTTP; off when absent. Keep it on 127.0.0.1 unless a scraper needs it. */
+  metrics: z
+    .strictObject({
+      host: z.string().min(1).default("127.0.0.1"),
+      /** 0: any free port (tests). */
+      port: z.number().int().min(0).max(65_535).default(9464),
+    })
+    .optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 export type AgentConfigInput = z.input<typeof AgentConfig>;

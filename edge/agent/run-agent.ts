@@ -2,6 +2,7 @@ import { pino } from "pino";
 import { ValidationError, topicFilter } from "../../protocol/index.js";
 import { Agent } from "./agent.js";
 import { loadAgentConfig, type AgentConfig } from "./config.js";
+import { systemdNotifier } from "./systemd-notify.js";
 
 export interface RunAgentIo {
   /** One line for the operator (no newline). */
@@ -28,6 +29,8 @@ export async function runAgent(configPath: string, io: RunAgentIo = defaultIo): 
   }
   const logger = pino({ level: config.log.level });
   const agent = await Agent.start(config, { logger });
+  const systemd = systemdNotifier();
+  systemd.ready(`intersection ${config.intersectionId} running`);
   logger.info(
     { broker: config.broker.url, topics: topicFilter(config.region, config.intersectionId, "+"), stateDir: config.stateDir },
     `agent ${config.intersectionId} running; stop with Ctrl-C`,
@@ -41,6 +44,7 @@ export async function runAgent(configPath: string, io: RunAgentIo = defaultIo): 
   process.once("SIGINT", force);
   process.once("SIGTERM", force);
   logger.info({ signal }, "stopping");
+  systemd.stopping();
   await agent.stop();
   process.off("SIGINT", force);
   process.off("SIGTERM", force);

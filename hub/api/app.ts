@@ -14,6 +14,7 @@ import { zodValidatorCompiler } from "./request-validation.js";
 import type { ApiContext } from "./routes/context.js";
 import { alarmRoutes } from "./routes/alarms.js";
 import { auditRoutes } from "./routes/audit.js";
+import { cameraRoutes } from "./routes/camera.js";
 import { commandRoutes } from "./routes/commands.js";
 import { healthRoutes } from "./routes/health.js";
 import { intersectionRoutes } from "./routes/intersections.js";
@@ -97,6 +98,7 @@ export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise
     await api.register(meRoutes, context);
     await api.register(intersectionRoutes, context);
     await api.register(commandRoutes, context);
+    await api.register(cameraRoutes, context);
     await api.register(planRoutes, context);
     await api.register(alarmRoutes, context);
     await api.register(auditRoutes, context);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
 import type { LocalBrokerClient } from "../broker/index.js";
-import { disableNagle, encodeMessage, topicFilter, type Command, type Plan, type TopicKind } from "../../protocol/index.js";
+import { disableNagle, encodeMessage, topicFilter, type Command, type PayloadByKind, type Plan, type TopicKind } from "../../protocol/index.js";
 import { parseIngestConfig, type IngestConfig, type IngestConfigInput } from "./config.js";
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { EDGE_KINDS, IngestPipeline, type IngestListener, type IngestStats } from "./pipeline.js";
@@ -36,6 +36,7 @@ export interface Ingest {
   onSignal(listener: IngestListener<"signal">): () => void;
   onEvents(listener: IngestListener<"events">): () => void;
   onStatus(listener: IngestListener<"status">): () => void;
+  onSnapshot(listener: (payload: PayloadByKind["snapshot"], region: string) => void): () => void;
   /** Validate and publish a plan on `…/plan`, QoS 1, retained; resolves once the broker has it. */
   publishPlan(region: string, plan: Plan): Promise<void>;
   /** Validate and publish a command on `…/command`, QoS 1; resolves once the broker has it. */
@@ -46,7 +47,7 @@ export interface Ingest {
 
 /** The subscription filters for `regions` (QoS 1 each). */
 export function ingestFilters(regions: readonly string[], followPlans: boolean): string[] {
-  const kinds: TopicKind[] = followPlans ? [...EDGE_KINDS, "plan"] : [...EDGE_KINDS];
+  const kinds: TopicKind[] = followPlans ? [...EDGE_KINDS, "snapshot", "plan"] : [...EDGE_KINDS, "snapshot"];
   return regions.flatMap((region) => kinds.map((kind) => topicFilter(region, "+", kind)));
 }
 
@@ -91,6 +92,7 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onSignal: (listener) => pipeline.on("signal", listener),
     onEvents: (listener) => pipeline.on("events", listener),
     onStatus: (listener) => pipeline.on("status", listener),
+    onSnapshot: (listener) => pipeline.onSnapshot(listener),
     async publishPlan(region, plan) {
       await transport.send(encodeMessage(region, "plan", plan), true);
       pipeline.store.applyPlan(region, plan);

@@ -16,7 +16,7 @@ export type IngestListener<K extends EdgeKind> = (payload: PayloadByKind[K], reg
 
 export interface IngestStats {
   /** Accepted messages per kind (`plan`: plans seen on the broker, the hub's own included). */
-  messages: Record<EdgeKind | "plan", number>;
+  messages: Record<EdgeKind | "plan" | "snapshot", number>;
   rejects: Record<IngestRejectReason, number>;
   intersections: number;
   listenerErrors: number;
@@ -66,7 +66,9 @@ export class IngestPipeline {
   private readonly skewed = new Set<string>();
   private readonly windows = new Map<string, Windows>();
   private readonly listeners: ListenerSets = { measures: new Set(), signal: new Set(), events: new Set(), status: new Set() };
-  private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0 };
+  private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0, snapshot: 0 };
+  /** Camera snapshots are the latest picture only: no history, no duplicate window (QoS 0). */
+  private readonly snapshotListeners = new Set<(payload: PayloadByKind["snapshot"], region: string) => void>();
   private readonly rejects = Object.fromEntries(INGEST_REJECT_REASONS.map((r) => [r, 0])) as Record<IngestRejectReason, number>;
   private listenerErrors = 0;
 
@@ -88,6 +90,12 @@ export class IngestPipeline {
     return () => void set.delete(listener);
   }
 
+  /** Add a listener for camera snapshots; returns a function that removes it. */
+  onSnapshot(listener: (payload: PayloadByKind["snapshot"], region: string) => void): () => void {
+    this.snapshotListeners.add(listener);
+    return () => void this.snapshotListeners.delete(listener);
+  }
+
   handle(topic: string, raw: Uint8Array | string): void {
     const decoded = decodeMessage(topic, raw);
     if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.error);
@@ -107,6 +115,17 @@ export class IngestPipeline {
         return;
       case "command":
         return this.reject("bad_topic", topic, "command: the hub does not ingest commands");
+      case "snapshot":
+        this.messages.snapshot++;
+        for (const listener of this.snapshotListeners) {
+          try {
+            listener(decoded.payload, decoded.region);
+          } catch (err) {
+            this.listenerErrors++;
+            this.onListenerError("status", err);
+          }
+        }
+        return;
       case "status":
         // A last will carries the seq of the connect it was registered at: it must never be dropped as old.
         if (decoded.payload.online && !this.isNew("status", decoded.payload, topic)) return;
@@ -141,7 +160,7 @@ export class IngestPipeline {
   }
 
   /** Is the sender's `ts` plausible against the hub's clock? Rejects and reports (once per device) when not. */
-  private plausible(kind: EdgeKind, payload: { intersectionId: string; ts: number } & { online?: boolean }, region: string, nowMs: number, topic: string): boolean {
+  private plausible(kind: EdgeKind | "snapshot", payload: { intersectionId: string; ts: number } & { online?: boolean }, region: string, nowMs: number, topic: string): boolean {
     const limits = this.clockSkew;
     if (limits === null) return true;
     const id = payload.intersectionId;

@@ -10,7 +10,7 @@ import type { HubConfigInput, Role } from "../../hub/config.js";
 import type { Scenario } from "../traffic/scenario.js";
 import { corridorIdOf } from "./engineer-plan.js";
 import { timingConfigOf } from "./intersection-timing.js";
-import { SIM_EPOCH_MS, type HubBridge } from "./run.js";
+import { SIM_EPOCH_MS, type HubBridge, type SimulatedAgentStatus } from "./run.js";
 import { SimulatedClock } from "./sim-clock.js";
 
 export const SIM_REGION = "sim";
@@ -100,7 +100,7 @@ export async function bridgeToHub(
   let settledAt = 0;
   return {
     hub,
-    async publisherFor(intersectionId, deliver): Promise<AgentPublisher> {
+    async publisherFor(intersectionId, deliver): Promise<AgentPublisher & { setStatus(status: SimulatedAgentStatus): void }> {
       const link = await MqttLink.open({
         url: hub.brokerUrl,
         username: `edge-${intersectionId}`,
@@ -110,6 +110,7 @@ export async function bridgeToHub(
         outboxDir: join(dir, intersectionId),
         // Simulated agents need order and completeness, not crash durability.
         outbox: { fsync: false },
+        version: "simulated",
       }, { now: hub.now });
       links.push(link);
       link.onPlan((plan) => {
@@ -124,6 +125,7 @@ export async function bridgeToHub(
         },
         publishSignal: (s) => link.publishSignal(s),
         publishEvents: (e) => link.publishEvents(e),
+        setStatus: (status) => link.setStatus(status),
       };
     },
     advance(simMs: number): void {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseOrThrow, type Command, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
+import { parseOrThrow, type Command, type ControlMode, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
 import { AgentCore, type AgentPublisher } from "../../edge/agent/agent-core.js";
 import { ControllerCore, type ControllerConfigInput } from "../../edge/agent/controller/index.js";
 import { VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
@@ -31,6 +31,15 @@ export type ClosedLoopOptionsInput = z.input<typeof ClosedLoopOptions>;
 /** Simulated time starts here (2026-01-05 07:00 UTC, a Monday morning): fixed, so runs are reproducible. */
 export const SIM_EPOCH_MS = Date.UTC(2026, 0, 5, 7, 0, 0);
 
+/** What a simulated agent says in its status, as a field agent does (model, camera, inference rate, software). */
+export interface SimulatedAgentStatus {
+  mode: ControlMode;
+  camera: { ok: boolean; lastFrameTs: number | null; fps?: number };
+  inferenceFps: number;
+  model: string;
+  lastPlanApplied: string | null;
+}
+
 /**
  * How the hub takes part in a closed loop with `controller: "hub"`: each intersection publishes
  * through the bridge (real MQTT to a real hub), and the bridge hands plans and commands back.
@@ -38,7 +47,10 @@ export const SIM_EPOCH_MS = Date.UTC(2026, 0, 5, 7, 0, 0);
  * for the hub to answer what simulated time produced.
  */
 export interface HubBridge {
-  publisherFor(intersectionId: string, deliver: { plan(plan: Plan): void; command(command: Command): void }): Promise<AgentPublisher>;
+  publisherFor(
+    intersectionId: string,
+    deliver: { plan(plan: Plan): void; command(command: Command): void },
+  ): Promise<AgentPublisher & { setStatus?(status: SimulatedAgentStatus): void }>;
   /** Simulated time has reached `simMs`: the hub's clock follows (set before the step's messages go out). */
   advance(simMs: number): void;
   settle(simMs: number): Promise<void>;
@@ -138,9 +150,29 @@ export async function runClosedLoop(
         plan: (plan) => core?.plan(plan, simNowMs),
         command: (command) => core?.command(command, simNowMs),
       });
+      // The status goes out at once and with every measures interval, so the dashboard's Agent
+      // panel fills in within seconds of the start (it stayed "–" when only `online` was sent).
+      let lastStatusMs = epochMs;
+      let framesAtLastStatus = 0;
+      const sendStatus = (nowMs: number): void => {
+        const frames = core?.framesTotal ?? 0;
+        const elapsedS = (nowMs - lastStatusMs) / 1000;
+        const fps = elapsedS > 0 ? Math.round(((frames - framesAtLastStatus) / elapsedS) * 100) / 100 : 0;
+        lastStatusMs = nowMs;
+        framesAtLastStatus = frames;
+        remote.setStatus?.({
+          mode: controller.state().mode,
+          camera: { ok: true, lastFrameTs: frames > 0 ? nowMs : null, fps },
+          inferenceFps: fps,
+          model: counter.modelId.slice(0, 200),
+          lastPlanApplied: controller.state().planId,
+        });
+      };
+      sendStatus(epochMs);
       publisher = {
         publishMeasures: (m) => {
           measuresSink(m);
+          sendStatus(m.ts);
           return remote.publishMeasures(m);
         },
         publishSignal: (s) => remote.publishSignal(s),

@@ -64,7 +64,7 @@ export interface ManagedServer {
   dispose(): Promise<void>;
 }
 
-async function managed(
+export async function managed(
   name: string,
   port: number,
   url: string,

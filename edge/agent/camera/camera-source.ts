@@ -17,6 +17,12 @@ export interface CameraHealth {
   errors: number;
   /** Failures since the last good frame; 0 while healthy. */
   consecutiveFailures: number;
+  /** Frames handed to the consumer per second, over the last few seconds. */
+  fps: number;
+  /** Error lines from the decoder while frames flowed (ffmpeg sources). */
+  decoderErrors?: number;
+  /** Frames replaced by a newer one before the consumer took them (the model was busy). */
+  framesDropped?: number;
 }
 
 /**

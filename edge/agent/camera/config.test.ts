@@ -21,8 +21,18 @@ describe("CameraSourceConfig", () => {
     expect(parse).toThrow(/intersection\.camera\.fps: Too small/);
   });
 
+  it("takes rtsp and v4l2 cameras, refusing a wrong scheme, half a frame size and an unknown hardware decoder", () => {
+    expect(parseCameraSourceConfig({ type: "rtsp", url: "rtsp://cam/stream1" })).toMatchObject({ fps: 5, transport: "tcp", hwaccel: "none", timeoutMs: 10_000 });
+    expect(() => parseCameraSourceConfig({ type: "rtsp", url: "http://cam/stream1" })).toThrow(/camera\.url: expected an rtsp:\/\/ or rtsps:\/\/ URL/);
+    expect(() => parseCameraSourceConfig({ type: "rtsp", url: "rtsp://cam/s", width: 640 })).toThrow(/camera\.height: give both width and height/);
+    expect(() => parseCameraSourceConfig({ type: "rtsp", url: "rtsp://cam/s", hwaccel: "nvdec" })).toThrow(/camera\.hwaccel: /);
+    expect(() => parseCameraSourceConfig({ type: "rtsp", url: "rtsp://cam/s", password: "x" })).toThrow(/camera\.password: a password needs a username/);
+    expect(parseCameraSourceConfig({ type: "v4l2", device: "/dev/video0", inputFormat: "mjpeg", videoSize: "1280x720" })).toMatchObject({ fps: 5 });
+    expect(() => parseCameraSourceConfig({ type: "v4l2", device: "video0" })).toThrow(/camera\.device: expected a device path/);
+  });
+
   it("names an unknown source type, a misspelt key and a password without a username", () => {
-    expect(() => parseCameraSourceConfig({ type: "rtsp", url: "rtsp://cam" })).toThrow(/^camera\.type: /);
+    expect(() => parseCameraSourceConfig({ type: "onvif", url: "rtsp://cam" })).toThrow(/^camera\.type: /);
     expect(() => parseCameraSourceConfig({ type: "mjpeg", url: "http://cam/v", timeout: 5 })).toThrow(/camera: Unrecognized key: "timeout"/);
     expect(() => parseCameraSourceConfig({ type: "http-snapshot", url: "http://cam/s", password: "x" })).toThrow(
       /camera\.password: a password needs a username/,

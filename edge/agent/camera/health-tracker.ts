@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import type { CameraHealth } from "./camera-source.js";
 import type { Clock } from "./clock.js";
 
+const FPS_WINDOW_MS = 2000;
+
 /** Keeps a source's health: what failed, since when, and how the frames flow. */
 export class HealthTracker {
   private ok = false;
@@ -11,6 +13,9 @@ export class HealthTracker {
   private errors = 0;
   private consecutiveFailures = 0;
   private failingSinceMs: number | null = null;
+  private fps = 0;
+  private fpsWindowStartMs: number | null = null;
+  private fpsWindowFrames = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -35,6 +40,24 @@ export class HealthTracker {
   delivered(tMs: number): void {
     this.framesDelivered++;
     this.lastFrameTs = tMs;
+    this.countForFps();
+  }
+
+  /** Frames per second over windows of at least FPS_WINDOW_MS, so a reading is never one frame's jitter. */
+  private countForFps(): void {
+    const nowMs = this.clock.now();
+    if (this.fpsWindowStartMs === null) {
+      this.fpsWindowStartMs = nowMs;
+      this.fpsWindowFrames = 0;
+      return;
+    }
+    this.fpsWindowFrames++;
+    const elapsedMs = nowMs - this.fpsWindowStartMs;
+    if (elapsedMs >= FPS_WINDOW_MS) {
+      this.fps = Math.round((this.fpsWindowFrames * 100_000) / elapsedMs) / 100;
+      this.fpsWindowStartMs = nowMs;
+      this.fpsWindowFrames = 0;
+    }
   }
 
   /** Records a failure; returns its number in the current run of failures (1 for the first). */
@@ -44,6 +67,8 @@ export class HealthTracker {
     this.consecutiveFailures++;
     this.failingSinceMs ??= nowMs;
     this.ok = false;
+    this.fps = 0;
+    this.fpsWindowStartMs = null;
     const attempts = this.consecutiveFailures === 1 ? "1 failure" : `${this.consecutiveFailures} failures in a row`;
     this.message = `${what} (failing since ${new Date(this.failingSinceMs).toISOString()}, ${attempts}; next try in ${formatDelay(retryInMs)})`;
     // The first failure is news; the rest of a run only at debug, so a dead camera does not flood the log.
@@ -64,6 +89,7 @@ export class HealthTracker {
       framesDelivered: this.framesDelivered,
       errors: this.errors,
       consecutiveFailures: this.consecutiveFailures,
+      fps: this.fps,
     };
     if (this.message !== undefined) health.message = this.message;
     return health;

@@ -57,7 +57,7 @@ export class HttpSnapshotSource implements CameraSource {
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     const link = linkSignals(signal, timeout);
     try {
-      const response = await fetch(this.target.url, { signal: link.signal, headers: this.target.headers });
+      const response = await this.target.auth.fetch(this.target.url, { signal: link.signal, headers: this.target.headers });
       const tMs = this.runtime.clock.now();
       if (response.status !== 200) {
         await response.body?.cancel().catch(() => {});

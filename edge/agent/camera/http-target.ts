@@ -1,16 +1,20 @@
 import { CameraError } from "./camera-error.js";
+import { CameraAuth } from "./http-auth.js";
 
-/** A camera URL made ready for fetch: credentials moved into a header, and a label safe to log. */
+/** A camera URL made ready for fetch: credentials taken out of it, and a label safe to log. */
 export interface HttpTarget {
   url: string;
   headers: Record<string, string>;
+  /** Answers the camera's Basic or Digest challenge with the credentials. */
+  auth: CameraAuth;
   /** Origin and path only: no credentials or query tokens end up in logs or health messages. */
   label: string;
 }
 
 /**
  * fetch refuses URLs with credentials in them (`http://user:pass@cam/`), so those, or the
- * configured username and password, become a basic-auth header instead.
+ * configured username and password, go to a CameraAuth, which answers the camera's challenge
+ * (Basic or Digest).
  */
 export function httpTarget(rawUrl: string, username?: string, password?: string): HttpTarget {
   const url = new URL(rawUrl);
@@ -18,9 +22,7 @@ export function httpTarget(rawUrl: string, username?: string, password?: string)
   const pass = password ?? decodeURIComponent(url.password);
   url.username = "";
   url.password = "";
-  const headers: Record<string, string> = {};
-  if (user !== undefined) headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`, "utf8").toString("base64")}`;
-  return { url: url.href, headers, label: `${url.origin}${url.pathname}` };
+  return { url: url.href, headers: {}, auth: new CameraAuth(user, pass), label: `${url.origin}${url.pathname}` };
 }
 
 /** Reads a response body, refusing one over `maxBytes` before it is all in memory. */

@@ -4,6 +4,8 @@ export {
   FolderSourceConfig,
   HttpSnapshotSourceConfig,
   MjpegSourceConfig,
+  RtspSourceConfig,
+  V4l2SourceConfig,
   SimulatorSourceConfig,
   parseCameraSourceConfig,
   type CameraSourceConfigInput,
@@ -12,6 +14,8 @@ export { createCameraSource } from "./create-camera-source.js";
 export { FolderSource, FOLDER_IMAGE_EXTENSIONS, type FolderSourceSettings } from "./folder-source.js";
 export { HttpSnapshotSource, type HttpSnapshotSourceSettings } from "./http-snapshot-source.js";
 export { MjpegSource, type MjpegSourceSettings } from "./mjpeg-source.js";
+export { FfmpegSource, type FfmpegSourceSettings } from "./ffmpeg-source.js";
+export { HWACCELS, rtspArgs, v4l2Args, rtspLabel, redactCredentials, type Hwaccel } from "./ffmpeg-args.js";
 export { PushSource, CallbackSource } from "./push-source.js";
 export type { CameraSourceOptions } from "./source-runtime.js";
 export { type Clock, systemClock } from "./clock.js";

@@ -81,7 +81,7 @@ export class MjpegSource implements CameraSource {
     }, timeoutMs);
     const link = linkSignals(signal, connection.signal);
     try {
-      const response = await fetch(this.target.url, { signal: link.signal, headers: this.target.headers });
+      const response = await this.target.auth.fetch(this.target.url, { signal: link.signal, headers: this.target.headers });
       if (response.status !== 200) {
         throw new CameraError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
       }

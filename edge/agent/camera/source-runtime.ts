@@ -11,6 +11,10 @@ export interface CameraSourceOptions {
   /** 0–1, for the backoff jitter. */
   random?: () => number;
   logger?: Logger;
+  /** The size the model works at (the camera configuration's): sources that scale (ffmpeg) scale to it. */
+  frameSize?: { width: number; height: number };
+  /** The ffmpeg binary for rtsp and v4l2 cameras (default `ffmpeg` on the PATH). */
+  ffmpegPath?: string;
 }
 
 /** An iteration in progress: its signal fires on the caller's abort, on close(), or when it ends. */

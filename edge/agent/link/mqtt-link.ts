@@ -419,6 +419,26 @@ export class MqttLink {
     this.log.warn({ reason, topic }, `rejected incoming message: ${error}`);
   }
 
+  /**
+   * Send a camera snapshot now, QoS 0, not through the outbox: a picture is only worth its moment,
+   * so none is kept while offline. Resolves true once handed to the socket, false when offline.
+   */
+  publishSnapshot(snapshot: Omit<PayloadByKind["snapshot"], "seq" | "intersectionId">): Promise<boolean> {
+    const client = this.client;
+    if (!client || !this.connected) return Promise.resolve(false);
+    const { topic, body } = encodeMessage(this.options.region, "snapshot", {
+      ...snapshot,
+      seq: this.sequencer.next(),
+      intersectionId: this.options.intersectionId,
+    });
+    return new Promise((resolve) => {
+      client.publish(topic, body, { qos: 0 }, (err) => {
+        if (err) this.log.debug({ err }, "snapshot publish failed");
+        resolve(!err);
+      });
+    });
+  }
+
   private publishStatus(online: boolean): void {
     const client = this.client;
     if (!client) return;

@@ -25,6 +25,8 @@ export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hu
     async (request, reply) => {
       const { id } = request.params;
       if (!views.has(id)) throw notFound(`no intersection ${id}`);
+      // Zone edits are an admin's, through PUT /api/intersections/:id/camera (checked there).
+      if (request.body.action === "set-camera") throw new ApiError(400, "bad_request", "set-camera: use PUT /api/intersections/:id/camera (admin)");
       let command: TrackedCommand;
       try {
         command = await hub.sendCommand(id, request.body, actorOf(request));

@@ -122,7 +122,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
           {route.view === "performance" ? (
             <PerformanceView key={route.intersectionId} id={route.intersectionId} api={api} />
           ) : route.view === "intersection" ? (
-            <IntersectionView key={route.intersectionId} id={route.intersectionId} api={api} store={store} live={live} canControl={canControl} />
+            <IntersectionView key={route.intersectionId} id={route.intersectionId} api={api} store={store} live={live} canControl={canControl} canEditZones={session.me.role === "admin"} />
           ) : (
             <CityView store={store} />
           )}

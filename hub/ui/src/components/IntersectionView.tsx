@@ -25,9 +25,11 @@ interface Props {
   store: LiveStore;
   live: LiveClient;
   canControl: boolean;
+  /** Admins edit the camera's zones and counting lines on its frame. */
+  canEditZones?: boolean;
 }
 
-export function IntersectionView({ id, api, store, live, canControl }: Props) {
+export function IntersectionView({ id, api, store, live, canControl, canEditZones = false }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [points, setPoints] = useState<MeasurePoint[]>([]);
   const [plans, setPlans] = useState<PlanRecord[]>([]);
@@ -158,7 +160,7 @@ export function IntersectionView({ id, api, store, live, canControl }: Props) {
         </section>
         <section class="card" aria-label="Camera">
           <h2>Camera</h2>
-          {detail ? <CameraView api={api} id={id} available={detail.camera.available} zones={detail.camera.zones} /> : <p class="muted">Loading…</p>}
+          {detail ? <CameraView api={api} id={id} available={detail.camera.available} zones={detail.camera.zones} canEdit={canEditZones} /> : <p class="muted">Loading…</p>}
         </section>
         <section class="card" aria-label="Plan history">
           <h2>Plans</h2>

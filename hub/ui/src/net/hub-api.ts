@@ -1,4 +1,4 @@
-import type { AlarmRecord, CommandAction, History, IntersectionDetail, IntersectionSummary, Me, Performance, Plan, PlanBody, PlanRecord, TrackedCommand } from "./contract.js";
+import type { AlarmRecord, CameraZones, CommandAction, History, IntersectionDetail, IntersectionSummary, Me, Performance, Plan, PlanBody, PlanRecord, TrackedCommand } from "./contract.js";
 
 /** A refused or failed request, with the hub's error code and the fields it named. */
 export class ApiError extends Error {
@@ -62,6 +62,10 @@ export class HubApi {
   }
   sendCommand(id: string, action: CommandAction): Promise<TrackedCommand> {
     return this.json("POST", `/api/intersections/${encodeURIComponent(id)}/commands`, action);
+  }
+  /** The zone editor's save (admin): the whole camera configuration, checked by the hub and sent to the agent. */
+  saveCamera(id: string, camera: CameraZones): Promise<TrackedCommand> {
+    return this.json("PUT", `/api/intersections/${encodeURIComponent(id)}/camera`, camera);
   }
   command(commandId: string): Promise<TrackedCommand> {
     return this.json("GET", `/api/commands/${encodeURIComponent(commandId)}`);

@@ -1,0 +1,1 @@
+export { geometryOf, snapshotJpeg } from "./snapshot-image.js";
