@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Id, parseOrThrow, ValidationError } from "../protocol/index.js";
-import { DeviceAccount, ServiceAccount } from "./broker/index.js";
+import { BrokerConfig, DeviceAccount, ServiceAccount } from "./broker/index.js";
 import { IntersectionTiming } from "./control/index.js";
 import { MemoryHistoryOptions, TimeSeriesWriterOptions } from "./tsdb/index.js";
 
@@ -32,6 +32,11 @@ export const HubBroker = z.discriminatedUnion("type", [
     /** The hub's own account; generated at start when omitted. */
     hub: ServiceAccount.optional(),
     allowAnonymous: z.boolean().default(false),
+    // Hardening (docs/hub.md, "Broker"); the broker's own defaults when left out.
+    maxConnections: BrokerConfig.shape.maxConnections.optional(),
+    preLoginMaxPacketBytes: BrokerConfig.shape.preLoginMaxPacketBytes.optional(),
+    loginBackoff: BrokerConfig.shape.loginBackoff.optional(),
+    publishRate: BrokerConfig.shape.publishRate.optional(),
   }),
   z.object({
     type: z.literal("external"),

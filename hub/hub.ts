@@ -13,6 +13,13 @@ import type { PlanExplanation } from "./control/index.js";
 import type { CameraConfig } from "../edge/inference/index.js";
 
 const PLAN_RECORDS_KEPT = 200;
+
+/** The named fields of `from` that are set. */
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
 const PLAN_EXPLANATIONS_KEPT = 20;
 
 /** What changed, for live views: coalesce by intersection, then read the state. */
@@ -102,6 +109,7 @@ export class Hub {
           devices: config.broker.devices,
           hub: hubAccount,
           allowAnonymous: config.broker.allowAnonymous,
+          ...pick(config.broker, ["maxConnections", "preLoginMaxPacketBytes", "loginBackoff", "publishRate"]),
         },
         { logger: log.child({ module: "broker" }) },
       );

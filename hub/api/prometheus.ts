@@ -52,7 +52,9 @@ export function renderMetrics(m: HubMetrics, live: LiveStats): string {
   if (m.broker !== null) {
     family(out, `${P}broker_clients`, "gauge", "MQTT clients connected to the embedded broker.", [{ value: m.broker.clientsConnected }]);
     family(out, `${P}broker_auth_failures_total`, "counter", "Refused MQTT logins.", [{ value: m.broker.authFailures }]);
-    family(out, `${P}broker_denied_publishes_total`, "counter", "Publishes dropped by the ACL or size limit.", [{ value: m.broker.deniedPublishes }]);
+    family(out, `${P}broker_denied_publishes_total`, "counter", "Publishes dropped by the ACL, size limit or rate limit.", [{ value: m.broker.deniedPublishes }]);
+    family(out, `${P}broker_denied_subscribes_total`, "counter", "Subscriptions refused by the ACL.", [{ value: m.broker.deniedSubscribes }]);
+    family(out, `${P}broker_refusals_total`, "counter", "Connections, logins and messages refused by the broker's hardening, by reason.", byLabel("reason", m.broker.refusals));
   }
   return `${out.join("\n")}\n`;
 }

@@ -42,8 +42,9 @@ export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub"
       await burnPasswordCheck(given);
       return { ok: false, returnCode: BAD_USERNAME_OR_PASSWORD, reason: `unknown username ${JSON.stringify(username)}` };
     }
+    // One scrypt on every path (hashed, plain, unknown user), so timing tells an attacker nothing.
     const matches =
-      "hash" in account.secret ? await verifyPassword(given, account.secret.hash) : plainSecretsEqual(given, account.secret.plain);
+      "hash" in account.secret ? await verifyPassword(given, account.secret.hash) : (await burnPasswordCheck(given), plainSecretsEqual(given, account.secret.plain));
     if (!matches) return { ok: false, returnCode: BAD_USERNAME_OR_PASSWORD, reason: `wrong password for ${JSON.stringify(username)}` };
     return { ok: true, identity: account.identity };
   };

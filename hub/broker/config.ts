@@ -45,6 +45,28 @@ export const BrokerConfig = z
     /** A subscriber whose socket stays full this long is dropped, so it cannot stall delivery to others. */
     drainTimeoutMs: z.number().int().min(1).default(10_000),
     connectTimeoutMs: z.number().int().min(1).default(10_000),
+    /** Connections (TCP and websocket together) beyond this are closed at once and counted. */
+    maxConnections: z.number().int().min(1).default(10_000),
+    /**
+     * Largest MQTT packet before a login is accepted (CONNECT with its will), checked as the bytes
+     * arrive: a bigger one closes the connection before it is buffered. After login the limit is
+     * `maxPayloadBytes` plus 4 KiB for the topic and headers.
+     */
+    preLoginMaxPacketBytes: z.number().int().min(64).max(1024 * 1024).default(8 * 1024),
+    /** Failed logins from one address before it waits (doubling from `baseDelayMs`) for its next check. */
+    loginBackoff: z
+      .object({
+        freeFailures: z.number().int().min(0).default(5),
+        baseDelayMs: z.number().int().min(1).default(1000),
+        maxDelayMs: z.number().int().min(1).default(60_000),
+        maxAddresses: z.number().int().min(1).default(10_000),
+      })
+      .prefault({}),
+    /** Messages per device: sustained rate and burst; beyond it a publish is dropped and counted. null: no limit. */
+    publishRate: z
+      .object({ perSecond: z.number().positive().default(50), burst: z.number().int().min(1).default(2000) })
+      .nullable()
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, string>();

@@ -6,6 +6,26 @@ import { WebSocketServer, createWebSocketStream } from "ws";
 import { parseBrokerConfig, type BrokerConfig, type BrokerConfigInput } from "./config.js";
 import { createAuthenticator } from "./accounts.js";
 import { publishDenial, subscribeDenial, type Identity } from "./acl.js";
+import { ClientIdOwners } from "./client-id-owners.js";
+import { LoginBackoff } from "./login-backoff.js";
+import { MqttFrameScanner } from "./packet-size-guard.js";
+import { PublishRate } from "./publish-rate.js";
+import type { Duplex } from "node:stream";
+
+/** Why the broker refused a connection, a login or a message, as counted on /metrics. */
+export const REFUSAL_REASONS = [
+  "connection_cap",
+  "login_backoff",
+  "client_id_taken",
+  "packet_too_large_before_login",
+  "packet_too_large",
+  "malformed_packet_length",
+  "rate_limited",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Bytes allowed after login on top of `maxPayloadBytes`, for the topic and the headers. */
+const PACKET_OVERHEAD_BYTES = 4096;
 
 export interface BrokerStats {
   clientsConnected: number;
@@ -17,6 +37,8 @@ export interface BrokerStats {
   /** Of those, last wills that were not delivered. */
   deniedWills: number;
   deniedSubscribes: number;
+  /** Connections, logins and messages refused by the broker's hardening, by reason. */
+  refusals: Record<RefusalReason, number>;
 }
 
 /** A message as the broker's in-process subscribers see it. */
@@ -52,6 +74,13 @@ export interface RunningBroker {
 
 export interface BrokerOptions {
   logger?: Logger;
+  now?: () => number;
+}
+
+/** What the broker knows of a connection before aedes does: where it comes from, whether it logged in. */
+interface Connection {
+  address: string;
+  loggedIn: boolean;
 }
 
 /** True for 1, 2, 4, 8, …: log a repeated problem on those counts only, so a flood cannot flood the log. */
@@ -67,8 +96,22 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   const config = parseBrokerConfig(input);
   const log = options.logger ?? pino({ level: "silent" });
   const login = createAuthenticator(config);
+  const now = options.now ?? Date.now;
   const identities = new WeakMap<Client, Identity>();
+  const connections = new WeakMap<object, Connection>();
+  const owners = new ClientIdOwners();
+  const backoff = new LoginBackoff(config.loginBackoff);
+  const rate = config.publishRate ? new PublishRate(config.publishRate) : null;
+  const maxPacketBytes = config.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
   const counts = { authFailures: 0, deniedPublishes: 0, oversizedPublishes: 0, deniedWills: 0, deniedSubscribes: 0 };
+  const refusals = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
+  function refused(reason: RefusalReason, details: Record<string, unknown>): void {
+    const count = ++refusals[reason];
+    if (worthLogging(count)) log.warn({ ...details, reason, count }, "broker refused");
+  }
+  function refuseLogin(reason: string, returnCode: AuthErrorCode, done: (error: AuthenticateError | null, success: boolean | null) => void): void {
+    done(Object.assign(new Error(reason), { returnCode }) as AuthenticateError, null);
+  }
 
   // aedes can only refuse a PUBLISH by closing the connection. Like Mosquitto we acknowledge and
   // drop instead (MQTT-3.3.5-2 allows either): a denied packet is re-addressed to this topic, which
@@ -94,12 +137,28 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     drainTimeout: config.drainTimeoutMs,
     connectTimeout: config.connectTimeoutMs,
     authenticate(client, username, password, done) {
+      const connection = connections.get(client.conn);
+      const address = connection?.address ?? "unknown";
+      const waitMs = backoff.waitMs(address, now());
+      if (waitMs > 0) {
+        // Refused before any password hashing: a flood from one address costs next to nothing.
+        refused("login_backoff", { address, username, waitMs });
+        return refuseLogin(`too many failed logins from ${address}: retry in ${Math.ceil(waitMs / 1000)} s`, 3, done);
+      }
       login(username, password).then(
         (result) => {
           if (result.ok) {
+            backoff.succeeded(address);
+            const account = username ?? "";
+            if (!owners.claim(client.id, account)) {
+              refused("client_id_taken", { clientId: client.id, username, owner: owners.ownerOf(client.id) });
+              return refuseLogin(`client id ${JSON.stringify(client.id)} belongs to another account`, 2, done);
+            }
             identities.set(client, result.identity);
+            if (connection) connection.loggedIn = true;
             return done(null, true);
           }
+          backoff.failed(address, now());
           counts.authFailures++;
           if (worthLogging(counts.authFailures)) {
             log.warn({ clientId: client.id, username, reason: result.reason, authFailures: counts.authFailures }, "login refused");
@@ -121,6 +180,10 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
       if (!identity) return denyPublish(client, packet, "publisher has no identity", callback);
       const denial = publishDenial(identity, packet.topic);
       if (denial !== null) return denyPublish(client, packet, denial, callback);
+      if (rate && identity.kind === "device" && client && !client.closed && !rate.take(identity.username, now())) {
+        refused("rate_limited", { clientId: client.id, username: identity.username });
+        return denyPublish(client, packet, `device ${identity.username} is over ${config.publishRate!.perSecond} messages/s`, callback);
+      }
       const size = typeof packet.payload === "string" ? Buffer.byteLength(packet.payload) : packet.payload.byteLength;
       if (size > config.maxPayloadBytes) {
         counts.oversizedPublishes++;
@@ -156,13 +219,42 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "client error"));
   aedes.on("connectionError", (_client, err) => log.debug({ err: err.message }, "connection error"));
 
+  let open = 0;
+  /**
+   * Hand a connection to aedes behind the connection cap and a packet-size guard that reads each
+   * packet's declared length as the bytes arrive: a small limit before login, the payload limit
+   * plus headers after. An oversized packet closes the connection before it is buffered.
+   */
+  function handle(stream: Duplex, address: string, req?: unknown): void {
+    if (open >= config.maxConnections) {
+      refused("connection_cap", { address, open });
+      stream.destroy();
+      return;
+    }
+    open++;
+    stream.once("close", () => open--);
+    const connection: Connection = { address, loggedIn: false };
+    connections.set(stream, connection);
+    const scanner = new MqttFrameScanner();
+    const limit = (): number => (connection.loggedIn ? maxPacketBytes : config.preLoginMaxPacketBytes);
+    aedes.handle(stream, req as never);
+    // Added after aedes' 'readable' listener, so 'data' fires as aedes reads and never starts flowing mode.
+    stream.on("data", (chunk: Buffer) => {
+      const over = scanner.scan(chunk, limit);
+      if (over === null) return;
+      if (over < 0) refused("malformed_packet_length", { address });
+      else refused(connection.loggedIn ? "packet_too_large" : "packet_too_large_before_login", { address, declaredBytes: over, limitBytes: limit() });
+      stream.destroy();
+    });
+  }
   const sockets = new Set<Socket>();
   const tcp: Server = createServer((socket) => {
     // Small MQTT packets must go out at once, not wait for the peer's delayed ACK (Nagle).
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    aedes.handle(socket);
+    socket.on("error", () => undefined); // a socket destroyed before aedes took it
+    handle(socket, socket.remoteAddress ?? "unknown");
   });
   let wss: WebSocketServer | null = null;
 
@@ -176,7 +268,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     });
     if (config.websocket) {
       const wsHost = config.websocket.host ?? config.host;
-      const server = new WebSocketServer({ host: wsHost, port: config.websocket.port });
+      const server = new WebSocketServer({ host: wsHost, port: config.websocket.port, maxPayload: maxPacketBytes });
       wss = server;
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -188,7 +280,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
       server.on("connection", (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on("error", (err) => log.debug({ err: err.message }, "websocket stream error"));
-        aedes.handle(stream, req);
+        handle(stream, req.socket.remoteAddress ?? "unknown", req);
       });
       server.on("error", (err) => log.error({ err }, "websocket server error"));
     }
@@ -211,7 +303,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     wsUrl: wsAddress ? `ws://${wsAddress.address}:${wsAddress.port}` : null,
     config,
     local: localClient(aedes),
-    stats: () => ({ clientsConnected: aedes.connectedClients, ...counts }),
+    stats: () => ({ clientsConnected: aedes.connectedClients, ...counts, refusals: { ...refusals } }),
     stop() {
       stopping ??= closeAll(aedes, tcp, sockets, wss);
       return stopping;
