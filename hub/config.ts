@@ -74,6 +74,14 @@ export const HubConfig = z
         uiDir: z.string().optional(),
         /** Largest websocket send buffer per client before its updates are held back (bytes). */
         wsMaxBufferedBytes: z.number().int().min(1024).default(1024 * 1024),
+        /** Live stream (websocket) clients at most; one more is closed with 1013 "try again later". */
+        maxLiveClients: z.number().int().min(1).default(1000),
+        /** HTTP connections at most (Node closes the ones beyond). */
+        maxConnections: z.number().int().min(1).default(5000),
+        /** Time to receive a whole request; a client that trickles one is answered 408 and closed. */
+        requestTimeoutMs: z.number().int().min(1000).default(30_000),
+        /** An HTTP connection idle this long is closed (not websockets). */
+        connectionTimeoutMs: z.number().int().min(1000).default(120_000),
       })
       .prefault({}),
     auditFile: z.string().optional(),

@@ -40,6 +40,7 @@ export interface HubMetrics {
   timeSeries: ReturnType<Recorder["stats"]>;
   intersectionsConfigured: number;
   intersectionsKnown: number;
+  alarms: ReturnType<AlarmBoard["stats"]>;
 }
 
 /** A camera an agent or simulator offers to operators: its zones (to draw) and its latest frame. */
@@ -85,7 +86,7 @@ export class Hub {
   ) {
     this.store = ingest.store;
     this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"));
-    this.alarms = new AlarmBoard((alarm) => this.emit(alarm.intersectionId, "alarm"));
+    this.alarms = new AlarmBoard({ onChange: (alarm) => this.emit(alarm.intersectionId, "alarm") });
     this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs);
     this.intersections = new Map(config.intersections.map((x) => [x.intersectionId, x]));
   }
@@ -132,6 +133,12 @@ export class Hub {
     );
     log.info(recorder.startMessage);
     const regionById = new Map(config.intersections.map((x) => [x.intersectionId, x.region]));
+    // An intersection whose timing lists no approaches is treated as not described (bounded by count instead).
+    const approachesById = new Map(
+      config.intersections
+        .map((x) => [x.intersectionId, new Set(timingOf(x).phases.flatMap((p) => p.approaches.map((a) => a.approachId)))] as const)
+        .filter(([, approaches]) => approaches.size > 0),
+    );
     let ingest: Ingest;
     try {
       ingest = await startIngest(
@@ -141,6 +148,7 @@ export class Hub {
           logger: log.child({ module: "ingest" }),
           now,
           configuredRegion: (id) => regionById.get(id),
+          configuredApproaches: (id) => approachesById.get(id),
           ...(broker ? { local: broker.local } : {}),
         },
       );
@@ -244,6 +252,7 @@ export class Hub {
       timeSeries: this.recorder.stats(),
       intersectionsConfigured: this.intersections.size,
       intersectionsKnown: this.store.size,
+      alarms: this.alarms.stats(),
     };
   }
 

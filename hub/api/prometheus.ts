@@ -44,6 +44,10 @@ export function renderMetrics(m: HubMetrics, live: LiveStats): string {
   family(out, `${P}websocket_updates_sent_total`, "counter", "Live updates sent (one per client per flush).", [{ value: live.updatesSent }]);
   family(out, `${P}websocket_updates_skipped_total`, "counter", "Live updates not sent to a client whose buffer was over the cap.", [{ value: live.updatesSkipped }]);
   family(out, `${P}websocket_clients_terminated_total`, "counter", "Live clients disconnected for staying over the cap.", [{ value: live.clientsTerminated }]);
+  family(out, `${P}websocket_clients_refused_total`, "counter", "Live clients turned away because the stream was full.", [{ value: live.clientsRefused }]);
+  family(out, `${P}websocket_replies_held_back_total`, "counter", "Replies held back or dropped because the client's buffer was over the cap.", [{ value: live.repliesHeldBack }]);
+  family(out, `${P}alarm_records`, "gauge", "Alarm records on the board (bounded).", [{ value: m.alarms.records }]);
+  family(out, `${P}alarm_records_evicted_total`, "counter", "Alarm records dropped to keep the board within its bound.", [{ value: m.alarms.evicted }]);
   const ts = m.timeSeries;
   family(out, `${P}timeseries_configured`, "gauge", "Whether a time-series server is configured.", [{ value: ts === null ? 0 : 1 }]);
   family(out, `${P}timeseries_buffered_lines`, "gauge", "Lines waiting for the time-series server.", [{ value: ts?.bufferedLines ?? 0 }]);

@@ -21,6 +21,8 @@ export interface IngestOptions {
   local?: LocalBrokerClient;
   /** The region the hub's configuration puts an intersection in; messages from another region are rejected. */
   configuredRegion?: (intersectionId: string) => string | undefined;
+  /** The approach ids the configuration gives an intersection; measures naming others are rejected. */
+  configuredApproaches?: (intersectionId: string) => ReadonlySet<string> | undefined;
 }
 
 export interface Ingest {
@@ -67,6 +69,7 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onReject: (reason, topic, error) => throttled.warn(reason, { reason, topic, error }, "message rejected"),
     onListenerError: (kind, err) => throttled.warn(`listener:${kind}`, { kind, err }, "ingest listener threw"),
     ...(options.configuredRegion ? { configuredRegion: options.configuredRegion } : {}),
+    ...(options.configuredApproaches ? { configuredApproaches: options.configuredApproaches } : {}),
   });
 
   // In process, the hub publishes every plan itself and puts it in the store directly: following
