@@ -1,4 +1,6 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { Aedes, type AedesOptions, type AuthErrorCode, type AuthenticateError, type Client, type PublishPacket } from "aedes";
 import { pino, type Logger } from "pino";
@@ -21,6 +23,7 @@ export const REFUSAL_REASONS = [
   "packet_too_large",
   "malformed_packet_length",
   "rate_limited",
+  "bad_client_certificate",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -81,6 +84,20 @@ export interface BrokerOptions {
 interface Connection {
   address: string;
   loggedIn: boolean;
+  /** The subject CN of a client certificate the client CA signed, or null. */
+  certificate: string | null;
+}
+
+/**
+ * A TLS connection's verified client certificate CN (null when none was shown), or false for a
+ * certificate the client CA did not sign (the connection must be refused).
+ */
+function clientCertificateOf(socket: TLSSocket): string | null | false {
+  const peer = socket.getPeerCertificate();
+  if (!peer || Object.keys(peer).length === 0) return null;
+  if (!socket.authorized) return false;
+  const cn = peer.subject?.CN;
+  return typeof cn === "string" && cn.length > 0 ? cn : false;
 }
 
 /** True for 1, 2, 4, 8, …: log a repeated problem on those counts only, so a flood cannot flood the log. */
@@ -95,7 +112,7 @@ function worthLogging(count: number): boolean {
 export async function startBroker(input: BrokerConfigInput, options: BrokerOptions = {}): Promise<RunningBroker> {
   const config = parseBrokerConfig(input);
   const log = options.logger ?? pino({ level: "silent" });
-  const login = createAuthenticator(config);
+  const accounts = createAuthenticator(config);
   const now = options.now ?? Date.now;
   const identities = new WeakMap<Client, Identity>();
   const connections = new WeakMap<object, Connection>();
@@ -145,7 +162,8 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
         refused("login_backoff", { address, username, waitMs });
         return refuseLogin(`too many failed logins from ${address}: retry in ${Math.ceil(waitMs / 1000)} s`, 3, done);
       }
-      login(username, password).then(
+      const viaCertificate = connection?.certificate ? Promise.resolve(accounts.byCertificate(connection.certificate, username)) : null;
+      (viaCertificate ?? accounts.login(username, password)).then(
         (result) => {
           if (result.ok) {
             backoff.succeeded(address);
@@ -225,15 +243,21 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
    * packet's declared length as the bytes arrive: a small limit before login, the payload limit
    * plus headers after. An oversized packet closes the connection before it is buffered.
    */
-  function handle(stream: Duplex, address: string, req?: unknown): void {
+  function handle(stream: Duplex, address: string, tlsSocket: TLSSocket | null, req?: unknown): void {
     if (open >= config.maxConnections) {
       refused("connection_cap", { address, open });
       stream.destroy();
       return;
     }
+    const certificate = tlsSocket ? clientCertificateOf(tlsSocket) : null;
+    if (certificate === false) {
+      refused("bad_client_certificate", { address, error: tlsSocket?.authorizationError });
+      stream.destroy();
+      return;
+    }
     open++;
     stream.once("close", () => open--);
-    const connection: Connection = { address, loggedIn: false };
+    const connection: Connection = { address, loggedIn: false, certificate };
     connections.set(stream, connection);
     const scanner = new MqttFrameScanner();
     const limit = (): number => (connection.loggedIn ? maxPacketBytes : config.preLoginMaxPacketBytes);
@@ -248,15 +272,23 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     });
   }
   const sockets = new Set<Socket>();
-  const tcp: Server = createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
     // Small MQTT packets must go out at once, not wait for the peer's delayed ACK (Nagle).
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined); // a socket destroyed before aedes took it
-    handle(socket, socket.remoteAddress ?? "unknown");
-  });
+    handle(socket, socket.remoteAddress ?? "unknown", config.tls ? (socket as TLSSocket) : null);
+  };
+  // With a client CA, a client certificate is asked for but not required (devices may still use
+  // passwords); one that the CA did not sign is refused in `handle`.
+  const tlsOptions = config.tls
+    ? { cert: config.tls.cert, key: config.tls.key, ...(config.tls.clientCa ? { ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }
+    : null;
+  const tcp: Server = tlsOptions ? createTlsServer(tlsOptions, onSocket) : createServer(onSocket);
+  if (tlsOptions) tcp.on("tlsClientError", (err) => log.debug({ err: err.message }, "TLS handshake failed"));
   let wss: WebSocketServer | null = null;
+  let https: HttpsServer | null = null;
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -268,29 +300,45 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     });
     if (config.websocket) {
       const wsHost = config.websocket.host ?? config.host;
-      const server = new WebSocketServer({ host: wsHost, port: config.websocket.port, maxPayload: maxPacketBytes });
-      wss = server;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.once("listening", () => {
-          server.off("error", reject);
-          resolve();
+      let server: WebSocketServer;
+      if (tlsOptions) {
+        const httpsServer = createHttpsServer(tlsOptions);
+        https = httpsServer;
+        server = new WebSocketServer({ server: httpsServer, maxPayload: maxPacketBytes });
+        wss = server;
+        await new Promise<void>((resolve, reject) => {
+          httpsServer.once("error", reject);
+          httpsServer.listen(config.websocket!.port, wsHost, () => {
+            httpsServer.off("error", reject);
+            resolve();
+          });
         });
-      });
+      } else {
+        server = new WebSocketServer({ host: wsHost, port: config.websocket.port, maxPayload: maxPacketBytes });
+        wss = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.once("listening", () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+      }
       server.on("connection", (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on("error", (err) => log.debug({ err: err.message }, "websocket stream error"));
-        handle(stream, req.socket.remoteAddress ?? "unknown", req);
+        handle(stream, req.socket.remoteAddress ?? "unknown", tlsOptions ? (req.socket as TLSSocket) : null, req);
       });
       server.on("error", (err) => log.error({ err }, "websocket server error"));
     }
   } catch (err) {
-    await closeAll(aedes, tcp, sockets, wss);
+    await closeAll(aedes, tcp, sockets, wss, https);
     throw err;
   }
 
   const port = (tcp.address() as AddressInfo).port;
-  const wsAddress = wss ? (wss.address() as AddressInfo) : null;
+  const wsAddress = https ? ((https as HttpsServer).address() as AddressInfo) : wss ? (wss.address() as AddressInfo) : null;
+  const scheme = tlsOptions ? { mqtt: "mqtts", ws: "wss" } : { mqtt: "mqtt", ws: "ws" };
   const wsPort = wsAddress ? wsAddress.port : null;
   log.info({ host: config.host, port, wsPort, devices: config.devices.length, allowAnonymous: config.allowAnonymous }, "MQTT broker listening");
 
@@ -298,14 +346,14 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   return {
     host: config.host,
     port,
-    url: `mqtt://${config.host}:${port}`,
+    url: `${scheme.mqtt}://${config.host}:${port}`,
     wsPort,
-    wsUrl: wsAddress ? `ws://${wsAddress.address}:${wsAddress.port}` : null,
+    wsUrl: wsAddress ? `${scheme.ws}://${wsAddress.address}:${wsAddress.port}` : null,
     config,
     local: localClient(aedes),
     stats: () => ({ clientsConnected: aedes.connectedClients, ...counts, refusals: { ...refusals } }),
     stop() {
-      stopping ??= closeAll(aedes, tcp, sockets, wss);
+      stopping ??= closeAll(aedes, tcp, sockets, wss, https);
       return stopping;
     },
   };
@@ -346,13 +394,17 @@ function localClient(aedes: Aedes): LocalBrokerClient {
   };
 }
 
-async function closeAll(aedes: Aedes, tcp: Server, sockets: Set<Socket>, wss: WebSocketServer | null): Promise<void> {
+async function closeAll(aedes: Aedes, tcp: Server, sockets: Set<Socket>, wss: WebSocketServer | null, https: HttpsServer | null): Promise<void> {
   const tcpClosed = tcp.listening ? new Promise<void>((resolve) => tcp.close(() => resolve())) : Promise.resolve();
   await new Promise<void>((resolve) => aedes.close(() => resolve()));
   for (const socket of sockets) socket.destroy();
   if (wss) {
     for (const ws of wss.clients) ws.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+  if (https) {
+    https.closeAllConnections();
+    await new Promise<void>((resolve) => https.close(() => resolve()));
   }
   await tcpClosed;
 }
