@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { pino, type Logger } from "pino";
 import type { CommandAction, Plan, PlanBody } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker/index.js";
-import { parseHubConfig, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
+import { parseHubConfig, readTlsFile, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
 import { createSeqSource, IntersectionStore, startIngest, type Ingest } from "./ingest/index.js";
 import { Planner, PlanQueue, type PlannedPlan } from "./planner/index.js";
 import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
@@ -102,8 +102,18 @@ export class Hub {
     if (config.broker.type === "embedded") {
       // The hub's own account: from config, or a fresh random one nobody else knows.
       const hubAccount = config.broker.hub ?? { username: "hub", password: randomBytes(18).toString("base64url") };
+      const tls = config.broker.tls;
       broker = await startBroker(
         {
+          ...(tls
+            ? {
+                tls: {
+                  cert: await readTlsFile(tls.certFile, "hub.broker.tls.certFile"),
+                  key: await readTlsFile(tls.keyFile, "hub.broker.tls.keyFile"),
+                  ...(tls.clientCaFile ? { clientCa: await readTlsFile(tls.clientCaFile, "hub.broker.tls.clientCaFile") } : {}),
+                },
+              }
+            : {}),
           host: config.broker.host,
           port: config.broker.port,
           websocket: config.broker.websocketPort === null ? null : { host: config.broker.host, port: config.broker.websocketPort },

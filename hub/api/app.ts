@@ -29,6 +29,8 @@ export interface BuildApiOptions {
   /** How long a live client may stay over `api.wsMaxBufferedBytes` before it is disconnected. */
   liveLagTerminateMs?: number;
   now?: () => number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: string; key: string };
 }
 
 /** `?token=…` must not reach a log line. */
@@ -44,7 +46,9 @@ export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise
   const log = options.logger ?? pino({ level: "silent" });
   const now = options.now ?? Date.now;
   const { requestTimeoutMs, connectionTimeoutMs, maxConnections } = hub.config.api;
-  const app = Fastify({
+  // Fastify's types pick the server from `https`; both give the same FastifyInstance surface here.
+  const app = (Fastify as unknown as (opts: object) => FastifyInstance)({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_PAYLOAD_BYTES,
