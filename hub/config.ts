@@ -97,6 +97,12 @@ export const HubConfig = z
       .prefault({}),
     auditFile: z.string().optional(),
     /**
+     * Where the hub keeps what must survive a restart (SQLite: overrides, unacknowledged alarms,
+     * tracked commands, the audit log) and spills time-series lines an outage does not let it
+     * deliver. Without it that state lives in memory only.
+     */
+    dataDir: z.string().min(1).optional(),
+    /**
      * Allow listening on a non-loopback address without TLS (the broker or the API). Off by
      * default: device passwords, API tokens, plans and commands would cross the network in clear.
      */
@@ -156,6 +162,7 @@ export async function loadHubConfig(path: string): Promise<HubConfig> {
   const base = dirname(resolve(path));
   if (config.api.uiDir) config.api.uiDir = resolve(base, config.api.uiDir);
   if (config.auditFile) config.auditFile = resolve(base, config.auditFile);
+  if (config.dataDir) config.dataDir = resolve(base, config.dataDir);
   const tlsFiles = [config.api.tls, config.broker.type === "embedded" ? config.broker.tls : undefined];
   for (const tls of tlsFiles) {
     if (!tls) continue;

@@ -8,6 +8,7 @@ import { Planner, PlanQueue, type PlannedPlan } from "./planner/index.js";
 import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
 import { AuditLog } from "./services/audit-log.js";
 import { CommandTracker, type TrackedCommand } from "./services/command-tracker.js";
+import { HubStateStore } from "./state/index.js";
 import { createRecorder, historyBoundsFor, type Recorder } from "./tsdb/index.js";
 import type { PlanExplanation } from "./control/index.js";
 import type { CameraConfig } from "../edge/inference/index.js";
@@ -83,12 +84,44 @@ export class Hub {
     readonly planner: Planner,
     readonly brokerUrl: string,
     private readonly now: () => number,
+    /** Where overrides, alarms, commands and the audit log outlive the process; null without `dataDir`. */
+    private readonly state: HubStateStore | null,
   ) {
     this.store = ingest.store;
-    this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"));
-    this.alarms = new AlarmBoard({ onChange: (alarm) => this.emit(alarm.intersectionId, "alarm") });
-    this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs);
+    const onStoreError = (err: unknown): void => log.error({ err }, "hub state store write failed");
+    const persist = <T>(write: (value: T) => void) => (value: T): void => {
+      try {
+        write(value);
+      } catch (err) {
+        onStoreError(err);
+      }
+    };
+    this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"), state ? (e) => state.appendAudit(e) : undefined);
+    this.alarms = new AlarmBoard({
+      onChange: (alarm) => {
+        if (state) persist((a: AlarmRecord) => state.saveAlarm(a))(alarm);
+        this.emit(alarm.intersectionId, "alarm");
+      },
+      ...(state ? { onEvict: persist((a: AlarmRecord) => state.deleteAlarm(a.id)) } : {}),
+    });
+    this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs, state ? persist((c: TrackedCommand) => state.saveCommand(c)) : undefined);
     this.intersections = new Map(config.intersections.map((x) => [x.intersectionId, x]));
+    if (state) this.restoreState(state);
+  }
+
+  /** Put back what the last run left: alarms, commands, the audit log's tail, and overrides still valid. */
+  private restoreState(state: HubStateStore): void {
+    const nowMs = this.now();
+    state.trimCommands(this.commands.limit);
+    this.alarms.restore(state.alarms());
+    this.commands.restore(state.commands());
+    this.audit.load(state.recentAudit(10_000));
+    let overrides = 0;
+    for (const { intersectionId, plan } of state.overrides(nowMs)) {
+      if (this.planner.override(intersectionId, plan).ok) overrides++;
+      else state.deleteOverride(intersectionId);
+    }
+    this.log.info({ alarms: this.alarms.stats().records, commands: this.commands.list(undefined, this.commands.limit).length, overrides }, "hub state restored");
   }
 
   static async start(input: HubConfigInput | HubConfig, options: { logger?: Logger; now?: () => number } = {}): Promise<Hub> {
@@ -169,7 +202,16 @@ export class Hub {
     }
     let hub: Hub | undefined;
     const planner = new Planner(config.intersections.map(timingOf), (id, problem) => hub?.planProblem(id, problem));
-    hub = new Hub(config, log, broker, ingest, recorder, planner, url, now);
+    let state: HubStateStore | null = null;
+    try {
+      state = config.dataDir ? HubStateStore.open(config.dataDir) : null;
+    } catch (err) {
+      await ingest.stop();
+      await recorder.close();
+      await broker?.stop();
+      throw err;
+    }
+    hub = new Hub(config, log, broker, ingest, recorder, planner, url, now, state);
     hub.wire();
     return hub;
   }
@@ -239,12 +281,14 @@ export class Hub {
       return check;
     }
     const plan = await this.publishPlan({ intersectionId, plan: body, explanation: null }, "override", nowMs);
+    this.state?.saveOverride(intersectionId, body);
     this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: "plan.override", intersectionId, details: { planId: body.planId, cycleS: body.cycleS, splitsS: body.splitsS }, result: "ok" });
     return { ok: true, plan };
   }
 
   releaseOverride(intersectionId: string, actor: Actor): void {
     this.planner.release(intersectionId);
+    this.state?.deleteOverride(intersectionId);
     this.audit.append({ ts: this.now(), actor: actor.name, role: actor.role, action: "plan.release", intersectionId, details: {}, result: "ok" });
   }
 
@@ -272,6 +316,7 @@ export class Hub {
     await this.ingest.stop();
     await this.recorder.close();
     await this.broker?.stop();
+    this.state?.close();
   }
 
   private regionOf(intersectionId: string): string {
