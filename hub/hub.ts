@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { CommandAction, Plan, PlanBody } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker/index.js";
@@ -171,7 +172,12 @@ export class Hub {
     const recorder = createRecorder(
       // Without explicit bounds, memory history is sized to the city, so 5,000 intersections stay in
       // about half a gigabyte however long the hub runs.
-      { ...(config.timeSeries ? { timeSeries: config.timeSeries } : {}), history: config.history ?? historyBoundsFor(config.intersections.length) },
+      {
+        ...(config.timeSeries
+          ? // With a data directory, an outage longer than the memory buffer spills to disk instead of dropping.
+            { timeSeries: config.dataDir && !config.timeSeries.spillDir ? { ...config.timeSeries, spillDir: join(config.dataDir, "tsdb-spill") } : config.timeSeries }
+          : {}),
+        history: config.history ?? historyBoundsFor(config.intersections.length) },
       { logger: log.child({ module: "tsdb" }) },
     );
     log.info(recorder.startMessage);

@@ -51,6 +51,7 @@ export function renderMetrics(m: HubMetrics, live: LiveStats): string {
   const ts = m.timeSeries;
   family(out, `${P}timeseries_configured`, "gauge", "Whether a time-series server is configured.", [{ value: ts === null ? 0 : 1 }]);
   family(out, `${P}timeseries_buffered_lines`, "gauge", "Lines waiting for the time-series server.", [{ value: ts?.bufferedLines ?? 0 }]);
+  family(out, `${P}timeseries_spilled_lines`, "gauge", "Of the lines waiting, those spilled to disk (dataDir) beyond the memory bound.", [{ value: ts?.spilledLines ?? 0 }]);
   family(out, `${P}timeseries_dropped_lines_total`, "counter", "Lines lost (buffer bound, retry time, or left at close).", [{ value: ts?.droppedLines ?? 0 }]);
   family(out, `${P}timeseries_written_lines_total`, "counter", "Lines the time-series server accepted.", [{ value: ts?.writtenLines ?? 0 }]);
   if (m.broker !== null) {
