@@ -75,6 +75,8 @@ export class Hub {
   private readonly timers: NodeJS.Timeout[] = [];
   private planQueue: PlanQueue | null = null;
   private counters = { plansPublished: 0, planFailures: 0, commandsSent: 0 };
+  /** Alarm changes not yet in the state store (null: evicted). */
+  private readonly unsavedAlarms = new Map<string, AlarmRecord | null>();
 
   private constructor(
     readonly config: HubConfig,
@@ -98,12 +100,16 @@ export class Hub {
       }
     };
     this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"), state ? (e) => state.appendAudit(e) : undefined);
+    // Alarm changes are written behind, once a second in one transaction: a device repeating an
+    // alarm hundreds of times a second costs one row write, not hundreds.
     this.alarms = new AlarmBoard({
       onChange: (alarm) => {
-        if (state) persist((a: AlarmRecord) => state.saveAlarm(a))(alarm);
+        if (state) this.unsavedAlarms.set(alarm.id, alarm);
         this.emit(alarm.intersectionId, "alarm");
       },
-      ...(state ? { onEvict: persist((a: AlarmRecord) => state.deleteAlarm(a.id)) } : {}),
+      onEvict: (alarm) => {
+        if (state) this.unsavedAlarms.set(alarm.id, null);
+      },
     });
     this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs, state ? persist((c: TrackedCommand) => state.saveCommand(c)) : undefined);
     this.intersections = new Map(config.intersections.map((x) => [x.intersectionId, x]));
@@ -322,7 +328,18 @@ export class Hub {
     await this.ingest.stop();
     await this.recorder.close();
     await this.broker?.stop();
+    this.saveAlarms();
     this.state?.close();
+  }
+
+  private saveAlarms(): void {
+    if (!this.state || this.unsavedAlarms.size === 0) return;
+    try {
+      this.state.writeAlarms(this.unsavedAlarms);
+    } catch (err) {
+      this.log.error({ err }, "hub state store write failed");
+    }
+    this.unsavedAlarms.clear();
   }
 
   private regionOf(intersectionId: string): string {
@@ -419,6 +436,7 @@ export class Hub {
     });
     const housekeeping = setInterval(() => {
       const nowMs = this.now();
+      this.saveAlarms();
       for (const c of this.commands.expire(nowMs)) {
         alarms.occurrence("command-unanswered", c.intersectionId, `command ${c.action.action} (${c.commandId}) not acknowledged`, nowMs);
         this.emit(c.intersectionId, "command");

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ClientIdOwners } from "./client-id-owners.js";
 import { LoginBackoff } from "./login-backoff.js";
+import { LoginQueue } from "./login-queue.js";
 import { MqttFrameScanner } from "./packet-size-guard.js";
 import { PublishRate } from "./publish-rate.js";
 
@@ -110,5 +111,49 @@ describe("PublishRate", () => {
     expect(rate.take("d", 100)).toBe(true);
     expect(rate.take("d", 100)).toBe(false);
     expect(rate.take("other", 100)).toBe(true);
+  });
+});
+
+describe("LoginQueue", () => {
+  it("runs logins from clean addresses before those from addresses that failed, and refuses blocked ones unchecked", async () => {
+    const backoff = new LoginBackoff({ freeFailures: 2, baseDelayMs: 60_000, maxDelayMs: 60_000, maxAddresses: 100 });
+    const queue = new LoginQueue(backoff, { maxConcurrent: 1, maxWaiting: 100 }, () => 0);
+    const order: string[] = [];
+    const gates: (() => void)[] = [];
+    const check = (name: string, address: string, ok: boolean) => () =>
+      new Promise<boolean>((resolve) => {
+        order.push(name);
+        gates.push(() => {
+          if (ok) backoff.succeeded(address);
+          else backoff.failed(address, 0);
+          resolve(ok);
+        });
+      });
+    const results = [
+      queue.run("bad", check("bad-1", "bad", false)),
+      queue.run("bad", check("bad-2", "bad", false)),
+      queue.run("bad", check("bad-3", "bad", false)),
+      queue.run("good", check("good-1", "good", true)),
+    ];
+    const release = async (): Promise<void> => {
+      while (gates.length > 0) {
+        gates.shift()!();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    };
+    await release();
+    // bad-1 ran first; once it failed, the good login jumped the queue; bad-2 failed too and bad-3 was refused unchecked.
+    expect(order).toEqual(["bad-1", "good-1", "bad-2"]);
+    expect(await Promise.all(results)).toEqual([false, false, "refused", true]);
+    expect(await queue.run("bad", check("bad-4", "bad", false))).toBe("refused");
+  });
+
+  it("refuses at once when too many logins wait", async () => {
+    const backoff = new LoginBackoff({ freeFailures: 5, baseDelayMs: 1, maxDelayMs: 1, maxAddresses: 100 });
+    const queue = new LoginQueue(backoff, { maxConcurrent: 1, maxWaiting: 1 });
+    const never = () => new Promise<boolean>(() => undefined);
+    void queue.run("a", never);
+    void queue.run("b", never);
+    expect(await queue.run("c", never)).toBe("refused");
   });
 });

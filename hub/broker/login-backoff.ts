@@ -29,6 +29,11 @@ export class LoginBackoff {
     return entry ? Math.max(0, entry.blockedUntilMs - nowMs) : 0;
   }
 
+  /** Failed logins remembered for `address` (0 when none, or after a success). */
+  failures(address: string): number {
+    return this.entries.get(address)?.failures ?? 0;
+  }
+
   failed(address: string, nowMs: number): void {
     const entry = this.entries.get(address) ?? { failures: 0, blockedUntilMs: 0 };
     entry.failures++;

@@ -10,6 +10,7 @@ import { createAuthenticator } from "./accounts.js";
 import { publishDenial, subscribeDenial, type Identity } from "./acl.js";
 import { ClientIdOwners } from "./client-id-owners.js";
 import { LoginBackoff } from "./login-backoff.js";
+import { LoginQueue } from "./login-queue.js";
 import { MqttFrameScanner } from "./packet-size-guard.js";
 import { PublishRate } from "./publish-rate.js";
 import type { Duplex } from "node:stream";
@@ -118,6 +119,8 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   const connections = new WeakMap<object, Connection>();
   const owners = new ClientIdOwners();
   const backoff = new LoginBackoff(config.loginBackoff);
+  // Four at a time: libuv's default thread pool, which scrypt runs on.
+  const logins = new LoginQueue(backoff, { maxConcurrent: 4, maxWaiting: config.maxConnections }, now);
   const rate = config.publishRate ? new PublishRate(config.publishRate) : null;
   const maxPacketBytes = config.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
   const counts = { authFailures: 0, deniedPublishes: 0, oversizedPublishes: 0, deniedWills: 0, deniedSubscribes: 0 };
@@ -156,17 +159,20 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     authenticate(client, username, password, done) {
       const connection = connections.get(client.conn);
       const address = connection?.address ?? "unknown";
-      const waitMs = backoff.waitMs(address, now());
-      if (waitMs > 0) {
-        // Refused before any password hashing: a flood from one address costs next to nothing.
-        refused("login_backoff", { address, username, waitMs });
-        return refuseLogin(`too many failed logins from ${address}: retry in ${Math.ceil(waitMs / 1000)} s`, 3, done);
-      }
-      const viaCertificate = connection?.certificate ? Promise.resolve(accounts.byCertificate(connection.certificate, username)) : null;
-      (viaCertificate ?? accounts.login(username, password)).then(
+      // Certificate logins cost no hash; password checks wait their turn, clean addresses first.
+      const check = connection?.certificate
+        ? Promise.resolve(accounts.byCertificate(connection.certificate, username))
+        : logins.run(address, () => accounts.login(username, password));
+      check.then(
         (result) => {
+          if (result === "refused") {
+            // Refused before any password hashing: a flood from one address costs next to nothing.
+            const waitMs = backoff.waitMs(address, now());
+            refused("login_backoff", { address, username, waitMs });
+            return refuseLogin(`too many failed logins from ${address}: retry in ${Math.max(1, Math.ceil(waitMs / 1000))} s`, 3, done);
+          }
           if (result.ok) {
-            backoff.succeeded(address);
+            if (!connection?.certificate) backoff.succeeded(address);
             const account = username ?? "";
             if (!owners.claim(client.id, account)) {
               refused("client_id_taken", { clientId: client.id, username, owner: owners.ownerOf(client.id) });
@@ -176,7 +182,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
             if (connection) connection.loggedIn = true;
             return done(null, true);
           }
-          backoff.failed(address, now());
+          if (!connection?.certificate) backoff.failed(address, now());
           counts.authFailures++;
           if (worthLogging(counts.authFailures)) {
             log.warn({ clientId: client.id, username, reason: result.reason, authFailures: counts.authFailures }, "login refused");
@@ -186,6 +192,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
         },
         (err: unknown) => {
           counts.authFailures++;
+          if (!connection?.certificate) backoff.failed(address, now());
           log.error({ err, clientId: client.id }, "login check failed");
           const error = Object.assign(new Error("login check failed"), { returnCode: 3 as AuthErrorCode }) as AuthenticateError;
           done(error, null);

@@ -84,6 +84,16 @@ export class HubStateStore {
     this.statements.deleteAlarm.run(id);
   }
 
+  /** Many alarm changes in one transaction (null: the record is gone). */
+  writeAlarms(changes: Iterable<[string, AlarmRecord | null]>): void {
+    this.db.transaction(() => {
+      for (const [id, alarm] of changes) {
+        if (alarm === null) this.deleteAlarm(id);
+        else this.saveAlarm(alarm);
+      }
+    })();
+  }
+
   alarms(): AlarmRecord[] {
     return (this.statements.alarms.all() as { record: string }[]).map((r) => JSON.parse(r.record) as AlarmRecord);
   }

@@ -39,6 +39,8 @@ export class LineSpill {
   private writing: Promise<void> = Promise.resolve();
   private segmentsOnDiskLines = 0;
   private writingLines = 0;
+  /** Lines of a segment being read back: still held here until `take` hands them over. */
+  private takingLines = 0;
 
   constructor(
     readonly dir: string,
@@ -59,7 +61,7 @@ export class LineSpill {
 
   /** Lines held: on disk, being written, and waiting to fill a segment. */
   get lines(): number {
-    return this.segmentsOnDiskLines + this.writingLines + this.pending.length;
+    return this.segmentsOnDiskLines + this.writingLines + this.takingLines + this.pending.length;
   }
 
   get diskBytes(): number {
@@ -92,6 +94,7 @@ export class LineSpill {
     }
     this.bytes -= segment.bytes;
     this.segmentsOnDiskLines -= segment.lines;
+    this.takingLines += segment.lines;
     const path = join(this.dir, segment.file);
     try {
       const text = (await gunzipAsync(await readFile(path))).toString("utf8");
@@ -101,6 +104,8 @@ export class LineSpill {
       this.options.onDrop(segment.lines, error);
       await unlink(path).catch(() => undefined);
       return { lines: [], atMs: segment.atMs };
+    } finally {
+      this.takingLines -= segment.lines;
     }
   }
 
