@@ -180,6 +180,8 @@ async function main(): Promise<void> {
   const configPath = join(dir, "hub.json");
   await writeFile(configPath, JSON.stringify(config));
   const hub = new HubProcess(configPath, `http://127.0.0.1:${apiPort}`);
+  // Never leave the hub behind, whatever happens here.
+  process.once("exit", () => hub.child?.kill("SIGKILL"));
   const brokerUrl = `mqtt://127.0.0.1:${mqttPort}`;
   await hub.start();
 
