@@ -173,7 +173,8 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
           }
           if (result.ok) {
             if (!connection?.certificate) backoff.succeeded(address);
-            const account = username ?? "";
+            // The account the login proved (a certificate login may give no username at all).
+            const account = result.identity.username ?? "";
             if (!owners.claim(client.id, account)) {
               refused("client_id_taken", { clientId: client.id, username, owner: owners.ownerOf(client.id) });
               return refuseLogin(`client id ${JSON.stringify(client.id)} belongs to another account`, 2, done);

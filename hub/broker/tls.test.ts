@@ -92,6 +92,14 @@ describe.skipIf(opensslBinary.skip)("broker over TLS with client certificates", 
     expect(broker.stats().refusals.bad_client_certificate).toBe(before + 2);
   });
 
+  it("binds a certificate login's client id to the certificate's account", async () => {
+    const b = pki.client("cam-b");
+    await connect(broker.url, { ca: pki.ca.cert, cert: b.cert, key: b.key, clientId: "edge-cert-b" });
+    // Another device's certificate, no username either: still another account.
+    const a = pki.client("cam-a");
+    expect(await refusalCode(broker.url, { ca: pki.ca.cert, cert: a.cert, key: a.key, clientId: "edge-cert-b" })).toBe(2);
+  });
+
   it("refuses a good certificate used with another account's username, and a password-less account without one", async () => {
     const cert = pki.client("cam-b");
     expect(await refusalCode(broker.url, { ca: pki.ca.cert, cert: cert.cert, key: cert.key, username: A.username, password: A.password })).toBe(5);
