@@ -187,8 +187,12 @@ async function main(): Promise<void> {
 
   // Observer on the hub's account: what reaches the broker's subscribers from honest agents.
   const received = new Set<string>();
-  const observer = mqtt.connect(brokerUrl, { ...HUB_ACCOUNT, clientId: "hostile-observer", reconnectPeriod: 50, clean: true });
-  observer.on("connect", () => observer.subscribe("traffic/v1/honest/+/measures", { qos: 1 }));
+  // A persistent session: when this busy process is slow to read and the broker drops it after its
+  // drain timeout, the broker keeps its messages for the reconnect instead of losing them.
+  const observer = mqtt.connect(brokerUrl, { ...HUB_ACCOUNT, clientId: "hostile-observer", reconnectPeriod: 50, clean: false });
+  observer.on("connect", (ack) => {
+    if (!ack.sessionPresent) observer.subscribe("traffic/v1/honest/+/measures", { qos: 1 });
+  });
   observer.on("message", (_topic, payload) => {
     try {
       const m = JSON.parse(payload.toString()) as { intersectionId: string; seq: number };
@@ -419,7 +423,9 @@ async function main(): Promise<void> {
     const written = await hub.metric("traffic_hub_timeseries_written_lines_total");
     const droppedAfter = await hub.metric("traffic_hub_timeseries_dropped_lines_total");
     tsLost = droppedBefore + droppedAfter + Math.max(0, bufferedBefore - bufferedAfter);
+    const vmExited = new Promise<void>((r) => vm.once("exit", () => r()));
     vm.kill("SIGTERM");
+    await vmExited;
     return { cases: 1, refused: async () => `bufferedBeforeRestart=${bufferedBefore} bufferedAfterRestart=${bufferedAfter} writtenAfter=${written} tsLinesLost=${tsLost}` };
   });
 
@@ -442,7 +448,7 @@ async function main(): Promise<void> {
   await Promise.all(links.map((l) => l.close()));
   await observer.endAsync(true);
   await hub.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   console.log(JSON.stringify(summary));
 }
 
