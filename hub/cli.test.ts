@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { loadHubConfig } from "./config.js";
+import { loadHubConfig, plaintextListenerProblem } from "./config.js";
 
 const root = resolve(import.meta.dirname, "..");
 let dir: string;
@@ -39,6 +39,18 @@ describe("traffic-hub command", () => {
     expect(code).toBe(2);
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/hub\.api\.port: /);
+  });
+
+  it("refuses (exit 2, saying why) to listen beyond this machine without TLS unless insecure: true", async () => {
+    const path = join(dir, "clear.yaml");
+    await writeFile(path, stringify({ broker: { type: "embedded", host: "0.0.0.0", port: 0 }, api: { port: 0 } }));
+    const { code, stderr } = await runCli(["--config", path]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the MQTT broker on 0\.0\.0\.0 would listen beyond this machine without TLS.*insecure: true/);
+    const config = await loadHubConfig(path);
+    expect(plaintextListenerProblem(config)).not.toBeNull();
+    expect(plaintextListenerProblem({ ...config, insecure: true })).toBeNull();
+    expect(plaintextListenerProblem({ ...config, api: { ...config.api, host: "10.0.0.5" }, broker: { ...config.broker, host: "127.0.0.1" } as typeof config.broker })).toMatch(/^the API on 10\.0\.0\.5/);
   });
 
   it("logs the dashboard URL and stops gracefully on SIGTERM", async () => {

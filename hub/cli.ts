@@ -4,7 +4,7 @@
 // old-space collections they cause stall the hub by 100–450 ms every minute (docs/benchmarks.md).
 import { Command } from "commander";
 import { ValidationError } from "../protocol/index.js";
-import { loadHubConfig, type HubConfig } from "./config.js";
+import { loadHubConfig, plaintextListenerProblem, type HubConfig } from "./config.js";
 // The module alone, not edge/agent's index: the hub needs none of the agent.
 import { systemdNotifier } from "../edge/agent/systemd-notify.js";
 
@@ -18,6 +18,11 @@ async function run(opts: { config: string }): Promise<void> {
   } catch (err) {
     // One line that names the bad field, nothing else: the operator fixes the file and retries.
     process.stderr.write(`traffic-hub: ${err instanceof ValidationError ? err.message : `cannot load ${opts.config}: ${(err as Error).message}`}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const problem = plaintextListenerProblem(config);
+  if (problem !== null) {
+    process.stderr.write(`traffic-hub: ${problem}\n`);
     process.exit(EXIT_CONFIG);
   }
   // Loaded only once the configuration is good, so a bad one is reported fast.

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Id, parseOrThrow, ValidationError } from "../protocol/index.js";
-import { DeviceAccount, ServiceAccount } from "./broker/index.js";
+import { BrokerConfig, DeviceAccount, ServiceAccount } from "./broker/index.js";
 import { IntersectionTiming } from "./control/index.js";
 import { AtspmConfig } from "./atspm/index.js";
 import { MemoryHistoryOptions, TimeSeriesWriterOptions } from "./tsdb/index.js";
@@ -23,6 +23,10 @@ export const ApiToken = z
   .refine((t) => (t.token === undefined) !== (t.tokenSha256 === undefined), { message: "give exactly one of token or tokenSha256" });
 export type ApiToken = z.infer<typeof ApiToken>;
 
+/** A certificate and its private key, as PEM files (relative to the configuration file). */
+export const TlsFiles = z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) });
+export type TlsFiles = z.infer<typeof TlsFiles>;
+
 export const HubBroker = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("embedded"),
@@ -33,6 +37,16 @@ export const HubBroker = z.discriminatedUnion("type", [
     /** The hub's own account; generated at start when omitted. */
     hub: ServiceAccount.optional(),
     allowAnonymous: z.boolean().default(false),
+    /**
+     * TLS on both listeners (mqtts://, wss://). With `clientCaFile`, devices may log in with a
+     * client certificate from that CA (subject CN = device username); any other CA's is refused.
+     */
+    tls: TlsFiles.extend({ clientCaFile: z.string().min(1).optional() }).optional(),
+    // Hardening (docs/hub.md, "Broker"); the broker's own defaults when left out.
+    maxConnections: BrokerConfig.shape.maxConnections.optional(),
+    preLoginMaxPacketBytes: BrokerConfig.shape.preLoginMaxPacketBytes.optional(),
+    loginBackoff: BrokerConfig.shape.loginBackoff.optional(),
+    publishRate: BrokerConfig.shape.publishRate.optional(),
   }),
   z.object({
     type: z.literal("external"),
@@ -82,13 +96,34 @@ export const HubConfig = z
         host: z.string().default("127.0.0.1"),
         port: z.number().int().min(0).max(65_535).default(8080),
         tokens: z.array(ApiToken).default([]),
+        /** Serve HTTPS (and wss:// for the live stream). */
+        tls: TlsFiles.optional(),
         /** Serve the dashboard's static files from here (the built hub/ui). */
         uiDir: z.string().optional(),
         /** Largest websocket send buffer per client before its updates are held back (bytes). */
         wsMaxBufferedBytes: z.number().int().min(1024).default(1024 * 1024),
+        /** Live stream (websocket) clients at most; one more is closed with 1013 "try again later". */
+        maxLiveClients: z.number().int().min(1).default(1000),
+        /** HTTP connections at most (Node closes the ones beyond). */
+        maxConnections: z.number().int().min(1).default(5000),
+        /** Time to receive a whole request; a client that trickles one is answered 408 and closed. */
+        requestTimeoutMs: z.number().int().min(1000).default(30_000),
+        /** An HTTP connection idle this long is closed (not websockets). */
+        connectionTimeoutMs: z.number().int().min(1000).default(120_000),
       })
       .prefault({}),
     auditFile: z.string().optional(),
+    /**
+     * Where the hub keeps what must survive a restart (SQLite: overrides, unacknowledged alarms,
+     * tracked commands, the audit log) and spills time-series lines an outage does not let it
+     * deliver. Without it that state lives in memory only.
+     */
+    dataDir: z.string().min(1).optional(),
+    /**
+     * Allow listening on a non-loopback address without TLS (the broker or the API). Off by
+     * default: device passwords, API tokens, plans and commands would cross the network in clear.
+     */
+    insecure: z.boolean().default(false),
     intersections: z.array(HubIntersection).default([]),
     planning: z
       .object({
@@ -146,5 +181,42 @@ export async function loadHubConfig(path: string): Promise<HubConfig> {
   const base = dirname(resolve(path));
   if (config.api.uiDir) config.api.uiDir = resolve(base, config.api.uiDir);
   if (config.auditFile) config.auditFile = resolve(base, config.auditFile);
+  if (config.dataDir) config.dataDir = resolve(base, config.dataDir);
+  const tlsFiles = [config.api.tls, config.broker.type === "embedded" ? config.broker.tls : undefined];
+  for (const tls of tlsFiles) {
+    if (!tls) continue;
+    tls.certFile = resolve(base, tls.certFile);
+    tls.keyFile = resolve(base, tls.keyFile);
+    if ("clientCaFile" in tls && typeof tls.clientCaFile === "string") tls.clientCaFile = resolve(base, tls.clientCaFile);
+  }
   return config;
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Why this configuration must not start (listeners reachable from the network without TLS), or
+ * null. `insecure: true` accepts the risk.
+ */
+export function plaintextListenerProblem(config: HubConfig): string | null {
+  if (config.insecure) return null;
+  const clear: string[] = [];
+  if (config.broker.type === "embedded" && !config.broker.tls) {
+    if (!isLoopback(config.broker.host)) clear.push(`the MQTT broker on ${config.broker.host}`);
+  }
+  if (!config.api.tls && !isLoopback(config.api.host)) clear.push(`the API on ${config.api.host}`);
+  if (clear.length === 0) return null;
+  return `${clear.join(" and ")} would listen beyond this machine without TLS, sending device passwords, API tokens, plans and commands in clear: configure broker.tls and api.tls, listen on 127.0.0.1, or set insecure: true to accept that`;
+}
+
+/** Read a TLS file, with an error that names the configuration field. */
+export async function readTlsFile(path: string, field: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    throw new ValidationError(`${field}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }

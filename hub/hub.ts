@@ -1,18 +1,27 @@
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { CommandAction, Plan, PlanBody, SnapshotGeometry } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker/index.js";
-import { parseHubConfig, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
+import { parseHubConfig, readTlsFile, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
 import { createSeqSource, IntersectionStore, startIngest, type Ingest } from "./ingest/index.js";
 import { Planner, PlanQueue, type PlannedPlan } from "./planner/index.js";
 import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
 import { AuditLog } from "./services/audit-log.js";
 import { CommandTracker, type TrackedCommand } from "./services/command-tracker.js";
+import { HubStateStore } from "./state/index.js";
 import { createRecorder, hiResBoundsFor, historyBoundsFor, type Recorder } from "./tsdb/index.js";
 import type { PlanExplanation } from "./control/index.js";
 import type { CameraConfig } from "../edge/inference/index.js";
 
 const PLAN_RECORDS_KEPT = 200;
+
+/** The named fields of `from` that are set. */
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
 const PLAN_EXPLANATIONS_KEPT = 20;
 
 /** What changed, for live views: coalesce by intersection, then read the state. */
@@ -33,6 +42,7 @@ export interface HubMetrics {
   timeSeries: ReturnType<Recorder["stats"]>;
   intersectionsConfigured: number;
   intersectionsKnown: number;
+  alarms: ReturnType<AlarmBoard["stats"]>;
 }
 
 /** A camera an agent or simulator offers to operators: its zones (to draw) and its latest frame. */
@@ -79,6 +89,8 @@ export class Hub {
   private readonly timers: NodeJS.Timeout[] = [];
   private planQueue: PlanQueue | null = null;
   private counters = { plansPublished: 0, planFailures: 0, commandsSent: 0 };
+  /** Alarm changes not yet in the state store (null: evicted). */
+  private readonly unsavedAlarms = new Map<string, AlarmRecord | null>();
 
   private constructor(
     readonly config: HubConfig,
@@ -90,12 +102,48 @@ export class Hub {
     readonly brokerUrl: string,
     /** The hub's clock: the wall clock, or the one a simulator drives. Every plan's `ts` and `validUntil` come from it. */
     readonly now: () => number,
+    /** Where overrides, alarms, commands and the audit log outlive the process; null without `dataDir`. */
+    private readonly state: HubStateStore | null,
   ) {
     this.store = ingest.store;
-    this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"));
-    this.alarms = new AlarmBoard((alarm) => this.emit(alarm.intersectionId, "alarm"));
-    this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs);
+    const onStoreError = (err: unknown): void => log.error({ err }, "hub state store write failed");
+    const persist = <T>(write: (value: T) => void) => (value: T): void => {
+      try {
+        write(value);
+      } catch (err) {
+        onStoreError(err);
+      }
+    };
+    this.audit = new AuditLog(10_000, config.auditFile, (err) => log.error({ err }, "audit log write failed"), state ? (e) => state.appendAudit(e) : undefined);
+    // Alarm changes are written behind, once a second in one transaction: a device repeating an
+    // alarm hundreds of times a second costs one row write, not hundreds.
+    this.alarms = new AlarmBoard({
+      onChange: (alarm) => {
+        if (state) this.unsavedAlarms.set(alarm.id, alarm);
+        this.emit(alarm.intersectionId, "alarm");
+      },
+      onEvict: (alarm) => {
+        if (state) this.unsavedAlarms.set(alarm.id, null);
+      },
+    });
+    this.commands = new CommandTracker(5000, config.planning.commandAnswerTimeoutMs, state ? persist((c: TrackedCommand) => state.saveCommand(c)) : undefined);
     this.intersections = new Map(config.intersections.map((x) => [x.intersectionId, x]));
+    if (state) this.restoreState(state);
+  }
+
+  /** Put back what the last run left: alarms, commands, the audit log's tail, and overrides still valid. */
+  private restoreState(state: HubStateStore): void {
+    const nowMs = this.now();
+    state.trimCommands(this.commands.limit);
+    this.alarms.restore(state.alarms());
+    this.commands.restore(state.commands());
+    this.audit.load(state.recentAudit(10_000));
+    let overrides = 0;
+    for (const { intersectionId, plan } of state.overrides(nowMs)) {
+      if (this.planner.override(intersectionId, plan).ok) overrides++;
+      else state.deleteOverride(intersectionId);
+    }
+    this.log.info({ alarms: this.alarms.stats().records, commands: this.commands.list(undefined, this.commands.limit).length, overrides }, "hub state restored");
   }
 
   static async start(input: HubConfigInput | HubConfig, options: { logger?: Logger; now?: () => number } = {}): Promise<Hub> {
@@ -109,14 +157,25 @@ export class Hub {
     if (config.broker.type === "embedded") {
       // The hub's own account: from config, or a fresh random one nobody else knows.
       const hubAccount = config.broker.hub ?? { username: "hub", password: randomBytes(18).toString("base64url") };
+      const tls = config.broker.tls;
       broker = await startBroker(
         {
+          ...(tls
+            ? {
+                tls: {
+                  cert: await readTlsFile(tls.certFile, "hub.broker.tls.certFile"),
+                  key: await readTlsFile(tls.keyFile, "hub.broker.tls.keyFile"),
+                  ...(tls.clientCaFile ? { clientCa: await readTlsFile(tls.clientCaFile, "hub.broker.tls.clientCaFile") } : {}),
+                },
+              }
+            : {}),
           host: config.broker.host,
           port: config.broker.port,
           websocket: config.broker.websocketPort === null ? null : { host: config.broker.host, port: config.broker.websocketPort },
           devices: config.broker.devices,
           hub: hubAccount,
           allowAnonymous: config.broker.allowAnonymous,
+          ...pick(config.broker, ["maxConnections", "preLoginMaxPacketBytes", "loginBackoff", "publishRate"]),
         },
         { logger: log.child({ module: "broker" }) },
       );
@@ -135,7 +194,10 @@ export class Hub {
       // Without explicit bounds, memory history is sized to the city, so 5,000 intersections stay in
       // about half a gigabyte however long the hub runs.
       {
-        ...(config.timeSeries ? { timeSeries: config.timeSeries } : {}),
+        ...(config.timeSeries
+          ? // With a data directory, an outage longer than the memory buffer spills to disk instead of dropping.
+            { timeSeries: config.dataDir && !config.timeSeries.spillDir ? { ...config.timeSeries, spillDir: join(config.dataDir, "tsdb-spill") } : config.timeSeries }
+          : {}),
         history: config.history ?? historyBoundsFor(config.intersections.length),
         hiRes: hiResBoundsFor(config.intersections.length),
       },
@@ -143,6 +205,12 @@ export class Hub {
     );
     log.info(recorder.startMessage);
     const regionById = new Map(config.intersections.map((x) => [x.intersectionId, x.region]));
+    // An intersection whose timing lists no approaches is treated as not described (bounded by count instead).
+    const approachesById = new Map(
+      config.intersections
+        .map((x) => [x.intersectionId, new Set(timingOf(x).phases.flatMap((p) => p.approaches.map((a) => a.approachId)))] as const)
+        .filter(([, approaches]) => approaches.size > 0),
+    );
     let ingest: Ingest;
     try {
       ingest = await startIngest(
@@ -161,6 +229,7 @@ export class Hub {
           configuredRegion: (id) => regionById.get(id),
           // Raised once per device while its clock is implausible, not once per message.
           onClockSkew: (id, _region, skewed, message) => hub?.alarms.set("clock-skew", id, skewed, message, now()),
+          configuredApproaches: (id) => approachesById.get(id),
           ...(broker ? { local: broker.local } : {}),
         },
       );
@@ -171,7 +240,16 @@ export class Hub {
     }
     let hub: Hub | undefined;
     const planner = new Planner(config.intersections.map(timingOf), (id, problem) => hub?.planProblem(id, problem));
-    hub = new Hub(config, log, broker, ingest, recorder, planner, url, now);
+    let state: HubStateStore | null = null;
+    try {
+      state = config.dataDir ? HubStateStore.open(config.dataDir) : null;
+    } catch (err) {
+      await ingest.stop();
+      await recorder.close();
+      await broker?.stop();
+      throw err;
+    }
+    hub = new Hub(config, log, broker, ingest, recorder, planner, url, now, state);
     hub.wire();
     return hub;
   }
@@ -254,12 +332,14 @@ export class Hub {
       return check;
     }
     const plan = await this.publishPlan({ intersectionId, plan: this.planner.overrideCopy(intersectionId, nowMs) ?? body, explanation: null }, "override", nowMs);
+    this.state?.saveOverride(intersectionId, body);
     this.audit.append({ ts: nowMs, actor: actor.name, role: actor.role, action: "plan.override", intersectionId, details: { planId: body.planId, cycleS: body.cycleS, splitsS: body.splitsS }, result: "ok" });
     return { ok: true, plan };
   }
 
   releaseOverride(intersectionId: string, actor: Actor): void {
     this.planner.release(intersectionId);
+    this.state?.deleteOverride(intersectionId);
     this.audit.append({ ts: this.now(), actor: actor.name, role: actor.role, action: "plan.release", intersectionId, details: {}, result: "ok" });
   }
 
@@ -277,6 +357,7 @@ export class Hub {
       timeSeries: this.recorder.stats(),
       intersectionsConfigured: this.intersections.size,
       intersectionsKnown: this.store.size,
+      alarms: this.alarms.stats(),
     };
   }
 
@@ -286,6 +367,18 @@ export class Hub {
     await this.ingest.stop();
     await this.recorder.close();
     await this.broker?.stop();
+    this.saveAlarms();
+    this.state?.close();
+  }
+
+  private saveAlarms(): void {
+    if (!this.state || this.unsavedAlarms.size === 0) return;
+    try {
+      this.state.writeAlarms(this.unsavedAlarms);
+    } catch (err) {
+      this.log.error({ err }, "hub state store write failed");
+    }
+    this.unsavedAlarms.clear();
   }
 
   /**
@@ -422,6 +515,7 @@ export class Hub {
     });
     const housekeeping = setInterval(() => {
       const nowMs = this.now();
+      this.saveAlarms();
       for (const c of this.commands.expire(nowMs)) {
         alarms.occurrence("command-unanswered", c.intersectionId, `command ${c.action.action} (${c.commandId}) not acknowledged`, nowMs);
         this.emit(c.intersectionId, "command");

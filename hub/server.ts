@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { buildApi } from "./api/index.js";
-import { parseHubConfig, type HubConfig, type HubConfigInput } from "./config.js";
+import { parseHubConfig, readTlsFile, type HubConfig, type HubConfigInput } from "./config.js";
 import { Hub } from "./hub.js";
 
 export interface RunningHubServer {
@@ -23,7 +23,13 @@ export async function startHubServer(
   let app: FastifyInstance;
   let url: string;
   try {
-    app = await buildApi(hub, { logger: hub.log.child({ module: "api" }), ...(options.liveIntervalMs !== undefined ? { liveIntervalMs: options.liveIntervalMs } : {}) });
+    const tls = config.api.tls;
+    const https = tls ? { cert: await readTlsFile(tls.certFile, "hub.api.tls.certFile"), key: await readTlsFile(tls.keyFile, "hub.api.tls.keyFile") } : null;
+    app = await buildApi(hub, {
+      logger: hub.log.child({ module: "api" }),
+      ...(https ? { https } : {}),
+      ...(options.liveIntervalMs !== undefined ? { liveIntervalMs: options.liveIntervalMs } : {}),
+    });
     url = await app.listen({ host: config.api.host, port: config.api.port });
   } catch (err) {
     await hub.stop();

@@ -109,8 +109,21 @@ export async function resolveAgentConfig(value: unknown, baseDir: string): Promi
   if (model.type === "detector") model = { ...model, path: await existingFile(at(model.path), `${ROOT}.model.path`) };
   else if (model.cacheDir !== undefined) model = { ...model, cacheDir: at(model.cacheDir) };
 
+  const tls = file.broker.tls;
+  const broker = tls
+    ? {
+        ...file.broker,
+        tls: {
+          ...(tls.caFile ? { caFile: await existingFile(at(tls.caFile), `${ROOT}.broker.tls.caFile`) } : {}),
+          ...(tls.certFile ? { certFile: await existingFile(at(tls.certFile), `${ROOT}.broker.tls.certFile`) } : {}),
+          ...(tls.keyFile ? { keyFile: await existingFile(at(tls.keyFile), `${ROOT}.broker.tls.keyFile`) } : {}),
+        },
+      }
+    : file.broker;
+
   return {
     ...file,
+    broker,
     stateDir: at(file.stateDir),
     camera: {
       source,

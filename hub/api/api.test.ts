@@ -225,5 +225,7 @@ describe("hub REST API", () => {
     expect(value("traffic_hub_broker_clients")).toBe(hub.metrics().broker?.clientsConnected); // the agent; ingest is in process
     expect(value("traffic_hub_broker_clients")).toBeGreaterThanOrEqual(1);
     expect(response.body).toMatch(/^traffic_hub_timeseries_dropped_lines_total 0$/m);
+    expect(value('traffic_hub_broker_refusals_total{reason="client_id_taken"}')).toBe(0);
+    expect(value('traffic_hub_broker_refusals_total{reason="rate_limited"}')).toBe(0);
   });
 });

@@ -31,6 +31,8 @@ export interface BuildApiOptions {
   /** How long a live client may stay over `api.wsMaxBufferedBytes` before it is disconnected. */
   liveLagTerminateMs?: number;
   now?: () => number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: string; key: string };
 }
 
 /** `?token=…` must not reach a log line. */
@@ -45,7 +47,18 @@ function redactUrl(url: string): string {
 export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise<FastifyInstance> {
   const log = options.logger ?? pino({ level: "silent" });
   const now = options.now ?? hub.now;
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_PAYLOAD_BYTES });
+  const { requestTimeoutMs, connectionTimeoutMs, maxConnections } = hub.config.api;
+  // Fastify's types pick the server from `https`; both give the same FastifyInstance surface here.
+  const app = (Fastify as unknown as (opts: object) => FastifyInstance)({
+    ...(options.https ? { https: options.https } : {}),
+    loggerInstance: log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_PAYLOAD_BYTES,
+    // A client that trickles a request, or holds an idle socket, is cut off (websockets are exempt: ws clears the timeout on upgrade).
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+  });
+  app.server.maxConnections = maxConnections;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(sendError);
@@ -63,9 +76,11 @@ export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise
       alarms: () => hub.alarms.list(),
       commands: (id) => hub.commands.list(id, 20),
       detail: (id) => views.detail(id),
+      known: (id) => hub.intersection(id) !== undefined || hub.store.get(id) !== undefined,
     },
     {
       maxBufferedBytes: hub.config.api.wsMaxBufferedBytes,
+      maxClients: hub.config.api.maxLiveClients,
       logger: log.child({ module: "live" }),
       now,
       ...(options.liveIntervalMs !== undefined ? { intervalMs: options.liveIntervalMs } : {}),

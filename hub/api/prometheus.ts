@@ -44,15 +44,22 @@ export function renderMetrics(m: HubMetrics, live: LiveStats): string {
   family(out, `${P}websocket_updates_sent_total`, "counter", "Live updates sent (one per client per flush).", [{ value: live.updatesSent }]);
   family(out, `${P}websocket_updates_skipped_total`, "counter", "Live updates not sent to a client whose buffer was over the cap.", [{ value: live.updatesSkipped }]);
   family(out, `${P}websocket_clients_terminated_total`, "counter", "Live clients disconnected for staying over the cap.", [{ value: live.clientsTerminated }]);
+  family(out, `${P}websocket_clients_refused_total`, "counter", "Live clients turned away because the stream was full.", [{ value: live.clientsRefused }]);
+  family(out, `${P}websocket_replies_held_back_total`, "counter", "Replies held back or dropped because the client's buffer was over the cap.", [{ value: live.repliesHeldBack }]);
+  family(out, `${P}alarm_records`, "gauge", "Alarm records on the board (bounded).", [{ value: m.alarms.records }]);
+  family(out, `${P}alarm_records_evicted_total`, "counter", "Alarm records dropped to keep the board within its bound.", [{ value: m.alarms.evicted }]);
   const ts = m.timeSeries;
   family(out, `${P}timeseries_configured`, "gauge", "Whether a time-series server is configured.", [{ value: ts === null ? 0 : 1 }]);
   family(out, `${P}timeseries_buffered_lines`, "gauge", "Lines waiting for the time-series server.", [{ value: ts?.bufferedLines ?? 0 }]);
+  family(out, `${P}timeseries_spilled_lines`, "gauge", "Of the lines waiting, those spilled to disk (dataDir) beyond the memory bound.", [{ value: ts?.spilledLines ?? 0 }]);
   family(out, `${P}timeseries_dropped_lines_total`, "counter", "Lines lost (buffer bound, retry time, or left at close).", [{ value: ts?.droppedLines ?? 0 }]);
   family(out, `${P}timeseries_written_lines_total`, "counter", "Lines the time-series server accepted.", [{ value: ts?.writtenLines ?? 0 }]);
   if (m.broker !== null) {
     family(out, `${P}broker_clients`, "gauge", "MQTT clients connected to the embedded broker.", [{ value: m.broker.clientsConnected }]);
     family(out, `${P}broker_auth_failures_total`, "counter", "Refused MQTT logins.", [{ value: m.broker.authFailures }]);
-    family(out, `${P}broker_denied_publishes_total`, "counter", "Publishes dropped by the ACL or size limit.", [{ value: m.broker.deniedPublishes }]);
+    family(out, `${P}broker_denied_publishes_total`, "counter", "Publishes dropped by the ACL, size limit or rate limit.", [{ value: m.broker.deniedPublishes }]);
+    family(out, `${P}broker_denied_subscribes_total`, "counter", "Subscriptions refused by the ACL.", [{ value: m.broker.deniedSubscribes }]);
+    family(out, `${P}broker_refusals_total`, "counter", "Connections, logins and messages refused by the broker's hardening, by reason.", byLabel("reason", m.broker.refusals));
   }
   return `${out.join("\n")}\n`;
 }

@@ -49,7 +49,12 @@ export const AlarmRecord = z.object({
   type: z.enum(ALARM_TYPES),
   intersectionId: z.string().nullable(),
   message: z.string(),
+  /** First seen. */
   raisedAtMs: z.number(),
+  /** Latest occurrence folded into this record. */
+  lastSeenMs: z.number(),
+  /** Occurrences folded into this record (a repeating alarm grows this, not the board). */
+  count: z.number().int().min(1),
   active: z.boolean(),
   clearedAtMs: z.number().nullable(),
   acknowledgedBy: z.string().nullable(),

@@ -11,11 +11,20 @@ export type LoginResult =
   | { ok: false; returnCode: typeof BAD_USERNAME_OR_PASSWORD | typeof NOT_AUTHORIZED; reason: string };
 
 interface Account {
-  secret: { hash: string } | { plain: string };
+  /** null: the account logs in only with a client certificate. */
+  secret: { hash: string } | { plain: string } | null;
   identity: Identity;
 }
 
-export type Authenticator = (username: string | undefined, password: Buffer | undefined) => Promise<LoginResult>;
+export interface Authenticator {
+  /** A username and password login. */
+  login(username: string | undefined, password: Buffer | undefined): Promise<LoginResult>;
+  /**
+   * A login by a client certificate the broker's client CA signed: its subject CN names the
+   * account. The MQTT username, when given, must be that account.
+   */
+  byCertificate(commonName: string, username: string | undefined): LoginResult;
+}
 
 /** Build the login check from the config's device and hub accounts. */
 export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub" | "allowAnonymous">): Authenticator {
@@ -30,8 +39,15 @@ export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub"
     accounts.set(config.hub.username, { secret: secretOf(config.hub), identity: serviceIdentity(config.hub.username) });
   }
   const anonymous = serviceIdentity(null);
-
-  return async (username, password) => {
+  const byCertificate = (commonName: string, username: string | undefined): LoginResult => {
+    const account = accounts.get(commonName);
+    if (!account) return { ok: false, returnCode: NOT_AUTHORIZED, reason: `certificate for ${JSON.stringify(commonName)}, which is no account` };
+    if (username !== undefined && username !== "" && username !== commonName) {
+      return { ok: false, returnCode: NOT_AUTHORIZED, reason: `certificate for ${JSON.stringify(commonName)} used with username ${JSON.stringify(username)}` };
+    }
+    return { ok: true, identity: account.identity };
+  };
+  const login = async (username: string | undefined, password: Buffer | undefined): Promise<LoginResult> => {
     if (username === undefined || username === "") {
       if (config.allowAnonymous) return { ok: true, identity: anonymous };
       return { ok: false, returnCode: NOT_AUTHORIZED, reason: "anonymous clients are not allowed" };
@@ -42,15 +58,20 @@ export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub"
       await burnPasswordCheck(given);
       return { ok: false, returnCode: BAD_USERNAME_OR_PASSWORD, reason: `unknown username ${JSON.stringify(username)}` };
     }
-    const matches =
-      "hash" in account.secret ? await verifyPassword(given, account.secret.hash) : plainSecretsEqual(given, account.secret.plain);
+    // One scrypt on every path (hashed, plain, certificate-only, unknown user), so timing tells an attacker nothing.
+    const secret = account.secret;
+    let matches: boolean;
+    if (secret === null) matches = (await burnPasswordCheck(given), false);
+    else if ("hash" in secret) matches = await verifyPassword(given, secret.hash);
+    else matches = (await burnPasswordCheck(given), plainSecretsEqual(given, secret.plain));
     if (!matches) return { ok: false, returnCode: BAD_USERNAME_OR_PASSWORD, reason: `wrong password for ${JSON.stringify(username)}` };
     return { ok: true, identity: account.identity };
   };
+  return { login, byCertificate };
 }
 
 function secretOf(account: { passwordHash?: string | undefined; password?: string | undefined }): Account["secret"] {
   if (account.passwordHash !== undefined) return { hash: account.passwordHash };
   if (account.password !== undefined) return { plain: account.password };
-  throw new Error("account has neither passwordHash nor password"); // the config schema rules this out
+  return null;
 }

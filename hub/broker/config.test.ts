@@ -11,7 +11,7 @@ describe("broker config", () => {
 
   it("names the device whose secret is missing or doubled", () => {
     expect(() => parseBrokerConfig({ devices: [{ username: "a", password: "x", intersectionId: "i1", region: "r" }, { username: "b", intersectionId: "i2", region: "r" }] })).toThrow(
-      /^broker\.devices\[1\]: give exactly one of passwordHash or password/,
+      /^broker\.devices\[1\]: give exactly one of passwordHash or password \(or tls\.clientCa/,
     );
     expect(() => parseBrokerConfig({ hub: { username: "hub", password: "x", passwordHash: "scrypt$AAAA$AAAA" } })).toThrow(/broker\.hub: give exactly one/);
   });

@@ -17,18 +17,36 @@ function exactlyOneSecret(account: { passwordHash?: string; password?: string })
 }
 const ONE_SECRET = { message: "give exactly one of passwordHash or password" };
 
-/** One edge device: it may speak only for its own intersection in its own region. */
+/**
+ * One edge device: it may speak only for its own intersection in its own region. It logs in with
+ * its password, or with a client certificate whose subject CN is its username (mutual TLS); one
+ * with no password logs in only with a certificate.
+ */
 export const DeviceAccount = z
   .object({ username: Username, ...Secret, intersectionId: Id, region: Id })
-  .refine(exactlyOneSecret, ONE_SECRET);
+  .refine((a) => a.passwordHash === undefined || a.password === undefined, { message: "give at most one of passwordHash or password" });
 export type DeviceAccount = z.infer<typeof DeviceAccount>;
 
 /** The hub's own service account: may publish and subscribe anything under `traffic/v1/`. */
 export const ServiceAccount = z.object({ username: Username, ...Secret }).refine(exactlyOneSecret, ONE_SECRET);
 export type ServiceAccount = z.infer<typeof ServiceAccount>;
 
+/** PEM text (the hub reads it from the files its configuration names). */
+const Pem = z.string().min(1);
+
+/** TLS for every listener: server certificate and key; with `clientCa`, devices may log in with a client certificate. */
+export const BrokerTls = z.object({
+  cert: Pem,
+  key: Pem,
+  /** CA whose client certificates are accepted; the subject CN names the device account. A certificate from any other CA is refused. */
+  clientCa: Pem.optional(),
+});
+export type BrokerTls = z.infer<typeof BrokerTls>;
+
 export const BrokerConfig = z
   .object({
+    /** TLS on the TCP and websocket listeners (mqtts://, wss://); null: plain (loopback or trusted networks only). */
+    tls: BrokerTls.nullable().default(null),
     host: z.string().min(1).default("127.0.0.1"),
     /** MQTT over TCP; 0 lets the OS pick (the running broker reports the port it got). */
     port: Port.default(1883),
@@ -45,8 +63,35 @@ export const BrokerConfig = z
     /** A subscriber whose socket stays full this long is dropped, so it cannot stall delivery to others. */
     drainTimeoutMs: z.number().int().min(1).default(10_000),
     connectTimeoutMs: z.number().int().min(1).default(10_000),
+    /** Connections (TCP and websocket together) beyond this are closed at once and counted. */
+    maxConnections: z.number().int().min(1).default(10_000),
+    /**
+     * Largest MQTT packet before a login is accepted (CONNECT with its will), checked as the bytes
+     * arrive: a bigger one closes the connection before it is buffered. After login the limit is
+     * `maxPayloadBytes` plus 4 KiB for the topic and headers.
+     */
+    preLoginMaxPacketBytes: z.number().int().min(64).max(1024 * 1024).default(8 * 1024),
+    /** Failed logins from one address before it waits (doubling from `baseDelayMs`) for its next check. */
+    loginBackoff: z
+      .object({
+        freeFailures: z.number().int().min(0).default(5),
+        baseDelayMs: z.number().int().min(1).default(1000),
+        maxDelayMs: z.number().int().min(1).default(60_000),
+        maxAddresses: z.number().int().min(1).default(10_000),
+      })
+      .prefault({}),
+    /** Messages per device: sustained rate and burst; beyond it a publish is dropped and counted. null: no limit. */
+    publishRate: z
+      .object({ perSecond: z.number().positive().default(50), burst: z.number().int().min(1).default(2000) })
+      .nullable()
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
+    config.devices.forEach((device, i) => {
+      if (device.password === undefined && device.passwordHash === undefined && !config.tls?.clientCa) {
+        ctx.addIssue({ code: "custom", path: ["devices", i], message: "give exactly one of passwordHash or password (or tls.clientCa, to log in with a client certificate)" });
+      }
+    });
     const seen = new Map<string, string>();
     if (config.hub) seen.set(config.hub.username, "hub");
     config.devices.forEach((device, i) => {

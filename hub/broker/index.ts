@@ -1,4 +1,4 @@
-export { startBroker, type RunningBroker, type BrokerStats, type BrokerOptions, type LocalBrokerClient, type LocalHandler } from "./server.js";
+export { startBroker, REFUSAL_REASONS, type RefusalReason, type RunningBroker, type BrokerStats, type BrokerOptions, type LocalBrokerClient, type LocalHandler } from "./server.js";
 export { BrokerConfig, DeviceAccount, ServiceAccount, parseBrokerConfig, type BrokerConfigInput } from "./config.js";
 export { hashPassword, verifyPassword } from "./password.js";
 export { publishDenial, subscribeDenial, deviceIdentity, serviceIdentity, type Identity, type DeviceIdentity, type ServiceIdentity } from "./acl.js";

@@ -1,4 +1,6 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { Aedes, type AedesOptions, type AuthErrorCode, type AuthenticateError, type Client, type PublishPacket } from "aedes";
 import { pino, type Logger } from "pino";
@@ -6,6 +8,28 @@ import { WebSocketServer, createWebSocketStream } from "ws";
 import { parseBrokerConfig, type BrokerConfig, type BrokerConfigInput } from "./config.js";
 import { createAuthenticator } from "./accounts.js";
 import { publishDenial, subscribeDenial, type Identity } from "./acl.js";
+import { ClientIdOwners } from "./client-id-owners.js";
+import { LoginBackoff } from "./login-backoff.js";
+import { LoginQueue } from "./login-queue.js";
+import { MqttFrameScanner } from "./packet-size-guard.js";
+import { PublishRate } from "./publish-rate.js";
+import type { Duplex } from "node:stream";
+
+/** Why the broker refused a connection, a login or a message, as counted on /metrics. */
+export const REFUSAL_REASONS = [
+  "connection_cap",
+  "login_backoff",
+  "client_id_taken",
+  "packet_too_large_before_login",
+  "packet_too_large",
+  "malformed_packet_length",
+  "rate_limited",
+  "bad_client_certificate",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Bytes allowed after login on top of `maxPayloadBytes`, for the topic and the headers. */
+const PACKET_OVERHEAD_BYTES = 4096;
 
 export interface BrokerStats {
   clientsConnected: number;
@@ -17,6 +41,8 @@ export interface BrokerStats {
   /** Of those, last wills that were not delivered. */
   deniedWills: number;
   deniedSubscribes: number;
+  /** Connections, logins and messages refused by the broker's hardening, by reason. */
+  refusals: Record<RefusalReason, number>;
 }
 
 /** A message as the broker's in-process subscribers see it. */
@@ -52,6 +78,27 @@ export interface RunningBroker {
 
 export interface BrokerOptions {
   logger?: Logger;
+  now?: () => number;
+}
+
+/** What the broker knows of a connection before aedes does: where it comes from, whether it logged in. */
+interface Connection {
+  address: string;
+  loggedIn: boolean;
+  /** The subject CN of a client certificate the client CA signed, or null. */
+  certificate: string | null;
+}
+
+/**
+ * A TLS connection's verified client certificate CN (null when none was shown), or false for a
+ * certificate the client CA did not sign (the connection must be refused).
+ */
+function clientCertificateOf(socket: TLSSocket): string | null | false {
+  const peer = socket.getPeerCertificate();
+  if (!peer || Object.keys(peer).length === 0) return null;
+  if (!socket.authorized) return false;
+  const cn = peer.subject?.CN;
+  return typeof cn === "string" && cn.length > 0 ? cn : false;
 }
 
 /** True for 1, 2, 4, 8, …: log a repeated problem on those counts only, so a flood cannot flood the log. */
@@ -66,9 +113,25 @@ function worthLogging(count: number): boolean {
 export async function startBroker(input: BrokerConfigInput, options: BrokerOptions = {}): Promise<RunningBroker> {
   const config = parseBrokerConfig(input);
   const log = options.logger ?? pino({ level: "silent" });
-  const login = createAuthenticator(config);
+  const accounts = createAuthenticator(config);
+  const now = options.now ?? Date.now;
   const identities = new WeakMap<Client, Identity>();
+  const connections = new WeakMap<object, Connection>();
+  const owners = new ClientIdOwners();
+  const backoff = new LoginBackoff(config.loginBackoff);
+  // Four at a time: libuv's default thread pool, which scrypt runs on.
+  const logins = new LoginQueue(backoff, { maxConcurrent: 4, maxWaiting: config.maxConnections }, now);
+  const rate = config.publishRate ? new PublishRate(config.publishRate) : null;
+  const maxPacketBytes = config.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
   const counts = { authFailures: 0, deniedPublishes: 0, oversizedPublishes: 0, deniedWills: 0, deniedSubscribes: 0 };
+  const refusals = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
+  function refused(reason: RefusalReason, details: Record<string, unknown>): void {
+    const count = ++refusals[reason];
+    if (worthLogging(count)) log.warn({ ...details, reason, count }, "broker refused");
+  }
+  function refuseLogin(reason: string, returnCode: AuthErrorCode, done: (error: AuthenticateError | null, success: boolean | null) => void): void {
+    done(Object.assign(new Error(reason), { returnCode }) as AuthenticateError, null);
+  }
 
   // aedes can only refuse a PUBLISH by closing the connection. Like Mosquitto we acknowledge and
   // drop instead (MQTT-3.3.5-2 allows either): a denied packet is re-addressed to this topic, which
@@ -94,12 +157,33 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     drainTimeout: config.drainTimeoutMs,
     connectTimeout: config.connectTimeoutMs,
     authenticate(client, username, password, done) {
-      login(username, password).then(
+      const connection = connections.get(client.conn);
+      const address = connection?.address ?? "unknown";
+      // Certificate logins cost no hash; password checks wait their turn, clean addresses first.
+      const check = connection?.certificate
+        ? Promise.resolve(accounts.byCertificate(connection.certificate, username))
+        : logins.run(address, () => accounts.login(username, password));
+      check.then(
         (result) => {
+          if (result === "refused") {
+            // Refused before any password hashing: a flood from one address costs next to nothing.
+            const waitMs = backoff.waitMs(address, now());
+            refused("login_backoff", { address, username, waitMs });
+            return refuseLogin(`too many failed logins from ${address}: retry in ${Math.max(1, Math.ceil(waitMs / 1000))} s`, 3, done);
+          }
           if (result.ok) {
+            if (!connection?.certificate) backoff.succeeded(address);
+            // The account the login proved (a certificate login may give no username at all).
+            const account = result.identity.username ?? "";
+            if (!owners.claim(client.id, account)) {
+              refused("client_id_taken", { clientId: client.id, username, owner: owners.ownerOf(client.id) });
+              return refuseLogin(`client id ${JSON.stringify(client.id)} belongs to another account`, 2, done);
+            }
             identities.set(client, result.identity);
+            if (connection) connection.loggedIn = true;
             return done(null, true);
           }
+          if (!connection?.certificate) backoff.failed(address, now());
           counts.authFailures++;
           if (worthLogging(counts.authFailures)) {
             log.warn({ clientId: client.id, username, reason: result.reason, authFailures: counts.authFailures }, "login refused");
@@ -109,6 +193,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
         },
         (err: unknown) => {
           counts.authFailures++;
+          if (!connection?.certificate) backoff.failed(address, now());
           log.error({ err, clientId: client.id }, "login check failed");
           const error = Object.assign(new Error("login check failed"), { returnCode: 3 as AuthErrorCode }) as AuthenticateError;
           done(error, null);
@@ -121,6 +206,10 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
       if (!identity) return denyPublish(client, packet, "publisher has no identity", callback);
       const denial = publishDenial(identity, packet.topic);
       if (denial !== null) return denyPublish(client, packet, denial, callback);
+      if (rate && identity.kind === "device" && client && !client.closed && !rate.take(identity.username, now())) {
+        refused("rate_limited", { clientId: client.id, username: identity.username });
+        return denyPublish(client, packet, `device ${identity.username} is over ${config.publishRate!.perSecond} messages/s`, callback);
+      }
       const size = typeof packet.payload === "string" ? Buffer.byteLength(packet.payload) : packet.payload.byteLength;
       if (size > config.maxPayloadBytes) {
         counts.oversizedPublishes++;
@@ -156,15 +245,58 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "client error"));
   aedes.on("connectionError", (_client, err) => log.debug({ err: err.message }, "connection error"));
 
+  let open = 0;
+  /**
+   * Hand a connection to aedes behind the connection cap and a packet-size guard that reads each
+   * packet's declared length as the bytes arrive: a small limit before login, the payload limit
+   * plus headers after. An oversized packet closes the connection before it is buffered.
+   */
+  function handle(stream: Duplex, address: string, tlsSocket: TLSSocket | null, req?: unknown): void {
+    if (open >= config.maxConnections) {
+      refused("connection_cap", { address, open });
+      stream.destroy();
+      return;
+    }
+    const certificate = tlsSocket ? clientCertificateOf(tlsSocket) : null;
+    if (certificate === false) {
+      refused("bad_client_certificate", { address, error: tlsSocket?.authorizationError });
+      stream.destroy();
+      return;
+    }
+    open++;
+    stream.once("close", () => open--);
+    const connection: Connection = { address, loggedIn: false, certificate };
+    connections.set(stream, connection);
+    const scanner = new MqttFrameScanner();
+    const limit = (): number => (connection.loggedIn ? maxPacketBytes : config.preLoginMaxPacketBytes);
+    aedes.handle(stream, req as never);
+    // Added after aedes' 'readable' listener, so 'data' fires as aedes reads and never starts flowing mode.
+    stream.on("data", (chunk: Buffer) => {
+      const over = scanner.scan(chunk, limit);
+      if (over === null) return;
+      if (over < 0) refused("malformed_packet_length", { address });
+      else refused(connection.loggedIn ? "packet_too_large" : "packet_too_large_before_login", { address, declaredBytes: over, limitBytes: limit() });
+      stream.destroy();
+    });
+  }
   const sockets = new Set<Socket>();
-  const tcp: Server = createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
     // Small MQTT packets must go out at once, not wait for the peer's delayed ACK (Nagle).
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    aedes.handle(socket);
-  });
+    socket.on("error", () => undefined); // a socket destroyed before aedes took it
+    handle(socket, socket.remoteAddress ?? "unknown", config.tls ? (socket as TLSSocket) : null);
+  };
+  // With a client CA, a client certificate is asked for but not required (devices may still use
+  // passwords); one that the CA did not sign is refused in `handle`.
+  const tlsOptions = config.tls
+    ? { cert: config.tls.cert, key: config.tls.key, ...(config.tls.clientCa ? { ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }
+    : null;
+  const tcp: Server = tlsOptions ? createTlsServer(tlsOptions, onSocket) : createServer(onSocket);
+  if (tlsOptions) tcp.on("tlsClientError", (err) => log.debug({ err: err.message }, "TLS handshake failed"));
   let wss: WebSocketServer | null = null;
+  let https: HttpsServer | null = null;
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -176,29 +308,45 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     });
     if (config.websocket) {
       const wsHost = config.websocket.host ?? config.host;
-      const server = new WebSocketServer({ host: wsHost, port: config.websocket.port });
-      wss = server;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.once("listening", () => {
-          server.off("error", reject);
-          resolve();
+      let server: WebSocketServer;
+      if (tlsOptions) {
+        const httpsServer = createHttpsServer(tlsOptions);
+        https = httpsServer;
+        server = new WebSocketServer({ server: httpsServer, maxPayload: maxPacketBytes });
+        wss = server;
+        await new Promise<void>((resolve, reject) => {
+          httpsServer.once("error", reject);
+          httpsServer.listen(config.websocket!.port, wsHost, () => {
+            httpsServer.off("error", reject);
+            resolve();
+          });
         });
-      });
+      } else {
+        server = new WebSocketServer({ host: wsHost, port: config.websocket.port, maxPayload: maxPacketBytes });
+        wss = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.once("listening", () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+      }
       server.on("connection", (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on("error", (err) => log.debug({ err: err.message }, "websocket stream error"));
-        aedes.handle(stream, req);
+        handle(stream, req.socket.remoteAddress ?? "unknown", tlsOptions ? (req.socket as TLSSocket) : null, req);
       });
       server.on("error", (err) => log.error({ err }, "websocket server error"));
     }
   } catch (err) {
-    await closeAll(aedes, tcp, sockets, wss);
+    await closeAll(aedes, tcp, sockets, wss, https);
     throw err;
   }
 
   const port = (tcp.address() as AddressInfo).port;
-  const wsAddress = wss ? (wss.address() as AddressInfo) : null;
+  const wsAddress = https ? ((https as HttpsServer).address() as AddressInfo) : wss ? (wss.address() as AddressInfo) : null;
+  const scheme = tlsOptions ? { mqtt: "mqtts", ws: "wss" } : { mqtt: "mqtt", ws: "ws" };
   const wsPort = wsAddress ? wsAddress.port : null;
   log.info({ host: config.host, port, wsPort, devices: config.devices.length, allowAnonymous: config.allowAnonymous }, "MQTT broker listening");
 
@@ -206,14 +354,14 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   return {
     host: config.host,
     port,
-    url: `mqtt://${config.host}:${port}`,
+    url: `${scheme.mqtt}://${config.host}:${port}`,
     wsPort,
-    wsUrl: wsAddress ? `ws://${wsAddress.address}:${wsAddress.port}` : null,
+    wsUrl: wsAddress ? `${scheme.ws}://${wsAddress.address}:${wsAddress.port}` : null,
     config,
     local: localClient(aedes),
-    stats: () => ({ clientsConnected: aedes.connectedClients, ...counts }),
+    stats: () => ({ clientsConnected: aedes.connectedClients, ...counts, refusals: { ...refusals } }),
     stop() {
-      stopping ??= closeAll(aedes, tcp, sockets, wss);
+      stopping ??= closeAll(aedes, tcp, sockets, wss, https);
       return stopping;
     },
   };
@@ -254,13 +402,17 @@ function localClient(aedes: Aedes): LocalBrokerClient {
   };
 }
 
-async function closeAll(aedes: Aedes, tcp: Server, sockets: Set<Socket>, wss: WebSocketServer | null): Promise<void> {
+async function closeAll(aedes: Aedes, tcp: Server, sockets: Set<Socket>, wss: WebSocketServer | null, https: HttpsServer | null): Promise<void> {
   const tcpClosed = tcp.listening ? new Promise<void>((resolve) => tcp.close(() => resolve())) : Promise.resolve();
   await new Promise<void>((resolve) => aedes.close(() => resolve()));
   for (const socket of sockets) socket.destroy();
   if (wss) {
     for (const ws of wss.clients) ws.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+  if (https) {
+    https.closeAllConnections();
+    await new Promise<void>((resolve) => https.close(() => resolve()));
   }
   await tcpClosed;
 }

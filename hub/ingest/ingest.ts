@@ -23,6 +23,8 @@ export interface IngestOptions {
   configuredRegion?: (intersectionId: string) => string | undefined;
   /** A device's clock went implausible against the hub's (`skewed`), or right again: once per change. */
   onClockSkew?: (intersectionId: string, region: string, skewed: boolean, message: string) => void;
+  /** The approach ids the configuration gives an intersection; measures naming others are rejected. */
+  configuredApproaches?: (intersectionId: string) => ReadonlySet<string> | undefined;
 }
 
 export interface Ingest {
@@ -72,6 +74,7 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     ...(options.configuredRegion ? { configuredRegion: options.configuredRegion } : {}),
     clockSkew: { aheadMs: config.maxClockSkewS * 1000, behindMs: config.maxBacklogS * 1000 },
     ...(options.onClockSkew ? { onClockSkew: options.onClockSkew } : {}),
+    ...(options.configuredApproaches ? { configuredApproaches: options.configuredApproaches } : {}),
   });
 
   // In process, the hub publishes every plan itself and puts it in the store directly: following

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_PAYLOAD_BYTES } from "../../protocol/index.js";
-import { IngestPipeline, type IngestRejectReason } from "./pipeline.js";
+import { IngestPipeline, MAX_UNCONFIGURED_APPROACHES, type IngestRejectReason } from "./pipeline.js";
 import { command, events, measures, plan, signal, status } from "../../tests/support/payloads.js";
 
 const T = (id: string, kind: string, region = "north"): string => `traffic/v1/${region}/${id}/${kind}`;
@@ -41,7 +41,7 @@ describe("IngestPipeline", () => {
     p.handle(T("i-1", "command"), json(command("i-1", 1)));
     expect(rejected.map((r) => r.reason)).toEqual(["bad_topic", "too_large", "bad_json", "invalid", "id_mismatch", "bad_json", "bad_topic"]);
     expect(rejected[3]!.error).toMatch(/^measures\.approaches: /);
-    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0, clock_skew: 0 });
+    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0, clock_skew: 0, unknown_approach: 0 });
     expect(p.store.size).toBe(0);
   });
 
@@ -122,6 +122,33 @@ describe("IngestPipeline", () => {
     }
     expect(valid).toHaveLength(10);
     expect(p.stats().rejects.bad_json + p.stats().rejects.invalid).toBe(5000);
+  });
+
+  it("rejects measures naming an approach the intersection's configuration does not have, and counts them", () => {
+    const rejected: string[] = [];
+    const p = new IngestPipeline({
+      configuredApproaches: (id) => (id === "i-1" ? new Set(["north", "south"]) : undefined),
+      onReject: (reason, _topic, error) => rejected.push(`${reason}: ${error}`),
+    });
+    const heard: number[] = [];
+    p.on("measures", (m) => heard.push(m.seq));
+    p.handle(T("i-1", "measures"), json(measures("i-1", 1)));
+    const invented = { ...measures("i-1", 2), approaches: [{ approachId: "north", count: 1, countsByClass: {}, queue: 0, occupancy: 0 }, { approachId: "x-999", count: 1, countsByClass: {}, queue: 0, occupancy: 0 }] };
+    p.handle(T("i-1", "measures"), json(invented));
+    // Rejected before the duplicate window: the same seq with known approaches still counts.
+    p.handle(T("i-1", "measures"), json(measures("i-1", 2)));
+    expect(heard).toEqual([1, 2]);
+    expect(rejected).toEqual(['unknown_approach: measures: intersection i-1 has no approach "x-999"']);
+    expect(p.stats().rejects.unknown_approach).toBe(1);
+  });
+
+  it("accepts a bounded number of approach ids from an intersection it has no configuration for", () => {
+    const p = new IngestPipeline();
+    const withApproach = (seq: number, approachId: string) => ({ ...measures("i-9", seq), approaches: [{ approachId, count: 1, countsByClass: {}, queue: 0, occupancy: 0 }] });
+    for (let i = 0; i < MAX_UNCONFIGURED_APPROACHES + 5; i++) p.handle(T("i-9", "measures"), json(withApproach(i + 1, `a${i}`)));
+    p.handle(T("i-9", "measures"), json(withApproach(100, "a0")));
+    expect(p.stats().rejects.unknown_approach).toBe(5);
+    expect(p.stats().messages.measures).toBe(MAX_UNCONFIGURED_APPROACHES + 1);
   });
 });
 

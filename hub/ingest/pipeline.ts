@@ -2,7 +2,10 @@ import { decodeMessage, REJECT_REASONS, type PayloadByKind } from "../../protoco
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { SeqWindow, DEFAULT_SEQ_WINDOW } from "./seq-window.js";
 
-export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale", "region_mismatch", "clock_skew"] as const;
+export const INGEST_REJECT_REASONS = [...REJECT_REASONS, "duplicate", "stale", "region_mismatch", "clock_skew", "unknown_approach"] as const;
+
+/** Distinct approach ids accepted from an intersection the configuration does not describe. */
+export const MAX_UNCONFIGURED_APPROACHES = 16;
 export type IngestRejectReason = (typeof INGEST_REJECT_REASONS)[number];
 
 export const EDGE_KINDS: readonly EdgeKind[] = ["measures", "signal", "events", "status"];
@@ -38,6 +41,13 @@ export interface PipelineOptions {
   clockSkew?: ClockSkewLimits;
   /** A device's clock went implausible (`skewed`), or is plausible again: called once per change, not per message. */
   onClockSkew?: (intersectionId: string, region: string, skewed: boolean, message: string) => void;
+  /**
+   * The approach ids the configuration gives an intersection, if it describes it. Measures naming
+   * another approach are rejected (`unknown_approach`): approach ids become time-series tags and
+   * history keys, so a device must not be able to invent them. An intersection not configured may
+   * use its first `MAX_UNCONFIGURED_APPROACHES` ids.
+   */
+  configuredApproaches?: (intersectionId: string) => ReadonlySet<string> | undefined;
 }
 
 export interface ClockSkewLimits {
@@ -64,6 +74,8 @@ export class IngestPipeline {
   private readonly onClockSkew: NonNullable<PipelineOptions["onClockSkew"]>;
   /** Devices whose last message had an implausible `ts`. */
   private readonly skewed = new Set<string>();
+  private readonly configuredApproaches: NonNullable<PipelineOptions["configuredApproaches"]>;
+  private readonly approachesHeard = new Map<string, Set<string>>();
   private readonly windows = new Map<string, Windows>();
   private readonly listeners: ListenerSets = { measures: new Set(), signal: new Set(), events: new Set(), status: new Set() };
   private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0, snapshot: 0 };
@@ -81,6 +93,7 @@ export class IngestPipeline {
     this.configuredRegion = options.configuredRegion ?? (() => undefined);
     this.clockSkew = options.clockSkew ?? null;
     this.onClockSkew = options.onClockSkew ?? (() => undefined);
+    this.configuredApproaches = options.configuredApproaches ?? (() => undefined);
   }
 
   /** Add a listener for one kind; returns a function that removes it. */
@@ -132,11 +145,14 @@ export class IngestPipeline {
         this.messages.status++;
         this.store.applyStatus(decoded.region, decoded.payload, receivedAtMs);
         return this.notify("status", decoded.payload, decoded.region);
-      case "measures":
+      case "measures": {
+        const unknown = this.unknownApproach(decoded.payload);
+        if (unknown !== null) return this.reject("unknown_approach", topic, `measures: intersection ${id} has no approach ${JSON.stringify(unknown)}`);
         if (!this.isNew("measures", decoded.payload, topic)) return;
         this.messages.measures++;
         this.store.applyMeasures(decoded.region, decoded.payload, receivedAtMs);
         return this.notify("measures", decoded.payload, decoded.region);
+      }
       case "signal":
         if (!this.isNew("signal", decoded.payload, topic)) return;
         this.messages.signal++;
@@ -177,6 +193,21 @@ export class IngestPipeline {
       this.onClockSkew(id, region, true, `device clock implausible: its ${kind} ts is ${how}; its messages are rejected until its clock is right`);
     }
     return false;
+  }
+
+  /** The first approach id the intersection may not use, or null when all are known. */
+  private unknownApproach(measures: PayloadByKind["measures"]): string | null {
+    const configured = this.configuredApproaches(measures.intersectionId);
+    if (configured) return measures.approaches.find((a) => !configured.has(a.approachId))?.approachId ?? null;
+    let heard = this.approachesHeard.get(measures.intersectionId);
+    if (!heard) {
+      heard = new Set();
+      this.approachesHeard.set(measures.intersectionId, heard);
+    }
+    const fresh = measures.approaches.filter((a) => !heard.has(a.approachId)).map((a) => a.approachId);
+    if (heard.size + new Set(fresh).size > MAX_UNCONFIGURED_APPROACHES) return fresh[0]!;
+    for (const a of fresh) heard.add(a);
+    return null;
   }
 
   private isNew(kind: EdgeKind, payload: { intersectionId: string; seq: number; ts: number }, topic: string): boolean {

@@ -24,9 +24,22 @@ export class AuditLog {
     private readonly limit = 10_000,
     private readonly file?: string,
     private readonly onError: (err: Error) => void = () => undefined,
+    /** Also called with every entry (the hub's state store keeps them across restarts). */
+    private readonly sink: (entry: AuditEntry) => void = () => undefined,
   ) {}
 
+  /** Entries kept from an earlier run, oldest first (not passed to the sink again). */
+  load(entries: readonly AuditEntry[]): void {
+    this.entries.unshift(...entries.slice(-this.limit));
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+  }
+
   append(entry: AuditEntry): void {
+    try {
+      this.sink(entry);
+    } catch (err) {
+      this.onError(err as Error);
+    }
     this.entries.push(entry);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
     if (this.file) appendFile(this.file, `${JSON.stringify(entry)}\n`).catch((err: Error) => this.onError(err));

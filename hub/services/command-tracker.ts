@@ -22,15 +22,28 @@ export class CommandTracker {
   private readonly order: string[] = [];
 
   constructor(
-    private readonly limit = 5000,
+    readonly limit = 5000,
     private readonly answerTimeoutMs = 15_000,
+    /** Every new or changed command (the hub's state store keeps them across restarts). */
+    private readonly onChange: (command: TrackedCommand) => void = () => undefined,
   ) {}
+
+  /** Commands kept from an earlier run, oldest first. */
+  restore(commands: readonly TrackedCommand[]): void {
+    for (const c of commands) {
+      if (this.commands.has(c.commandId)) continue;
+      this.commands.set(c.commandId, { ...c });
+      this.order.push(c.commandId);
+    }
+    while (this.order.length > this.limit) this.commands.delete(this.order.shift()!);
+  }
 
   sent(command: Omit<TrackedCommand, "state" | "updatedAtMs">): TrackedCommand {
     const tracked: TrackedCommand = { ...command, state: "sent", updatedAtMs: command.sentAtMs };
     this.commands.set(command.commandId, tracked);
     this.order.push(command.commandId);
     while (this.order.length > this.limit) this.commands.delete(this.order.shift()!);
+    this.onChange(tracked);
     return tracked;
   }
 
@@ -43,6 +56,7 @@ export class CommandTracker {
     c.state = ack.result;
     if (ack.reason !== undefined) c.reason = ack.reason;
     c.updatedAtMs = ack.ts;
+    this.onChange(c);
     return c;
   }
 
@@ -55,6 +69,7 @@ export class CommandTracker {
         c.reason = `no acknowledgement from the agent within ${this.answerTimeoutMs / 1000} s`;
         c.updatedAtMs = nowMs;
         out.push(c);
+        this.onChange(c);
       }
     }
     return out;

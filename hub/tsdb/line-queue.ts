@@ -114,6 +114,14 @@ export class LineQueue {
     return n;
   }
 
+  /** Removes and returns every queued line (not the batch in flight), oldest first. */
+  takeAll(): string[] {
+    const out = new Array<string>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.lines[(this.head + i) % this.capacity] as string;
+    this.dropFront(this.count);
+    return out;
+  }
+
   /** Empties the queue (not the batch in flight); returns how many lines were discarded. */
   clear(): number {
     const n = this.count;

@@ -15,6 +15,7 @@ import { pino, type Logger } from "pino";
 import { z } from "zod";
 import { parseOrThrow, type Events, type Measures, type Plan, type Signal, type Status } from "../../protocol/index.js";
 import { LineQueue } from "./line-queue.js";
+import { LineSpill } from "./line-spill.js";
 import { PhaseGreenTracker } from "./phase-greens.js";
 import { hiResLines, measuresLines, phaseGreenLines, planLines, signalLines, statusLines, type PointOptions } from "./points.js";
 
@@ -40,6 +41,13 @@ export const TimeSeriesWriterOptions = z
     requestTimeoutMs: Ms.max(600_000).default(10_000),
     /** How long `close()` keeps trying to deliver what is buffered. */
     closeTimeoutMs: z.number().int().nonnegative().default(5000),
+    /**
+     * Where lines beyond `maxBufferLines` go instead of being dropped (gzipped segments, delivered
+     * oldest first once the server is back, and kept across a restart). Unset: drop the oldest.
+     */
+    spillDir: z.string().min(1).optional(),
+    /** Disk the spill may use; beyond it its oldest segment is dropped (counted). */
+    maxSpillBytes: Ms.default(10 * 1024 ** 3),
     /** See `PointOptions.textFields`: turn off for VictoriaMetrics. */
     textFields: z.boolean().default(true),
   })
@@ -52,8 +60,10 @@ export type TimeSeriesWriterOptions = z.infer<typeof TimeSeriesWriterOptions>;
 export type TimeSeriesWriterInput = z.input<typeof TimeSeriesWriterOptions>;
 
 export interface WriterStats {
-  /** Lines waiting for the server (queued and in flight). */
+  /** Lines waiting for the server (queued, in flight and spilled to disk). */
   bufferedLines: number;
+  /** Of those, the ones on disk (or on their way there). */
+  spilledLines: number;
   /** Lines lost: dropped for the buffer bound, expired after `maxRetryTimeMs`, or left at close. */
   droppedLines: number;
   /** Lines the server refused as malformed (HTTP 400/413/422): retrying could not help. */
@@ -82,6 +92,9 @@ export class TimeSeriesWriter {
   readonly options: TimeSeriesWriterOptions;
   private readonly pointOptions: PointOptions;
   private readonly queue: LineQueue;
+  private readonly spill: LineSpill | null;
+  /** Lines moved between the spill and the queue at a time. */
+  private readonly segmentLines: number;
   private readonly greens = new PhaseGreenTracker();
   private readonly writeApi: WriteApi;
   private readonly log: Logger;
@@ -110,6 +123,21 @@ export class TimeSeriesWriter {
     this.now = deps.now ?? Date.now;
     this.pointOptions = { textFields: this.options.textFields };
     this.queue = new LineQueue(this.options.maxBufferLines);
+    this.segmentLines = Math.max(1, Math.min(this.options.batchSize, Math.floor(this.options.maxBufferLines / 2)));
+    this.spill = this.options.spillDir
+      ? new LineSpill(this.options.spillDir, {
+          maxBytes: this.options.maxSpillBytes,
+          segmentLines: this.segmentLines,
+          onDrop: (lines, error) => {
+            this.noteDropped(lines, "spill over maxSpillBytes or unreadable: dropped its oldest segment");
+            if (error) this.log.error({ err: error, lines }, "time-series spill segment lost");
+          },
+        })
+      : null;
+    if (this.spill && this.spill.lines > 0) {
+      this.log.info({ spilledLines: this.spill.lines, dir: this.options.spillDir }, "time-series lines left by the last run: delivering them");
+      queueMicrotask(() => this.schedule());
+    }
     routeClientLogs(this.log);
     const { url, token, org, bucket, batchSize, requestTimeoutMs } = this.options;
     this.writeApi = new InfluxDB({ url, token, timeout: requestTimeoutMs }).getWriteApi(org, bucket, "ms", {
@@ -165,7 +193,8 @@ export class TimeSeriesWriter {
 
   stats(): WriterStats {
     return {
-      bufferedLines: this.queue.size,
+      bufferedLines: this.queue.size + (this.spill?.lines ?? 0),
+      spilledLines: this.spill?.lines ?? 0,
       droppedLines: this.droppedLines,
       rejectedLines: this.rejectedLines,
       writtenLines: this.writtenLines,
@@ -182,7 +211,7 @@ export class TimeSeriesWriter {
    */
   async flush(): Promise<boolean> {
     if (this.sending) await this.sending;
-    if (this.queue.queued === 0) return true;
+    if (this.waiting() === 0) return true;
     this.retryAtMs = 0;
     return this.startSending();
   }
@@ -199,6 +228,15 @@ export class TimeSeriesWriter {
       await Promise.race([this.flush(), new Promise<void>((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timeout);
       this.disposed = true;
+      if (this.spill) {
+        // Nothing is lost at close: what the server did not take goes to disk for the next run
+        // (a batch in flight first comes back or goes through, within requestTimeoutMs).
+        if (this.sending) await this.sending;
+        this.writeApi.dispose();
+        this.spill.add(this.queue.takeAll(), this.now());
+        await this.spill.flush();
+        return this.stats();
+      }
       this.writeApi.dispose();
       const left = this.queue.clear();
       if (left > 0) {
@@ -215,6 +253,12 @@ export class TimeSeriesWriter {
       return;
     }
     const nowMs = this.now();
+    // Once lines are on disk, newer ones follow them there, so the queue refills in order.
+    if (this.spill && (this.spill.lines > 0 || this.queue.size + lines.length > this.queue.capacity)) {
+      this.spill.add(lines, nowMs);
+      this.schedule();
+      return;
+    }
     let dropped = 0;
     for (const line of lines) dropped += this.queue.push(line, nowMs);
     if (dropped > 0) this.noteDropped(dropped, "buffer full: dropped the oldest lines");
@@ -237,9 +281,9 @@ export class TimeSeriesWriter {
 
   /** Arms the timer for the next send: a full batch goes now, a partial one after the flush interval. */
   private schedule(): void {
-    if (this.closed || this.sending || this.queue.queued === 0) return;
+    if (this.closed || this.sending || this.waiting() === 0) return;
     const nowMs = this.now();
-    const wantMs = this.queue.queued >= this.options.batchSize ? 0 : this.options.flushIntervalMs;
+    const wantMs = this.waiting() >= this.options.batchSize ? 0 : this.options.flushIntervalMs;
     const dueMs = Math.max(nowMs + wantMs, this.retryAtMs);
     if (this.timer && this.timerDueMs <= dueMs) return;
     this.clearTimer();
@@ -267,12 +311,29 @@ export class TimeSeriesWriter {
     return this.sending;
   }
 
+  /** Lines waiting to be sent: queued in memory and spilled. */
+  private waiting(): number {
+    return this.queue.queued + (this.spill?.lines ?? 0);
+  }
+
+  /** Move spilled lines into the queue while it has room for a segment. */
+  private async refill(): Promise<void> {
+    const spill = this.spill;
+    if (!spill) return;
+    while (spill.lines > 0 && this.queue.size + this.segmentLines <= this.queue.capacity && !this.disposed) {
+      const batch = await spill.take();
+      if (batch === null) return;
+      for (const line of batch.lines) this.queue.push(line, batch.atMs);
+    }
+  }
+
   /** Sends batches until the queue is empty (true) or an attempt fails (false). */
   private async sendLoop(): Promise<boolean> {
-    while (!this.disposed && this.queue.queued > 0) {
+    while (!this.disposed && this.waiting() > 0) {
+      await this.refill();
       const expired = this.queue.dropOlderThan(this.now() - this.options.maxRetryTimeMs);
       if (expired > 0) this.noteDropped(expired, `lines older than maxRetryTimeMs (${this.options.maxRetryTimeMs} ms) dropped`);
-      if (this.queue.queued === 0) break;
+      if (this.queue.queued === 0) continue; // the spill may hold more
       const batch = this.queue.takeBatch(this.options.batchSize);
       const error = await this.post(batch);
       if (error === undefined) {
@@ -291,15 +352,16 @@ export class TimeSeriesWriter {
       }
       const dropped = this.queue.settle(false);
       if (this.disposed) {
-        // close() gave up while this batch was in flight: what came back is lost.
-        this.droppedLines += dropped + this.queue.clear();
+        // close() gave up while this batch was in flight: what came back is lost (close spills it when it can).
+        this.droppedLines += dropped;
+        if (!this.spill) this.droppedLines += this.queue.clear();
         return false;
       }
       if (dropped > 0) this.noteDropped(dropped, "buffer full: dropped the oldest lines");
       this.backOff(error);
       return false;
     }
-    return this.queue.queued === 0;
+    return this.waiting() === 0;
   }
 
   private async post(lines: string[]): Promise<unknown> {

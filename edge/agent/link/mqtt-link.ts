@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
@@ -10,6 +11,7 @@ import {
   encodeMessage,
   parseOrThrow,
   topicFor,
+  ValidationError,
   type Command,
   type Events,
   type Measures,
@@ -118,6 +120,9 @@ export class MqttLink {
   private unreportedDrops = 0;
   private dropAlarm: { state: "idle" } | { state: "appending" } | { state: "queued"; id: number } = { state: "idle" };
 
+  /** PEM text read from `options.tls` at open. */
+  private tlsMaterial: { ca?: string; cert?: string; key?: string } = {};
+
   private constructor(
     readonly options: MqttLinkOptions,
     private readonly outbox: Outbox,
@@ -140,6 +145,7 @@ export class MqttLink {
   static async open(options: MqttLinkOptionsInput, deps: MqttLinkDeps = {}): Promise<MqttLink> {
     const opts = parseOrThrow(MqttLinkOptions, options, "link");
     const log = (deps.logger ?? pino({ level: "silent" })).child({ module: "mqtt-link", intersectionId: opts.intersectionId });
+    const tlsMaterial = await readTlsMaterial(opts.tls);
     const sequencer = Sequencer.open(join(opts.outboxDir, "seq.json"), { fsync: opts.outbox.fsync, logger: log, now: deps.now });
     let link: MqttLink | undefined;
     const outbox = await Outbox.open(opts.outboxDir, opts.outbox, {
@@ -147,6 +153,7 @@ export class MqttLink {
       onDrop: (droppedNow) => link?.handleDrop(droppedNow),
     });
     link = new MqttLink(opts, outbox, sequencer, deps, log);
+    link.tlsMaterial = tlsMaterial;
     link.connectNow();
     return link;
   }
@@ -297,6 +304,9 @@ export class MqttLink {
   private clientOptions(): IClientOptions {
     const will = this.encodeStatus(false);
     return {
+      ...this.tlsMaterial,
+      // Never talk to a broker whose certificate does not check out.
+      rejectUnauthorized: true,
       clientId: this.options.clientId,
       username: this.options.username,
       password: this.options.password,
@@ -499,4 +509,21 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Read the link's TLS files once at open; an error names the option. */
+async function readTlsMaterial(tls: MqttLinkOptions["tls"]): Promise<{ ca?: string; cert?: string; key?: string }> {
+  const out: { ca?: string; cert?: string; key?: string } = {};
+  if (!tls) return out;
+  const read = async (path: string, field: string): Promise<string> => {
+    try {
+      return await readFile(path, "utf8");
+    } catch (err) {
+      throw new ValidationError(`link.tls.${field}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  if (tls.caFile) out.ca = await read(tls.caFile, "caFile");
+  if (tls.certFile) out.cert = await read(tls.certFile, "certFile");
+  if (tls.keyFile) out.key = await read(tls.keyFile, "keyFile");
+  return out;
 }

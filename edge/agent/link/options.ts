@@ -24,6 +24,15 @@ export const MqttLinkOptions = z
     inflightWindow: z.number().int().min(1).max(1000).default(32),
     /** How long `close()` waits for the broker to take the offline status. */
     closeTimeoutMs: z.number().int().min(0).max(60_000).default(2000),
+    /**
+     * TLS for mqtts:// and wss:// URLs: `caFile` is the CA that signed the hub broker's certificate
+     * (the system's CAs when left out); `certFile` and `keyFile` are this device's client
+     * certificate for mutual TLS (its subject CN is the device's username at the broker).
+     */
+    tls: z
+      .object({ caFile: z.string().min(1).optional(), certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
+      .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), { message: "give certFile and keyFile together" })
+      .optional(),
     /** Software version reported in every status. */
     version: z.string().min(1).max(50).optional(),
   })

@@ -11,8 +11,13 @@ class FakeSocket implements LiveSocket {
   send(data: string): void {
     this.sent.push(data);
   }
+  closedWith: number | null = null;
   terminate(): void {
     this.terminated = true;
+    this.readyState = 3;
+  }
+  close(code: number): void {
+    this.closedWith = code;
     this.readyState = 3;
   }
   messages(): { type: string; intersections?: IntersectionSummary[]; intersection?: IntersectionDetail; message?: string }[] {
@@ -47,7 +52,7 @@ function summary(id: string, version: number): IntersectionSummary {
 function fakeSource(ids: string[]) {
   const versions = new Map(ids.map((id) => [id, 0]));
   let listener: ChangeListener = () => undefined;
-  const calls = { summaries: 0 };
+  const calls = { summaries: 0, details: 0 };
   const source: LiveSource = {
     onChange: (l) => {
       listener = l;
@@ -60,7 +65,11 @@ function fakeSource(ids: string[]) {
     allSummaries: () => ids.map((id) => summary(id, versions.get(id)!)),
     alarms: () => [],
     commands: () => [],
-    detail: (id) => (versions.has(id) ? ({ ...summary(id, versions.get(id)!), detail: true } as unknown as IntersectionDetail) : null),
+    detail: (id) => {
+      calls.details++;
+      return versions.has(id) ? ({ ...summary(id, versions.get(id)!), detail: true } as unknown as IntersectionDetail) : null;
+    },
+    known: (id) => versions.has(id),
   };
   const change = (id: string): void => {
     versions.set(id, versions.get(id)! + 1);
@@ -69,7 +78,7 @@ function fakeSource(ids: string[]) {
   return { source, change, calls };
 }
 
-function stream(ids: string[], options: { maxBufferedBytes?: number; lagTerminateMs?: number } = {}) {
+function stream(ids: string[], options: { maxBufferedBytes?: number; lagTerminateMs?: number; maxClients?: number } = {}) {
   let nowMs = 0;
   const fake = fakeSource(ids);
   const live = new LiveStream(fake.source, { intervalMs: 1_000_000, now: () => nowMs, ...options });
@@ -180,7 +189,7 @@ describe("LiveStream", () => {
   it("answers resync with a snapshot, sends a subscribed intersection's detail when it changes, and explains bad messages", () => {
     const { live, change } = stream(["a", "b"]);
     const socket = new FakeSocket();
-    const client = live.add(socket, "viewer");
+    const client = live.add(socket, "viewer")!;
     live.receive(client, JSON.stringify({ type: "resync" }));
     expect(socket.types()).toEqual(["hello", "snapshot", "snapshot"]);
     live.receive(client, JSON.stringify({ type: "subscribe", intersectionId: "b" }));
@@ -203,7 +212,7 @@ describe("LiveStream", () => {
   it("holds a resync back from a client over its cap until it drains", () => {
     const { live } = stream(["a"], { maxBufferedBytes: 1000 });
     const socket = new FakeSocket();
-    const client = live.add(socket, "viewer");
+    const client = live.add(socket, "viewer")!;
     socket.bufferedAmount = 2000;
     live.receive(client, JSON.stringify({ type: "resync" }));
     live.receive(client, JSON.stringify({ type: "resync" }));
@@ -211,6 +220,45 @@ describe("LiveStream", () => {
     socket.bufferedAmount = 0;
     live.tick();
     expect(socket.types()).toEqual(["hello", "snapshot", "snapshot"]);
+    live.stop();
+  });
+
+  it("holds back replies to a client over its cap, and sends what it owes once it drains", () => {
+    const { live } = stream(["a", "b"], { maxBufferedBytes: 1000 });
+    const socket = new FakeSocket();
+    const client = live.add(socket, "viewer")!;
+    socket.bufferedAmount = 2000;
+    live.receive(client, "{not json");
+    live.receive(client, JSON.stringify({ type: "subscribe", intersectionId: "b" }));
+    expect(socket.types()).toEqual(["hello", "snapshot"]);
+    expect(live.stats().repliesHeldBack).toBe(1);
+    socket.bufferedAmount = 0;
+    live.tick();
+    expect(socket.types().at(-1)).toBe("detail");
+  });
+
+  it("answers a flood of subscribes with one detail per flush", () => {
+    const { live, calls } = stream(["a", "b"]);
+    const socket = new FakeSocket();
+    const client = live.add(socket, "viewer")!;
+    for (let i = 0; i < 1000; i++) live.receive(client, JSON.stringify({ type: "subscribe", intersectionId: i % 2 === 0 ? "a" : "b" }));
+    expect(socket.types().filter((t) => t === "detail")).toHaveLength(1);
+    live.tick();
+    const details = socket.messages().filter((m) => m.type === "detail");
+    expect(details).toHaveLength(2);
+    expect(details[1]!.intersection!.intersectionId).toBe("b");
+    expect(calls.details).toBe(2);
+    live.stop();
+  });
+
+  it("turns away clients beyond maxClients with 1013 and counts them", () => {
+    const { live } = stream(["a"], { maxClients: 2 });
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const added = sockets.map((s) => live.add(s, "viewer"));
+    expect(added.map((c) => c !== null)).toEqual([true, true, false]);
+    expect(sockets[2]!.closedWith).toBe(1013);
+    expect(sockets[2]!.sent).toEqual([]);
+    expect(live.stats()).toMatchObject({ clients: 2, clientsRefused: 1 });
     live.stop();
   });
 });

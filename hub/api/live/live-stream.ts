@@ -10,6 +10,8 @@ export interface LiveSocket {
   /** 1 = open, as in the WebSocket API. */
   readonly readyState: number;
   send(data: string): void;
+  /** Close with a code and reason (1013 "try again later" when the stream is full). */
+  close(code: number, reason: string): void;
   terminate(): void;
 }
 
@@ -21,6 +23,8 @@ export interface LiveSource {
   alarms(): AlarmRecord[];
   commands(intersectionId: string): TrackedCommand[];
   detail(intersectionId: string): IntersectionDetail | null;
+  /** Whether the hub knows the intersection (configured or heard), without building its detail. */
+  known(intersectionId: string): boolean;
 }
 
 export interface LiveStreamOptions {
@@ -29,6 +33,8 @@ export interface LiveStreamOptions {
   maxBufferedBytes?: number;
   /** A client over the cap this long is disconnected. */
   lagTerminateMs?: number;
+  /** Live clients at most; one more is closed with 1013 and counted. */
+  maxClients?: number;
   now?: () => number;
   logger?: Logger;
 }
@@ -40,6 +46,10 @@ export interface LiveStats {
   /** Per-client messages not sent because the client's buffer was over the cap. */
   updatesSkipped: number;
   clientsTerminated: number;
+  /** Clients turned away because `maxClients` were connected. */
+  clientsRefused: number;
+  /** Replies (details, errors, snapshots) held back or dropped because the client's buffer was over the cap. */
+  repliesHeldBack: number;
 }
 
 export interface LiveClient {
@@ -50,6 +60,10 @@ export interface LiveClient {
   laggingSinceMs: number | null;
   /** Owes a snapshot (asked for one, or missed updates) once its buffer drains. */
   snapshotOwed: boolean;
+  /** Owes its subscription's detail (held back over the cap, or asked for again within one flush). */
+  detailOwed: boolean;
+  /** A detail was sent to it since the last flush: further subscribes wait for the next. */
+  detailSentThisFlush: boolean;
 }
 
 interface Entry extends LiveClient {
@@ -75,10 +89,11 @@ export class LiveStream {
   private lastFlushMs: number;
   private flushQueued = false;
   private unsubscribe: (() => void) | null = null;
-  private counters = { updatesSent: 0, updatesSkipped: 0, clientsTerminated: 0 };
+  private counters = { updatesSent: 0, updatesSkipped: 0, clientsTerminated: 0, clientsRefused: 0, repliesHeldBack: 0 };
   readonly intervalMs: number;
   private readonly maxBufferedBytes: number;
   private readonly lagTerminateMs: number;
+  private readonly maxClients: number;
   private readonly now: () => number;
   private readonly log: Logger;
 
@@ -90,6 +105,7 @@ export class LiveStream {
     this.intervalMs = options.intervalMs ?? 25;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.lagTerminateMs = options.lagTerminateMs ?? 10_000;
+    this.maxClients = options.maxClients ?? 1000;
     this.now = options.now ?? Date.now;
     this.log = options.logger ?? pino({ level: "silent" });
     this.lastFlushMs = this.now();
@@ -129,12 +145,17 @@ export class LiveStream {
     }
   }
 
-  /** A new client: greet it and send the whole current state. */
-  add(socket: LiveSocket, role: Role): LiveClient {
-    const client: Entry = { socket, role, subscription: null, laggingSinceMs: null, snapshotOwed: false };
+  /** A new client: greet it and send the whole current state; null (and closed) when the stream is full. */
+  add(socket: LiveSocket, role: Role): LiveClient | null {
+    if (this.clients.size >= this.maxClients) {
+      this.counters.clientsRefused++;
+      socket.close(1013, "too many live clients; try again later");
+      return null;
+    }
+    const client: Entry = { socket, role, subscription: null, laggingSinceMs: null, snapshotOwed: false, detailOwed: false, detailSentThisFlush: false };
     this.clients.add(client);
     this.send(client, JSON.stringify({ type: "hello", role, serverTimeMs: this.now() }));
-    this.send(client, this.snapshot());
+    if (!this.send(client, this.snapshot())) client.snapshotOwed = true;
     return client;
   }
 
@@ -158,14 +179,19 @@ export class LiveStream {
     }
     const id = message.value.intersectionId;
     entry.subscription = id;
+    entry.detailOwed = false;
     if (id === null) return;
-    const detail = this.source.detail(id);
-    if (detail === null) {
+    if (!this.source.known(id)) {
       entry.subscription = null;
       this.send(entry, JSON.stringify({ type: "error", message: `unknown intersection ${id}` }));
       return;
     }
-    this.send(entry, JSON.stringify({ type: "detail", intersection: detail }));
+    // One detail per client per flush: a flood of subscribes costs one detail, sent at the next flush.
+    if (entry.detailSentThisFlush || this.overCap(entry)) {
+      entry.detailOwed = true;
+      return;
+    }
+    this.sendDetail(entry, id, new Map());
   }
 
   /** One flush: the coalesced update to every client that can take it. */
@@ -190,17 +216,24 @@ export class LiveStream {
         this.send(client, update.text);
         this.counters.updatesSent++;
       }
+      client.detailSentThisFlush = false;
       const id = client.subscription;
-      if (id !== null && update !== null && update.ids.has(id)) {
-        let text = details.get(id);
-        if (text === undefined) {
-          const detail = this.source.detail(id);
-          text = detail === null ? null : JSON.stringify({ type: "detail", intersection: detail });
-          details.set(id, text);
-        }
-        if (text !== null) this.send(client, text);
-      }
+      if (id !== null && (client.detailOwed || (update !== null && update.ids.has(id)))) this.sendDetail(client, id, details);
     }
+  }
+
+  /** Send `id`'s detail, serialised once per flush for every client that follows it (`details`). */
+  private sendDetail(client: Entry, id: string, details: Map<string, string | null>): void {
+    let text = details.get(id);
+    if (text === undefined) {
+      const detail = this.source.detail(id);
+      text = detail === null ? null : JSON.stringify({ type: "detail", intersection: detail });
+      details.set(id, text);
+    }
+    client.detailOwed = false;
+    if (text === null) return;
+    if (this.send(client, text)) client.detailSentThisFlush = true;
+    else client.detailOwed = true;
   }
 
   stats(): LiveStats {
@@ -229,7 +262,7 @@ export class LiveStream {
     if (client.laggingSinceMs === null) {
       client.laggingSinceMs = nowMs;
       // Tiny, and queued behind its backlog: when it reads this, a snapshot follows.
-      this.send(client, JSON.stringify({ type: "lagging" }));
+      this.send(client, JSON.stringify({ type: "lagging" }), { evenOverCap: true });
       this.log.info({ bufferedBytes: client.socket.bufferedAmount }, "live client lagging: holding back its updates");
     } else if (nowMs - client.laggingSinceMs >= this.lagTerminateMs) {
       this.log.warn({ bufferedBytes: client.socket.bufferedAmount, laggingMs: nowMs - client.laggingSinceMs }, "live client disconnected: its buffer stayed full");
@@ -249,12 +282,22 @@ export class LiveStream {
     return this.snapshotText;
   }
 
-  private send(client: Entry, text: string): void {
-    if (client.socket.readyState !== OPEN) return;
+  /**
+   * Send unless the client's buffer is over the cap (then false, counted): every message obeys the
+   * cap, replies included. The one exception is the tiny `lagging` notice, once per lagging spell.
+   */
+  private send(client: Entry, text: string, options: { evenOverCap?: boolean } = {}): boolean {
+    if (client.socket.readyState !== OPEN) return false;
+    if (!options.evenOverCap && this.overCap(client)) {
+      this.counters.repliesHeldBack++;
+      return false;
+    }
     try {
       client.socket.send(text);
+      return true;
     } catch (err) {
       this.log.warn({ err }, "live send failed");
+      return false;
     }
   }
 }

@@ -19,6 +19,7 @@ export const liveRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { live,
     },
     (socket, request) => {
       const client = live.add(socket, actorOf(request).role);
+      if (client === null) return;
       socket.on("message", (data, isBinary) => {
         if (!isBinary) live.receive(client, data.toString());
       });

@@ -57,6 +57,7 @@ function AlarmItem({ alarm, api, store, canAcknowledge }: { alarm: AlarmRecord; 
       <div class="alarm-head">
         <strong>{ALARM_TITLES[alarm.type]}</strong>
         <time dateTime={new Date(alarm.raisedAtMs).toISOString()}>{clockTime(alarm.raisedAtMs)}</time>
+        {alarm.count > 1 && <span class="muted" title={`last ${clockTime(alarm.lastSeenMs)}`}>×{alarm.count}</span>}
       </div>
       <div class="alarm-where">{alarm.intersectionId ? <a href={intersectionHref(alarm.intersectionId)}>{name}</a> : name}</div>
       <div class="alarm-message">{alarm.message}</div>

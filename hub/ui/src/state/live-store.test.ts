@@ -4,7 +4,7 @@ import { LiveStore } from "./live-store.js";
 import { summary } from "./test-summaries.js";
 
 function alarm(id: string, fields: Partial<AlarmRecord> = {}): AlarmRecord {
-  return { id, type: "offline", intersectionId: "a", message: "m", raisedAtMs: 1, active: true, clearedAtMs: null, acknowledgedBy: null, acknowledgedAtMs: null, ...fields };
+  return { id, type: "offline", intersectionId: "a", message: "m", raisedAtMs: 1, lastSeenMs: 1, count: 1, active: true, clearedAtMs: null, acknowledgedBy: null, acknowledgedAtMs: null, ...fields };
 }
 
 function command(id: string, state: TrackedCommand["state"], updatedAtMs: number): TrackedCommand {

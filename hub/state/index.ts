@@ -1,0 +1,1 @@
+export { HubStateStore, STATE_FILE } from "./hub-state-store.js";
