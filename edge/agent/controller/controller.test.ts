@@ -286,6 +286,19 @@ describe("actuated fallback", () => {
     expect(hiresCodes(again.events, HIRES.phaseBeginGreen)).toEqual([2, 1]);
   });
 
+  it("gaps out when a vehicle sits on the detector without leaving (a turn waiting for a gap, a blocked exit), after twice the passage time", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    core.detectorCall("d-nsl", true, T0);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    // The vehicle never leaves the loop: it calls the phase but does not hold its green to max (15 s).
+    const yellow = tickUntil(core, green.nowMs + 100, (s) => s.groups.nsl !== "G");
+    expect(yellow.nowMs - green.nowMs).toBe(6_000);
+    expect(hiresCodes(yellow.events, HIRES.phaseGapOut)).toEqual([1]);
+    // Still a call: the phase comes back.
+    const again = tickUntil(core, yellow.nowMs + 100, (s) => s.groups.nsl === "G", { limitMs: 120_000 });
+    expect(again.nowMs).toBeGreaterThan(yellow.nowMs);
+  });
+
   it("skips phases nobody calls and serves one as soon as it is called", () => {
     const core = new ControllerCore(actuatedConfig(), T0);
     const events: ControllerEvent[] = [];
@@ -340,23 +353,26 @@ describe("coordinated-actuated hub plans", () => {
   }
   const cycleSecond = (tMs: number) => (((tMs / 1000 - 10) % CYCLE_S) + CYCLE_S) % CYCLE_S;
 
-  it("gaps out idle phases at min green and hands their time to the coordinated phase, whose green still ends on the offset grid", () => {
-    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }));
+  it("gaps out a called phase at min green, skips an uncalled one, and hands their time to the coordinated phase, whose green still ends on the offset grid", () => {
+    // One vehicle calls phase 1 once a cycle (during phase 4); nobody calls phase 3.
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), (t) => ({ "d-nsl": cycleSecond(t) >= 50 && cycleSecond(t) < 51 }));
     const main = greens.filter((g) => g.phase === 2);
     expect(main.length).toBeGreaterThanOrEqual(3);
     for (const g of main) {
       expect(cycleSecond(g.endMs)).toBeCloseTo(PHASE2_FORCE_OFF_S, 0);
-      // Its own 24 s, plus 3 s from each left turn phase and 1 s from phase 4.
-      expect(g.endMs - g.startMs).toBe(31_000);
+      // Its own 24 s, plus 3 s from phase 1, the whole 12 s split of the skipped phase 3 and 1 s from phase 4.
+      expect(g.endMs - g.startMs).toBe(40_000);
     }
-    const lefts = greens.filter((g) => g.phase === 1 || g.phase === 3);
-    expect(lefts.every((g) => g.endMs - g.startMs === 5_000 && g.code === HIRES.phaseGapOut)).toBe(true);
+    const left1 = greens.filter((g) => g.phase === 1);
+    expect(left1.length).toBeGreaterThanOrEqual(3);
+    expect(left1.every((g) => g.endMs - g.startMs === 5_000 && g.code === HIRES.phaseGapOut)).toBe(true);
+    expect(greens.filter((g) => g.phase === 3)).toEqual([]);
     // Phase 4's walk and pedestrian clearance (13 s) still run in full.
     expect(greens.filter((g) => g.phase === 4).every((g) => g.endMs - g.startMs === 13_000)).toBe(true);
   });
 
   it("lets a busy phase run no longer than its split's green (floating force-off), and keeps the grid", () => {
-    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), (t) => ({ "d-ew": true, "d-nsl": Math.floor(t / 1000) % 2 === 0 }));
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), (t) => ({ "d-ew": Math.floor(t / 1000) % 2 === 1, "d-nsl": Math.floor(t / 1000) % 2 === 0 }));
     const busy = greens.filter((g) => g.phase === 4);
     expect(busy.length).toBeGreaterThanOrEqual(3);
     expect(busy.every((g) => g.endMs - g.startMs === 14_000 && g.code === HIRES.phaseForceOff)).toBe(true);
@@ -371,17 +387,19 @@ describe("coordinated-actuated hub plans", () => {
   });
 
   it("holds the coordinated phase past its max green to its force-off (max inhibit), so every cycle keeps the plan's length", () => {
-    // 36 s planned green (max 40) plus what phases 1, 3 and 4 leave (3 + 3 + 11.5 s): 53.5 s, ending on the grid.
+    // 36 s planned green (max 40) plus the whole splits of the uncalled, skipped phases 1 and 3
+    // (12 + 12 s) and what phase 4 leaves (11.5 s): 71.5 s, ending on the grid.
     const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), () => ({}), { "1": 12, "2": 42, "3": 12, "4": 30 }, 2_400_000);
     const main = greens.filter((g) => g.phase === 2);
     expect(main.length).toBeGreaterThanOrEqual(20);
     for (const g of main) {
-      expect(g.endMs - g.startMs).toBe(53_500);
+      expect(g.endMs - g.startMs).toBe(71_500);
       expect(g.code).toBe(HIRES.phaseForceOff);
       expect((((g.endMs / 1000 - 10 - 12 - 36) % 96) + 96) % 96).toBeCloseTo(0, 1);
     }
-    // As many cycles as the plan's 96 s allow in the window, not more.
-    expect(greens.filter((g) => g.phase === 1).length).toBeLessThanOrEqual(Math.ceil(2_200_000 / 96_000));
+    // As many cycles as the plan's 96 s allow in the window, not more; phase 1 never called, never run.
+    expect(main.length).toBeLessThanOrEqual(Math.ceil(2_200_000 / 96_000));
+    expect(greens.filter((g) => g.phase === 1)).toEqual([]);
   });
 
   it("rejects a coordinated phase that is not in the sequence", () => {
@@ -442,11 +460,52 @@ describe("omitted phases", () => {
       const now = adopted.nowMs + 500_200;
       core.applyPlan(validPlan(now, { planId: "with-left", validUntil: now + 600_000 }), now);
       const back = tickUntil(core, now, (s) => s.planId === "with-left");
+      // Left-turners wait on their detectors: coordination skips only phases nobody calls.
+      core.detectorCall("d-nsl", true, back.nowMs);
+      core.detectorCall("d-ewl", true, back.nowMs);
       const restored = greensOf(core, back.nowMs + 100, 300_000).starts;
       expect(restored.filter((g) => g.phase === 1).length).toBeGreaterThanOrEqual(2);
       expect(restored.filter((g) => g.phase === 3).length).toBeGreaterThanOrEqual(2);
     });
   }
+});
+
+describe("hub plans run actuated (planOperation: actuated)", () => {
+  const config = () => fourPhaseConfig({ planOperation: "actuated", phases: fourPhaseConfig().phases.map((p) => ({ ...p, detectors: p.detectors !== undefined && p.detectors.length > 0 ? p.detectors : ["d-ns"] })) });
+
+  function greens(core: ControllerCore, fromMs: number, durationMs: number, actuate: (tMs: number) => Record<string, boolean>) {
+    const out: { phase: number; startMs: number; endMs: number }[] = [];
+    const open = new Map<number, number>();
+    for (let t = fromMs; t <= fromMs + durationMs; t += 100) {
+      for (const [id, on] of Object.entries(actuate(t))) core.detectorCall(id, on, t);
+      for (const e of core.tick(t).events) {
+        if (e.type !== "hires") continue;
+        if (e.code === HIRES.phaseBeginGreen) open.set(e.param, t);
+        if (e.code === HIRES.phaseBeginYellow && open.has(e.param)) out.push({ phase: e.param, startMs: open.get(e.param)!, endMs: t });
+      }
+    }
+    return out;
+  }
+
+  it("bounds each green by its split's green, skips phases nobody calls, and rests in green when no other phase is wanted", () => {
+    const core = new ControllerCore(config(), T0);
+    core.applyPlan(validPlan(T0, { planId: "free", cycleS: 80, splitsS: { "1": 12, "2": 30, "3": 12, "4": 26 }, validUntil: T0 + 2_000_000 }), T0);
+    const busy = (t: number) => Math.floor(t / 1000) % 2 === 0;
+    // Phases 2 and 4 busy: each maxes out at its split's green (30 − 6 = 24 s, 26 − 5.5 = 20.5 s); the lefts are never called, never run.
+    const both = greens(core, T0, 400_000, (t) => ({ "d-ns": busy(t), "d-ew": busy(t) })).filter((g) => g.startMs > T0 + 100_000);
+    expect(both.filter((g) => g.phase === 1 || g.phase === 3)).toEqual([]);
+    expect(both.filter((g) => g.phase === 2).every((g) => g.endMs - g.startMs === 24_000)).toBe(true);
+    expect(both.filter((g) => g.phase === 4).every((g) => g.endMs - g.startMs === 20_500)).toBe(true);
+    // Only phase 4 wanted: once on, it stays green past its split with no yellow.
+    const alone = greens(core, T0 + 400_100, 300_000, (t) => ({ "d-ns": false, "d-ew": busy(t) }));
+    expect(alone.filter((g) => g.startMs > T0 + 460_000)).toEqual([]);
+    expect(core.state().groups.ew).toBe("G");
+    // A call elsewhere is served within one split of phase 4 (its green bounded again, its timers
+    // restarted with the rest), through phase 4's yellow and red clearance.
+    core.detectorCall("d-nsl", true, T0 + 700_200);
+    const served = tickUntil(core, T0 + 700_200, (s) => s.groups.nsl === "G", { limitMs: 60_000 });
+    expect(served.nowMs - (T0 + 700_200)).toBeLessThanOrEqual(26_000);
+  });
 });
 
 describe("clock", () => {

@@ -15,6 +15,14 @@ interface CoordinatedCycle {
 }
 
 /**
+ * A detector occupied this long in a green without its vehicle leaving is a vehicle that cannot
+ * move (waiting for a gap, or its exit blocked): it no longer extends the green.
+ */
+function stuckOccupancyMs(phase: PhaseConfig): number {
+  return 2 * phase.passageS * 1000;
+}
+
+/**
  * A following cycle further than this from the wall clock's grid (the wall clock was stepped, or
  * drifted) re-syncs as a new plan's first cycle does, instead of continuing the last one's grid.
  */
@@ -168,16 +176,27 @@ export class Sequencer {
       endCode = elapsedMs < minMs ? null : this.coordinatedEnd(this.coordinated, i, elapsedMs, inputs);
     } else if (timing.operation === "fixed" || !detectors.hasDetectors(i)) {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
-    } else if (elapsedMs >= phase.maxGreenS * 1000) {
+    } else if (elapsedMs >= (timing.source === "plan" ? Math.min(phase.maxGreenS, timing.greensS[i]) : phase.maxGreenS) * 1000) {
       endCode = HIRES.phaseMaxOut;
     } else if (
       elapsedMs >= minMs &&
-      !detectors.isOccupied(i) &&
+      !detectors.isOccupiedByMoving(i, iv.startMs, nowMs, stuckOccupancyMs(phase)) &&
       nowMs - Math.max(detectors.lastActuationAtMs(i), iv.startMs) >= phase.passageS * 1000
     ) {
       endCode = HIRES.phaseGapOut;
     }
     if (endCode === null) return events;
+    const mayRest = timing.operation === "coordinated" ? endCode === HIRES.phaseForceOff : timing.operation === "actuated";
+    if (mayRest && this.restsInGreen(i, inputs)) {
+      // Rest in green (NEMA): no other phase is wanted, so the phase carries on instead of showing
+      // its own traffic a yellow and red to turn green again. At a force-off or max-out that is a
+      // new cycle (a new plan is taken up), its timers started afresh.
+      if (endCode !== HIRES.phaseGapOut) {
+        this.startCycle(inputs);
+        this.interval = { ...iv, startMs: nowMs };
+      }
+      return events;
+    }
     detectors.served(i, endCode === HIRES.phaseMaxOut);
     this.interval = { kind: "yellow", phaseIndex: i, startMs: nowMs };
     events.push(this.event(endCode, phase.phase), this.event(HIRES.phaseBeginYellow, phase.phase));
@@ -203,7 +222,7 @@ export class Sequencer {
     if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
     if (!detectors.hasDetectors(i)) return null;
     const sinceActuationMs = nowMs - Math.max(detectors.lastActuationAtMs(i), this.interval.startMs);
-    return !detectors.isOccupied(i) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
+    return !detectors.isOccupiedByMoving(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase)) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
   }
 
   private flash(nowMs: number): HiRes[] {
@@ -267,9 +286,28 @@ export class Sequencer {
   }
 
   /**
-   * Fixed time and coordination run every phase the plan does not omit. Actuated skips phases
-   * nobody calls (the current one comes round again if it alone is wanted), and runs the next one
-   * if nobody calls at all.
+   * Coordinated-actuated skips a phase with vehicle detectors and no call on them when its turn
+   * comes (the phases after it start early, within their own force-offs, and what is left goes to
+   * the coordinated phase). Never the coordinated phase, nor a phase with pedestrian timing (no
+   * pushbutton here: pedestrians are on recall). Every change interval still runs in full.
+   */
+  private skippable(j: number, timing: CycleTiming, detectors: DetectorBank): boolean {
+    return timing.operation === "coordinated" && j !== timing.coordinatedIndex && this.phases[j].pedWalkS === undefined && !this.wantsService(j, detectors);
+  }
+
+  /** The coordinated phase at its force-off with every other phase omitted or skipped (no call): it may rest in green. */
+  private restsInGreen(i: number, inputs: StepInputs): boolean {
+    const { timing } = inputs;
+    if (inputs.holdPhaseIndex !== null || inputs.flashWanted) return false;
+    if (timing.operation === "coordinated") return i === timing.coordinatedIndex && this.nextPhase(i, inputs) === i;
+    // A hub plan run actuated: no other phase has a call.
+    return timing.operation === "actuated" && timing.source === "plan" && this.phases.every((_, j) => j === i || timing.omitted[j] || !this.wantsService(j, inputs.detectors));
+  }
+
+  /**
+   * Fixed time runs every phase the plan does not omit; coordination every one it does not omit
+   * or skip. Actuated skips phases nobody calls (the current one comes round again if it alone is
+   * wanted), and runs the next one if nobody calls at all.
    */
   private nextPhase(current: number, inputs: StepInputs): number {
     const n = this.phases.length;
@@ -277,19 +315,22 @@ export class Sequencer {
     if (operation === "actuated") {
       for (let k = 1; k <= n; k++) {
         const j = (current + k) % n;
-        if (this.wantsService(j, inputs.detectors)) return j;
+        if (!omitted[j] && this.wantsService(j, inputs.detectors)) return j;
       }
     }
     for (let k = 1; k < n; k++) {
       const j = (current + k) % n;
-      if (!omitted[j]) return j;
+      if (!omitted[j] && !this.skippable(j, inputs.timing, inputs.detectors)) return j;
     }
     return current;
   }
 
   private firstPhase(timing: CycleTiming, detectors: DetectorBank): number {
-    if (timing.operation !== "actuated") return Math.max(0, timing.omitted.indexOf(false));
-    const first = this.phases.findIndex((_, j) => this.wantsService(j, detectors));
-    return first === -1 ? 0 : first;
+    if (timing.operation !== "actuated") {
+      const first = this.phases.findIndex((_, j) => !timing.omitted[j] && !this.skippable(j, timing, detectors));
+      return first === -1 ? Math.max(0, timing.omitted.indexOf(false)) : first;
+    }
+    const first = this.phases.findIndex((_, j) => !timing.omitted[j] && this.wantsService(j, detectors));
+    return first === -1 ? Math.max(0, timing.omitted.indexOf(false)) : first;
   }
 }
