@@ -286,13 +286,14 @@ export class Sequencer {
   }
 
   /**
-   * Coordinated-actuated skips a phase with vehicle detectors and no call on them when its turn
-   * comes (the phases after it start early, within their own force-offs, and what is left goes to
-   * the coordinated phase). Never the coordinated phase, nor a phase with pedestrian timing (no
-   * pushbutton here: pedestrians are on recall). Every change interval still runs in full.
+   * The phase's own call, or a vehicle waiting on the detectors of an omitted phase that shares a
+   * signal group with it: an omitted protected left's traffic is served by the phase that runs the
+   * same left permissive, so that phase must not be skipped while it waits.
    */
-  private skippable(j: number, timing: CycleTiming, detectors: DetectorBank): boolean {
-    return timing.operation === "coordinated" && j !== timing.coordinatedIndex && this.phases[j].pedWalkS === undefined && !this.wantsService(j, detectors);
+  private demanded(j: number, timing: CycleTiming, detectors: DetectorBank): boolean {
+    if (this.wantsService(j, detectors)) return true;
+    const groups = this.phases[j].groups;
+    return this.phases.some((p, k) => k !== j && timing.omitted[k] && detectors.isOccupied(k) && p.groups.some((g) => groups.includes(g)));
   }
 
   /** The coordinated phase at its force-off with every other phase omitted or skipped (no call): it may rest in green. */
@@ -301,13 +302,13 @@ export class Sequencer {
     if (inputs.holdPhaseIndex !== null || inputs.flashWanted) return false;
     if (timing.operation === "coordinated") return i === timing.coordinatedIndex && this.nextPhase(i, inputs) === i;
     // A hub plan run actuated: no other phase has a call.
-    return timing.operation === "actuated" && timing.source === "plan" && this.phases.every((_, j) => j === i || timing.omitted[j] || !this.wantsService(j, inputs.detectors));
+    return timing.operation === "actuated" && timing.source === "plan" && this.phases.every((_, j) => j === i || timing.omitted[j] || !this.demanded(j, timing, inputs.detectors));
   }
 
   /**
-   * Fixed time runs every phase the plan does not omit; coordination every one it does not omit
-   * or skip. Actuated skips phases nobody calls (the current one comes round again if it alone is
-   * wanted), and runs the next one if nobody calls at all.
+   * Fixed time and coordination run every phase the plan does not omit. Actuated skips phases
+   * nobody calls (the current one comes round again if it alone is wanted, unless it rests in
+   * green), and runs the next one if nobody calls at all.
    */
   private nextPhase(current: number, inputs: StepInputs): number {
     const n = this.phases.length;
@@ -315,22 +316,19 @@ export class Sequencer {
     if (operation === "actuated") {
       for (let k = 1; k <= n; k++) {
         const j = (current + k) % n;
-        if (!omitted[j] && this.wantsService(j, inputs.detectors)) return j;
+        if (!omitted[j] && this.demanded(j, inputs.timing, inputs.detectors)) return j;
       }
     }
     for (let k = 1; k < n; k++) {
       const j = (current + k) % n;
-      if (!omitted[j] && !this.skippable(j, inputs.timing, inputs.detectors)) return j;
+      if (!omitted[j]) return j;
     }
     return current;
   }
 
   private firstPhase(timing: CycleTiming, detectors: DetectorBank): number {
-    if (timing.operation !== "actuated") {
-      const first = this.phases.findIndex((_, j) => !timing.omitted[j] && !this.skippable(j, timing, detectors));
-      return first === -1 ? Math.max(0, timing.omitted.indexOf(false)) : first;
-    }
-    const first = this.phases.findIndex((_, j) => !timing.omitted[j] && this.wantsService(j, detectors));
+    if (timing.operation !== "actuated") return Math.max(0, timing.omitted.indexOf(false));
+    const first = this.phases.findIndex((_, j) => !timing.omitted[j] && this.demanded(j, timing, detectors));
     return first === -1 ? Math.max(0, timing.omitted.indexOf(false)) : first;
   }
 }
