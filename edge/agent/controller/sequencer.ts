@@ -186,15 +186,11 @@ export class Sequencer {
       endCode = HIRES.phaseGapOut;
     }
     if (endCode === null) return events;
-    const mayRest = timing.operation === "coordinated" ? endCode === HIRES.phaseForceOff : timing.operation === "actuated";
-    if (mayRest && this.restsInGreen(i, inputs)) {
-      // Rest in green (NEMA): no other phase is wanted, so the phase carries on instead of showing
-      // its own traffic a yellow and red to turn green again. At a force-off or max-out that is a
-      // new cycle (a new plan is taken up), its timers started afresh.
-      if (endCode !== HIRES.phaseGapOut) {
-        this.startCycle(inputs);
-        this.interval = { ...iv, startMs: nowMs };
-      }
+    if (endCode === HIRES.phaseForceOff && this.restsInGreen(i, inputs)) {
+      // Rest in green (NEMA): every other phase is omitted, so the coordinated phase carries on
+      // into the next cycle (a new plan is taken up there) instead of showing its own traffic a
+      // yellow and red to turn green again.
+      this.startCycle(inputs);
       return events;
     }
     detectors.served(i, endCode === HIRES.phaseMaxOut);
@@ -300,9 +296,9 @@ export class Sequencer {
   private restsInGreen(i: number, inputs: StepInputs): boolean {
     const { timing } = inputs;
     if (inputs.holdPhaseIndex !== null || inputs.flashWanted) return false;
-    if (timing.operation === "coordinated") return i === timing.coordinatedIndex && this.nextPhase(i, inputs) === i;
-    // A hub plan run actuated: no other phase has a call.
-    return timing.operation === "actuated" && timing.source === "plan" && this.phases.every((_, j) => j === i || timing.omitted[j] || !this.demanded(j, timing, inputs.detectors));
+    // Only when every other phase is omitted (its groups served here): a phase without a call
+    // may still have traffic its detectors do not see, so a plan never starves it by resting.
+    return timing.operation === "coordinated" && i === timing.coordinatedIndex && this.nextPhase(i, inputs) === i;
   }
 
   /**

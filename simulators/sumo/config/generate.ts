@@ -137,9 +137,6 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   const speed = Math.max(...Object.values(layout.laneSpeed), 8);
   // ITE's red clearance: the width to cross plus a vehicle length, at the approach speed.
   const clearanceS = clamp(toHalf((layout.junctionWidthM + VEHICLE_LENGTH_M) / speed), 1, 6);
-  // Passage time as ITE sets it: the travel time from the advance loop to the stop line at the
-  // approach speed (a vehicle that passed it is at the stop line by then), not the default 3 s.
-  const passageS = clamp(toHalf(ADVANCE_UPSTREAM_M / speed), 1, 3);
   const phases = layout.phases.map((p, k) => {
     const groups = [...new Set([...p.protectedLinks, ...p.permissiveLinks].map((i) => groupIds.get(i)!))];
     const greenS = Math.max(1, Math.round(p.greenS));
@@ -154,7 +151,6 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       yellowS: clamp(p.yellowS, 3, 6),
       redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, 0.5, 6) : clearanceS,
       detectors: [...lanesServedBy(layout, k)].flatMap((lane) => detectorsOfLane.get(lane) ?? []),
-      passageS,
     };
   });
   fitCycle(phases, tlsId);
