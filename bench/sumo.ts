@@ -8,13 +8,18 @@
  *
  * Prints a table, then one JSON line: per scenario the hub's and the best SUMO program's mean
  * delay, and hubOverBestSumo (the worst scenario's ratio; the target is ≤ 0.85 on every one).
+ * `--game`: SUMO's traffic-light game scenarios (cross, corridor, square, kuehne) from sumo-tools,
+ * run by the hub and by SUMO's static, actuated and delay_based logic on each net's own program;
+ * last line `{"bench":"sumo-game",…}` (target: hub ≤ 0.9 × the best SUMO controller on each).
  * Speed: the one-hour 3×3 grid run with the hub, against SUMO running its own program in the same run.
  */
 import { availableParallelism } from "node:os";
-import { bundledSumoScenario, runSumo, sumoScenarioNames, type SumoRunResult } from "../simulators/sumo/index.js";
+import { bundledSumoScenario, runSumo, SUMO_GAME_SCENARIOS, sumoGameScenario, sumoScenarioNames, type SumoGameScenario, type SumoRunResult } from "../simulators/sumo/index.js";
 
-const RUNS = ["hub", "fixed", "actuated", "sumo:static", "sumo:actuated", "sumo:delay_based"] as const;
-type Run = (typeof RUNS)[number];
+const ALL_RUNS = ["hub", "fixed", "actuated", "sumo:static", "sumo:actuated", "sumo:delay_based"] as const;
+type Run = (typeof ALL_RUNS)[number];
+/** --game judges the hub against SUMO's own controllers only (the project's fixed and actuated add nothing to that question). */
+const GAME_RUNS: readonly Run[] = ["hub", "sumo:static", "sumo:actuated", "sumo:delay_based"];
 const SUMO_PROGRAMS = ["sumo:static", "sumo:actuated", "sumo:delay_based"] as const;
 
 function arg(argv: string[], name: string): string | undefined {
@@ -24,7 +29,10 @@ function arg(argv: string[], name: string): string | undefined {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const scenarios = arg(argv, "scenarios")?.split(",") ?? (await sumoScenarioNames());
+  const game = argv.includes("--game");
+  const RUNS: readonly Run[] = game ? GAME_RUNS : ALL_RUNS;
+  const scenarios = arg(argv, "scenarios")?.split(",") ?? (game ? [...SUMO_GAME_SCENARIOS] : await sumoScenarioNames());
+  if (game) for (const s of scenarios) if (!(SUMO_GAME_SCENARIOS as readonly string[]).includes(s)) throw new Error(`--scenarios: ${s} is not a game scenario (${SUMO_GAME_SCENARIOS.join(", ")})`);
   const seeds = (arg(argv, "seeds") ?? "1,2,3,4,5").split(",").map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error("--seeds: expected comma-separated whole numbers");
   const durationS = Number(arg(argv, "duration") ?? 3600);
@@ -39,7 +47,7 @@ async function main(): Promise<void> {
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const t = tasks[next++]!;
-      const files = await bundledSumoScenario(t.scenario);
+      const files = game ? sumoGameScenario(t.scenario as SumoGameScenario) : await bundledSumoScenario(t.scenario);
       const [controller, type] = t.run.split(":") as ["hub" | "fixed" | "actuated" | "sumo", "static" | "actuated" | "delay_based" | undefined];
       const r = await runSumo({ ...files, controller, ...(type ? { sumoTlsType: type } : {}), seed: t.seed, durationS });
       results.set(key(t.scenario, t.seed, t.run), r);
@@ -78,6 +86,18 @@ async function main(): Promise<void> {
   lines.push(`conflicting indications seen (project's controllers, all runs): ${Object.values(summary).reduce((a, s) => a + s.conflictViolations, 0)}; total wall ${((performance.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`${lines.join("\n")}\n`);
   const hubOverBestSumo = Math.max(...Object.values(summary).map((s) => s.hubOverBestSumo));
+  if (game) {
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "sumo-game",
+        seeds: seeds.length,
+        durationS,
+        scenarios: Object.fromEntries(Object.entries(summary).map(([name, s]) => [name, { hub: s.hub, bestSumo: s.bestSumo, bestSumoProgram: s.bestSumoProgram, hubOverBestSumo: s.hubOverBestSumo, static: s.means["sumo:static"], actuated: s.means["sumo:actuated"], delay_based: s.means["sumo:delay_based"], conflictViolations: s.conflictViolations, teleports: s.teleports }])),
+        hubOverBestSumo,
+      })}\n`,
+    );
+    return;
+  }
   process.stdout.write(
     `${JSON.stringify({
       bench: "sumo",

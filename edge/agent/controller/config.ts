@@ -70,6 +70,13 @@ export const ControllerConfig = z
      * traffic has gone and hand the time they leave to it. Without it, hub plans run fixed-time.
      */
     coordination: z.object({ phase: z.number().int().min(1).max(16) }).optional(),
+    /**
+     * How hub plans run. coordinated: as `coordination` says (fixed-time without it). actuated: no
+     * cycle grid (nothing to progress with): every phase gaps out, phases without a call are
+     * skipped, each green is bounded by its split's green (the plan's bounds, never above max
+     * green), and a phase nobody else wants rests in green. `coordination` is then not used.
+     */
+    planOperation: z.enum(["coordinated", "actuated"]).default("coordinated"),
     /** New plans take effect only at a cycle boundary; the one mode offered. */
     transitionMode: z.literal("cycle-boundary").default("cycle-boundary"),
     /** All-red shown at start-up and when leaving flash; defaults to the longest red clearance. */

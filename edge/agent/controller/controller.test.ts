@@ -286,6 +286,19 @@ describe("actuated fallback", () => {
     expect(hiresCodes(again.events, HIRES.phaseBeginGreen)).toEqual([2, 1]);
   });
 
+  it("gaps out when a vehicle sits on the detector without leaving (a turn waiting for a gap, a blocked exit), after twice the passage time", () => {
+    const core = new ControllerCore(actuatedConfig(), T0);
+    core.detectorCall("d-nsl", true, T0);
+    const green = tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    // The vehicle never leaves the loop: it calls the phase but does not hold its green to max (15 s).
+    const yellow = tickUntil(core, green.nowMs + 100, (s) => s.groups.nsl !== "G");
+    expect(yellow.nowMs - green.nowMs).toBe(6_000);
+    expect(hiresCodes(yellow.events, HIRES.phaseGapOut)).toEqual([1]);
+    // Still a call: the phase comes back.
+    const again = tickUntil(core, yellow.nowMs + 100, (s) => s.groups.nsl === "G", { limitMs: 120_000 });
+    expect(again.nowMs).toBeGreaterThan(yellow.nowMs);
+  });
+
   it("skips phases nobody calls and serves one as soon as it is called", () => {
     const core = new ControllerCore(actuatedConfig(), T0);
     const events: ControllerEvent[] = [];
@@ -356,7 +369,7 @@ describe("coordinated-actuated hub plans", () => {
   });
 
   it("lets a busy phase run no longer than its split's green (floating force-off), and keeps the grid", () => {
-    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), (t) => ({ "d-ew": true, "d-nsl": Math.floor(t / 1000) % 2 === 0 }));
+    const greens = run(fourPhaseConfig({ coordination: { phase: 2 } }), (t) => ({ "d-ew": Math.floor(t / 1000) % 2 === 1, "d-nsl": Math.floor(t / 1000) % 2 === 0 }));
     const busy = greens.filter((g) => g.phase === 4);
     expect(busy.length).toBeGreaterThanOrEqual(3);
     expect(busy.every((g) => g.endMs - g.startMs === 14_000 && g.code === HIRES.phaseForceOff)).toBe(true);
@@ -442,11 +455,67 @@ describe("omitted phases", () => {
       const now = adopted.nowMs + 500_200;
       core.applyPlan(validPlan(now, { planId: "with-left", validUntil: now + 600_000 }), now);
       const back = tickUntil(core, now, (s) => s.planId === "with-left");
+      // Left-turners wait on their detectors.
+      core.detectorCall("d-nsl", true, back.nowMs);
+      core.detectorCall("d-ewl", true, back.nowMs);
       const restored = greensOf(core, back.nowMs + 100, 300_000).starts;
       expect(restored.filter((g) => g.phase === 1).length).toBeGreaterThanOrEqual(2);
       expect(restored.filter((g) => g.phase === 3).length).toBeGreaterThanOrEqual(2);
     });
   }
+});
+
+describe("hub plans run actuated (planOperation: actuated)", () => {
+  const config = () => fourPhaseConfig({ planOperation: "actuated", phases: fourPhaseConfig().phases.map((p) => ({ ...p, detectors: p.detectors !== undefined && p.detectors.length > 0 ? p.detectors : ["d-ns"] })) });
+
+  function greens(core: ControllerCore, fromMs: number, durationMs: number, actuate: (tMs: number) => Record<string, boolean>) {
+    const out: { phase: number; startMs: number; endMs: number }[] = [];
+    const open = new Map<number, number>();
+    for (let t = fromMs; t <= fromMs + durationMs; t += 100) {
+      for (const [id, on] of Object.entries(actuate(t))) core.detectorCall(id, on, t);
+      for (const e of core.tick(t).events) {
+        if (e.type !== "hires") continue;
+        if (e.code === HIRES.phaseBeginGreen) open.set(e.param, t);
+        if (e.code === HIRES.phaseBeginYellow && open.has(e.param)) out.push({ phase: e.param, startMs: open.get(e.param)!, endMs: t });
+      }
+    }
+    return out;
+  }
+
+  it("bounds each green by its split's green, skips phases nobody calls, and serves a new call within the splits", () => {
+    const core = new ControllerCore(config(), T0);
+    core.applyPlan(validPlan(T0, { planId: "free", cycleS: 80, splitsS: { "1": 12, "2": 30, "3": 12, "4": 26 }, validUntil: T0 + 2_000_000 }), T0);
+    const busy = (t: number) => Math.floor(t / 1000) % 2 === 0;
+    // Phases 2 and 4 busy: each maxes out at its split's green (30 − 6 = 24 s, 26 − 5.5 = 20.5 s); the lefts are never called, never run.
+    const both = greens(core, T0, 400_000, (t) => ({ "d-ns": busy(t), "d-ew": busy(t) })).filter((g) => g.startMs > T0 + 100_000);
+    expect(both.filter((g) => g.phase === 1 || g.phase === 3)).toEqual([]);
+    expect(both.filter((g) => g.phase === 2).every((g) => g.endMs - g.startMs === 24_000)).toBe(true);
+    expect(both.filter((g) => g.phase === 4).every((g) => g.endMs - g.startMs === 20_500)).toBe(true);
+    // A call on phase 1 (never called before) is served within one round of the bounded greens (24 + 6 + 20.5 + 5.5 s).
+    core.detectorCall("d-nsl", true, T0 + 400_200);
+    const served = tickUntil(core, T0 + 400_200, (st) => st.groups.nsl === "G", { limitMs: 60_000 });
+    expect(served.nowMs - (T0 + 400_200)).toBeLessThanOrEqual(56_000);
+  });
+});
+
+describe("hub plans run actuated with an omitted protected left", () => {
+  it("serves a left-turner waiting on the omitted phase's detector in the phase that runs the left permissive", () => {
+    // Phase 2 (ns + permissive nsl) gets a detector; phase 4 is kept busy, so phase 2 runs only if the left-turner counts for it.
+    const base = permissiveLeftsConfig({ planOperation: "actuated" });
+    const config = { ...base, phases: base.phases.map((p) => (p.phase === 2 ? { ...p, detectors: ["d-ns"] } : p)) };
+    const core = new ControllerCore(config, T0);
+    core.applyPlan(validPlan(T0, { planId: "no-left", cycleS: 76, splitsS: { "2": 46, "4": 30 }, omitPhases: [1, 3], validUntil: T0 + 900_000 }), T0);
+    const busy = (t: number) => Math.floor(t / 1000) % 2 === 0;
+    let t = T0;
+    for (; t <= T0 + 120_000; t += 100) {
+      core.detectorCall("d-ew", busy(t), t);
+      core.tick(t);
+    }
+    // A left-turner arrives and waits on the protected left's loop (phase 1, omitted by the plan).
+    core.detectorCall("d-nsl", true, t);
+    const served = tickUntil(core, t, (s) => s.groups.nsl === "G", { limitMs: 60_000 });
+    expect(served.state.activePhases).toEqual([2]);
+  });
 });
 
 describe("clock", () => {

@@ -8,7 +8,8 @@ export class DetectorBank {
   /** Detector id → its channel number (1-based, in order of first mention), used as the event param. */
   readonly channels = new Map<string, number>();
   private readonly phasesOf = new Map<string, number[]>();
-  private readonly occupied = new Set<string>();
+  /** Occupied detectors and when each turned on. */
+  private readonly occupied = new Map<string, number>();
   private readonly calls: boolean[];
   private readonly lastActuationMs: number[];
 
@@ -29,7 +30,7 @@ export class DetectorBank {
   set(detectorId: string, on: boolean, nowMs: number): boolean {
     const phaseIndexes = this.phasesOf.get(detectorId);
     if (phaseIndexes === undefined || this.occupied.has(detectorId) === on) return false;
-    if (on) this.occupied.add(detectorId);
+    if (on) this.occupied.set(detectorId, nowMs);
     else this.occupied.delete(detectorId);
     for (const i of phaseIndexes) {
       if (on) this.calls[i] = true;
@@ -49,6 +50,19 @@ export class DetectorBank {
 
   isOccupied(phaseIndex: number): boolean {
     return this.phases[phaseIndex].detectors.some((d) => this.occupied.has(d));
+  }
+
+  /**
+   * A detector of the phase is occupied by a vehicle that has been on it, counted from `sinceMs`
+   * (the green's start), for less than `stuckMs`: a vehicle moving over it. One that sits there
+   * longer is not discharging (a permissive turn waiting for a gap, a blocked exit) and does not
+   * extend the green.
+   */
+  isOccupiedByMoving(phaseIndex: number, sinceMs: number, nowMs: number, stuckMs: number): boolean {
+    return this.phases[phaseIndex].detectors.some((d) => {
+      const onMs = this.occupied.get(d);
+      return onMs !== undefined && nowMs - Math.max(onMs, sinceMs) < stuckMs;
+    });
   }
 
   lastActuationAtMs(phaseIndex: number): number {

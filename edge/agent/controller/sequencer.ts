@@ -15,6 +15,14 @@ interface CoordinatedCycle {
 }
 
 /**
+ * A detector occupied this long in a green without its vehicle leaving is a vehicle that cannot
+ * move (waiting for a gap, or its exit blocked): it no longer extends the green.
+ */
+function stuckOccupancyMs(phase: PhaseConfig): number {
+  return 2 * phase.passageS * 1000;
+}
+
+/**
  * A following cycle further than this from the wall clock's grid (the wall clock was stepped, or
  * drifted) re-syncs as a new plan's first cycle does, instead of continuing the last one's grid.
  */
@@ -168,16 +176,23 @@ export class Sequencer {
       endCode = elapsedMs < minMs ? null : this.coordinatedEnd(this.coordinated, i, elapsedMs, inputs);
     } else if (timing.operation === "fixed" || !detectors.hasDetectors(i)) {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
-    } else if (elapsedMs >= phase.maxGreenS * 1000) {
+    } else if (elapsedMs >= (timing.source === "plan" ? Math.min(phase.maxGreenS, timing.greensS[i]) : phase.maxGreenS) * 1000) {
       endCode = HIRES.phaseMaxOut;
     } else if (
       elapsedMs >= minMs &&
-      !detectors.isOccupied(i) &&
+      !detectors.isOccupiedByMoving(i, iv.startMs, nowMs, stuckOccupancyMs(phase)) &&
       nowMs - Math.max(detectors.lastActuationAtMs(i), iv.startMs) >= phase.passageS * 1000
     ) {
       endCode = HIRES.phaseGapOut;
     }
     if (endCode === null) return events;
+    if (endCode === HIRES.phaseForceOff && this.restsInGreen(i, inputs)) {
+      // Rest in green (NEMA): every other phase is omitted, so the coordinated phase carries on
+      // into the next cycle (a new plan is taken up there) instead of showing its own traffic a
+      // yellow and red to turn green again.
+      this.startCycle(inputs);
+      return events;
+    }
     detectors.served(i, endCode === HIRES.phaseMaxOut);
     this.interval = { kind: "yellow", phaseIndex: i, startMs: nowMs };
     events.push(this.event(endCode, phase.phase), this.event(HIRES.phaseBeginYellow, phase.phase));
@@ -203,7 +218,7 @@ export class Sequencer {
     if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
     if (!detectors.hasDetectors(i)) return null;
     const sinceActuationMs = nowMs - Math.max(detectors.lastActuationAtMs(i), this.interval.startMs);
-    return !detectors.isOccupied(i) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
+    return !detectors.isOccupiedByMoving(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase)) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
   }
 
   private flash(nowMs: number): HiRes[] {
@@ -267,9 +282,29 @@ export class Sequencer {
   }
 
   /**
+   * The phase's own call, or a vehicle waiting on the detectors of an omitted phase that shares a
+   * signal group with it: an omitted protected left's traffic is served by the phase that runs the
+   * same left permissive, so that phase must not be skipped while it waits.
+   */
+  private demanded(j: number, timing: CycleTiming, detectors: DetectorBank): boolean {
+    if (this.wantsService(j, detectors)) return true;
+    const groups = this.phases[j].groups;
+    return this.phases.some((p, k) => k !== j && timing.omitted[k] && detectors.isOccupied(k) && p.groups.some((g) => groups.includes(g)));
+  }
+
+  /** The coordinated phase at its force-off with every other phase omitted or skipped (no call): it may rest in green. */
+  private restsInGreen(i: number, inputs: StepInputs): boolean {
+    const { timing } = inputs;
+    if (inputs.holdPhaseIndex !== null || inputs.flashWanted) return false;
+    // Only when every other phase is omitted (its groups served here): a phase without a call
+    // may still have traffic its detectors do not see, so a plan never starves it by resting.
+    return timing.operation === "coordinated" && i === timing.coordinatedIndex && this.nextPhase(i, inputs) === i;
+  }
+
+  /**
    * Fixed time and coordination run every phase the plan does not omit. Actuated skips phases
-   * nobody calls (the current one comes round again if it alone is wanted), and runs the next one
-   * if nobody calls at all.
+   * nobody calls (the current one comes round again if it alone is wanted, unless it rests in
+   * green), and runs the next one if nobody calls at all.
    */
   private nextPhase(current: number, inputs: StepInputs): number {
     const n = this.phases.length;
@@ -277,7 +312,7 @@ export class Sequencer {
     if (operation === "actuated") {
       for (let k = 1; k <= n; k++) {
         const j = (current + k) % n;
-        if (this.wantsService(j, inputs.detectors)) return j;
+        if (!omitted[j] && this.demanded(j, inputs.timing, inputs.detectors)) return j;
       }
     }
     for (let k = 1; k < n; k++) {
@@ -289,7 +324,7 @@ export class Sequencer {
 
   private firstPhase(timing: CycleTiming, detectors: DetectorBank): number {
     if (timing.operation !== "actuated") return Math.max(0, timing.omitted.indexOf(false));
-    const first = this.phases.findIndex((_, j) => this.wantsService(j, detectors));
-    return first === -1 ? 0 : first;
+    const first = this.phases.findIndex((_, j) => !timing.omitted[j] && this.demanded(j, timing, detectors));
+    return first === -1 ? Math.max(0, timing.omitted.indexOf(false)) : first;
   }
 }

@@ -7,7 +7,8 @@ export interface CycleTiming {
   source: "plan" | "fallback";
   planId: string | null;
   /**
-   * fixed: greens from the splits; actuated: greens from detector calls (fallback only);
+   * fixed: greens from the splits; actuated: greens from detector calls (the fallback's up to
+   * max green; a plan's up to its split's green, `planOperation: actuated`);
    * coordinated: the splits' force-offs, with gap-out before them (hub plans, `coordination` set).
    */
   operation: "fixed" | "actuated" | "coordinated";
@@ -37,12 +38,13 @@ export const PATTERN_LOCAL_FIXED = 253;
 /** Timing of a plan that `checkPlan` accepted, running until `expiresAtMs` (monotonic). */
 export function timingFromPlan(config: ControllerConfig, plan: PlanBody, patternNumber: number, expiresAtMs: number): CycleTiming {
   const phases = config.phases;
-  const coordinatedIndex = config.coordination === undefined ? -1 : phases.findIndex((p) => p.phase === config.coordination?.phase);
+  const actuated = config.planOperation === "actuated";
+  const coordinatedIndex = config.coordination === undefined || actuated ? -1 : phases.findIndex((p) => p.phase === config.coordination?.phase);
   const omitted = phases.map((p) => plan.omitPhases?.includes(p.phase) ?? false);
   return {
     source: "plan",
     planId: plan.planId,
-    operation: coordinatedIndex === -1 ? "fixed" : "coordinated",
+    operation: actuated ? "actuated" : coordinatedIndex === -1 ? "fixed" : "coordinated",
     coordinatedIndex: coordinatedIndex === -1 ? null : coordinatedIndex,
     cycleS: plan.cycleS,
     offsetS: plan.offsetS,

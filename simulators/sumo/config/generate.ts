@@ -259,6 +259,9 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken));
   const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
   const corridor = intersections.length > 1 && ys.size === 1;
+  // Without a corridor there is no progression to hold to a cycle grid: hub plans run actuated
+  // within their splits (`planOperation`), which serves whoever is waiting.
+  if (!corridor) for (const x of intersections) x.config.controller.planOperation = "actuated";
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));
   const hub: HubConfigInput = {
     regions: [SUMO_REGION],
