@@ -8,18 +8,6 @@ import { Events, Measures, Signal, Status } from "../protocol/index.js";
 
 export type EdgeToHubKind = "measures" | "signal" | "events" | "status";
 
-/** mulberry32: a small seeded PRNG, so a run can be repeated. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** A valid payload of each kind for `intersectionId`, proven valid by its schema. */

@@ -20,8 +20,9 @@ import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import WebSocket from "ws";
 import { MqttLink } from "../edge/agent/link/index.js";
+import { seededRandom } from "../edge/inference/virtual-loop/test-scene.js";
 import { topicFor } from "../protocol/index.js";
-import { mutate, prng, validSample, type EdgeToHubKind } from "./hostile-payloads.js";
+import { mutate, validSample, type EdgeToHubKind } from "./hostile-payloads.js";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const get = (name: string, fallback: number): number => {
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
 
   // 1. Fuzzed payloads from every attacker account (its own topics, other topics, wrong ids).
   await attack("fuzzed payloads", async () => {
-    const random = prng(ARGS.seed);
+    const random = seededRandom(ARGS.seed);
     const per = Math.ceil(ARGS.fuzz / ARGS.attackers);
     let cases = 0;
     for (let batch = 0; batch < ARGS.attackers; batch += 20) {

@@ -22,8 +22,9 @@ import { ControllerCore } from "../edge/agent/controller/index.js";
 import { DRILL_LIMITS, drillCase, runDrill } from "../edge/agent/controller/test-support/time-drill.js";
 import { fourPhaseConfig } from "../edge/agent/controller/test-support/fixtures.js";
 import { buildApi } from "../hub/api/app.js";
+import { TIMING } from "../hub/api/test-fixtures.js";
 import { Hub } from "../hub/hub.js";
-import type { HubConfigInput } from "../hub/config.js";
+import { measuresAt as benchMeasures, T0, TEN_YEARS_MS, timeAttackHubConfig } from "../hub/test-support/time-attack-hub.js";
 import { decodeMessage, encodeMessage, type Command, type Measures, type Plan } from "../protocol/index.js";
 
 function parseArgs(argv: string[]): { runs: number; seed: number } {
@@ -71,47 +72,14 @@ function drills(runs: number, seed: number, totals: Totals): string[] {
 
 // ---- hub attacks -------------------------------------------------------------------------------
 
-const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
-const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const OPERATOR_TOKEN = "bench-operator-token-0123456789";
-const TIMING = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }, { approachId: "W", lanes: 2 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }, { approachId: "S", lanes: 1 }] },
-  ],
-  planRefreshS: 30,
-  planValidityS: 300,
-};
-
-function hubConfig(): HubConfigInput {
-  const corridor = (positionM: number) => ({ id: "main", positionM, progressionSpeedKmh: 50, mainPhase: 2 });
-  return {
-    broker: {
-      type: "embedded",
-      port: 0,
-      devices: ["x1", "x2"].map((id) => ({ username: `dev-${id}`, password: `bench-${id}-secret`, intersectionId: id, region: "north" })),
-    },
-    api: { port: 0, tokens: [{ name: "bench", role: "operator", token: OPERATOR_TOKEN }] },
-    intersections: [
-      { intersectionId: "x1", region: "north", position: { xM: 0, yM: 0 }, timing: { ...TIMING, corridor: corridor(0) } },
-      { intersectionId: "x2", region: "north", position: { xM: 300, yM: 0 }, timing: { ...TIMING, corridor: corridor(300) } },
-    ],
-    planning: { clock: "measures", commandAnswerTimeoutMs: 60_000 },
-    log: { level: "silent" },
-  };
-}
-
-function measuresAt(intersectionId: string, seq: number, ts: number): Measures {
-  return {
-    ts,
-    seq,
-    intersectionId,
-    intervalMs: 5000,
-    modelId: "bench",
-    framesProcessed: 25,
-    approaches: ["E", "W", "N", "S"].map((approachId) => ({ approachId, count: 5, countsByClass: {}, queue: 1, occupancy: 0.2 })),
-  };
-}
+const hubConfig = () =>
+  timeAttackHubConfig({
+    operator: { name: "bench", token: OPERATOR_TOKEN },
+    passwords: ["bench-x1-secret", "bench-x2-secret"],
+    timing: { ...TIMING, planValidityS: 300 },
+  });
+const measuresAt = (intersectionId: string, seq: number, ts: number): Measures => benchMeasures(intersectionId, seq, ts, "bench");
 
 async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.js";
 import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
+import { TIMING } from "./api/test-fixtures.js";
 import { Hub } from "./hub.js";
 import type { HubConfigInput } from "./config.js";
-
-const timing = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }, { approachId: "W", lanes: 2 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }, { approachId: "S", lanes: 1 }] },
-  ],
-  planRefreshS: 30,
-  planValidityS: 120,
-};
 
 function config(): HubConfigInput {
   return {
@@ -21,7 +13,7 @@ function config(): HubConfigInput {
       devices: [{ username: "dev-x1", password: "device-secret-1", intersectionId: "x1", region: "north" }],
     },
     api: { port: 0 },
-    intersections: [{ intersectionId: "x1", region: "north", position: { xM: 0, yM: 0 }, timing }],
+    intersections: [{ intersectionId: "x1", region: "north", position: { xM: 0, yM: 0 }, timing: TIMING }],
     planning: { clock: "measures", commandAnswerTimeoutMs: 500 },
     log: { level: "silent" },
   };

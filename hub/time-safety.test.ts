@@ -5,49 +5,15 @@ import { decodeMessage, encodeMessage, type Measures, type Plan } from "../proto
 import { connectClient, record, waitUntil, type Received } from "../tests/support/mqtt.js";
 import { buildApi } from "./api/app.js";
 import { bearer, TIMING, TOKENS } from "./api/test-fixtures.js";
-import type { HubConfigInput } from "./config.js";
 import { Hub } from "./hub.js";
+import { measuresAt, T0, TEN_YEARS_MS, timeAttackHubConfig } from "./test-support/time-attack-hub.js";
 
 /**
  * The attacks of a faulty field device and a careless operator on the hub's sense of time, each
  * refused with a clear, counted reason. The hub runs on a clock the test drives, as a simulator's.
  */
 
-const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
-const TEN_YEARS_MS = 10 * 365 * 86_400_000;
-const corridor = (positionM: number) => ({ id: "main", positionM, progressionSpeedKmh: 50, mainPhase: 2 });
-
-function config(): HubConfigInput {
-  return {
-    broker: {
-      type: "embedded",
-      port: 0,
-      devices: [
-        { username: "dev-x1", password: "device-secret-1", intersectionId: "x1", region: "north" },
-        { username: "dev-x2", password: "device-secret-2", intersectionId: "x2", region: "north" },
-      ],
-    },
-    api: { port: 0, tokens: [{ name: "otto", role: "operator", token: TOKENS.operator }] },
-    intersections: [
-      { intersectionId: "x1", region: "north", position: { xM: 0, yM: 0 }, timing: { ...TIMING, corridor: corridor(0) } },
-      { intersectionId: "x2", region: "north", position: { xM: 300, yM: 0 }, timing: { ...TIMING, corridor: corridor(300) } },
-    ],
-    planning: { clock: "measures", commandAnswerTimeoutMs: 60_000 },
-    log: { level: "silent" },
-  };
-}
-
-function measuresAt(intersectionId: string, seq: number, ts: number): Measures {
-  return {
-    ts,
-    seq,
-    intersectionId,
-    intervalMs: 5000,
-    modelId: "test",
-    framesProcessed: 25,
-    approaches: ["E", "W", "N", "S"].map((approachId) => ({ approachId, count: 5, countsByClass: {}, queue: 1, occupancy: 0.2 })),
-  };
-}
+const config = () => timeAttackHubConfig({ operator: { name: "otto", token: TOKENS.operator }, passwords: ["device-secret-1", "device-secret-2"] });
 
 let hub: Hub | undefined;
 let app: FastifyInstance | undefined;

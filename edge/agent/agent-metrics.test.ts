@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../../tests/support/poll.js";
 import { mosquittoBinary, startMosquitto, type ManagedServer } from "../../tests/support/servers.js";
-import { Agent } from "./agent.js";
-import { AgentConfig } from "./config.js";
-import { exampleCamera, testAgentConfig, writeRoadFrames } from "./test-support/agent-rig.js";
+import type { Agent } from "./agent.js";
+import { startRoadAgent, type RoadAgent } from "./test-support/agent-rig.js";
 
 /** `name{labels} value` lines of a Prometheus text body, keyed by name with labels. */
 function samples(text: string): Map<string, number> {
@@ -18,41 +15,20 @@ function samples(text: string): Map<string, number> {
   return out;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(mosquittoBinary.skip)(`the agent's /metrics and /health ${mosquittoBinary.reason}`, () => {
   let mosquitto: ManagedServer;
-  let dir: string;
+  let rig: RoadAgent;
   let agent: Agent;
 
   beforeAll(async () => {
     mosquitto = await startMosquitto();
-    dir = await mkdtemp(join(tmpdir(), "agent-metrics-"));
-    await writeRoadFrames(join(dir, "frames"));
-    const base = testAgentConfig({
-      intersectionId: "met-1",
-      region: "r1",
-      brokerUrl: mosquitto.url,
-      stateDir: join(dir, "state"),
-      framesDir: join(dir, "frames"),
-      cacheDir: join(dir, "models"),
-      camera: await exampleCamera(),
-    });
-    agent = await Agent.start(AgentConfig.parse({ ...base, metrics: { port: 0 } }));
+    rig = await startRoadAgent({ tmpPrefix: "agent-metrics-", intersectionId: "met-1", region: "r1", brokerUrl: mosquitto.url, overrides: { metrics: { port: 0 } } });
+    agent = rig.agent;
   });
 
   afterAll(async () => {
-    await agent?.stop();
+    await rig?.dispose();
     await mosquitto?.dispose();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it("serves Prometheus text on 127.0.0.1: frames, inference time, counts, queue, outbox, link and controller mode", async () => {

@@ -1,65 +1,46 @@
+import { PrometheusText, type PrometheusSample } from "../../protocol/index.js";
 import type { HubMetrics } from "../hub.js";
 import type { LiveStats } from "./live/index.js";
 
-type Labels = Record<string, string>;
-interface Sample {
-  labels?: Labels;
-  value: number;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-}
-
-function line(name: string, sample: Sample): string {
-  const labels = sample.labels ? Object.entries(sample.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`) : [];
-  return `${name}${labels.length > 0 ? `{${labels.join(",")}}` : ""} ${Number.isFinite(sample.value) ? sample.value : 0}`;
-}
-
-function family(out: string[], name: string, type: "counter" | "gauge", help: string, samples: Sample[]): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  for (const s of samples) out.push(line(name, s));
-}
-
-function byLabel(label: string, values: Record<string, number>): Sample[] {
+function byLabel(label: string, values: Record<string, number>): PrometheusSample[] {
   return Object.entries(values).map(([key, value]) => ({ labels: { [label]: key }, value }));
 }
 
 /** The hub's counters in Prometheus text exposition format 0.0.4. */
 export function renderMetrics(m: HubMetrics, live: LiveStats): string {
-  const out: string[] = [];
+  const out = new PrometheusText();
   const P = "traffic_hub_";
-  family(out, `${P}ingest_messages_total`, "counter", "Edge messages accepted, by kind.", byLabel("kind", m.ingest.messages));
-  family(out, `${P}ingest_rejects_total`, "counter", "Edge messages rejected, by reason.", byLabel("reason", m.ingest.rejects));
-  family(out, `${P}broker_connected`, "gauge", "Whether the hub's own MQTT connection is up (1) or not (0).", [{ value: m.ingest.connected ? 1 : 0 }]);
-  family(out, `${P}plans_published_total`, "counter", "Plans published to intersections.", [{ value: m.plansPublished }]);
-  family(out, `${P}plan_failures_total`, "counter", "Plans that could not be computed, passed the rules check, or be published.", [{ value: m.planFailures }]);
-  family(out, `${P}commands_sent_total`, "counter", "Operator commands published.", [{ value: m.commandsSent }]);
-  family(out, `${P}intersections`, "gauge", "Intersections configured, and known (heard of).", [
+  out.family(`${P}ingest_messages_total`, "counter", "Edge messages accepted, by kind.", byLabel("kind", m.ingest.messages));
+  out.family(`${P}ingest_rejects_total`, "counter", "Edge messages rejected, by reason.", byLabel("reason", m.ingest.rejects));
+  out.family(`${P}broker_connected`, "gauge", "Whether the hub's own MQTT connection is up (1) or not (0).", [{ value: m.ingest.connected ? 1 : 0 }]);
+  out.family(`${P}plans_published_total`, "counter", "Plans published to intersections.", [{ value: m.plansPublished }]);
+  out.family(`${P}plan_failures_total`, "counter", "Plans that could not be computed, passed the rules check, or be published.", [{ value: m.planFailures }]);
+  out.family(`${P}commands_sent_total`, "counter", "Operator commands published.", [{ value: m.commandsSent }]);
+  out.family(`${P}intersections`, "gauge", "Intersections configured, and known (heard of).", [
     { labels: { state: "configured" }, value: m.intersectionsConfigured },
     { labels: { state: "known" }, value: m.intersectionsKnown },
   ]);
-  family(out, `${P}websocket_clients`, "gauge", "Live stream clients connected.", [{ value: live.clients }]);
-  family(out, `${P}websocket_lagging_clients`, "gauge", "Live stream clients over their send buffer cap.", [{ value: live.laggingClients }]);
-  family(out, `${P}websocket_updates_sent_total`, "counter", "Live updates sent (one per client per flush).", [{ value: live.updatesSent }]);
-  family(out, `${P}websocket_updates_skipped_total`, "counter", "Live updates not sent to a client whose buffer was over the cap.", [{ value: live.updatesSkipped }]);
-  family(out, `${P}websocket_clients_terminated_total`, "counter", "Live clients disconnected for staying over the cap.", [{ value: live.clientsTerminated }]);
-  family(out, `${P}websocket_clients_refused_total`, "counter", "Live clients turned away because the stream was full.", [{ value: live.clientsRefused }]);
-  family(out, `${P}websocket_replies_held_back_total`, "counter", "Replies held back or dropped because the client's buffer was over the cap.", [{ value: live.repliesHeldBack }]);
-  family(out, `${P}alarm_records`, "gauge", "Alarm records on the board (bounded).", [{ value: m.alarms.records }]);
-  family(out, `${P}alarm_records_evicted_total`, "counter", "Alarm records dropped to keep the board within its bound.", [{ value: m.alarms.evicted }]);
+  out.family(`${P}websocket_clients`, "gauge", "Live stream clients connected.", [{ value: live.clients }]);
+  out.family(`${P}websocket_lagging_clients`, "gauge", "Live stream clients over their send buffer cap.", [{ value: live.laggingClients }]);
+  out.family(`${P}websocket_updates_sent_total`, "counter", "Live updates sent (one per client per flush).", [{ value: live.updatesSent }]);
+  out.family(`${P}websocket_updates_skipped_total`, "counter", "Live updates not sent to a client whose buffer was over the cap.", [{ value: live.updatesSkipped }]);
+  out.family(`${P}websocket_clients_terminated_total`, "counter", "Live clients disconnected for staying over the cap.", [{ value: live.clientsTerminated }]);
+  out.family(`${P}websocket_clients_refused_total`, "counter", "Live clients turned away because the stream was full.", [{ value: live.clientsRefused }]);
+  out.family(`${P}websocket_replies_held_back_total`, "counter", "Replies held back or dropped because the client's buffer was over the cap.", [{ value: live.repliesHeldBack }]);
+  out.family(`${P}alarm_records`, "gauge", "Alarm records on the board (bounded).", [{ value: m.alarms.records }]);
+  out.family(`${P}alarm_records_evicted_total`, "counter", "Alarm records dropped to keep the board within its bound.", [{ value: m.alarms.evicted }]);
   const ts = m.timeSeries;
-  family(out, `${P}timeseries_configured`, "gauge", "Whether a time-series server is configured.", [{ value: ts === null ? 0 : 1 }]);
-  family(out, `${P}timeseries_buffered_lines`, "gauge", "Lines waiting for the time-series server.", [{ value: ts?.bufferedLines ?? 0 }]);
-  family(out, `${P}timeseries_spilled_lines`, "gauge", "Of the lines waiting, those spilled to disk (dataDir) beyond the memory bound.", [{ value: ts?.spilledLines ?? 0 }]);
-  family(out, `${P}timeseries_dropped_lines_total`, "counter", "Lines lost (buffer bound, retry time, or left at close).", [{ value: ts?.droppedLines ?? 0 }]);
-  family(out, `${P}timeseries_written_lines_total`, "counter", "Lines the time-series server accepted.", [{ value: ts?.writtenLines ?? 0 }]);
+  out.family(`${P}timeseries_configured`, "gauge", "Whether a time-series server is configured.", [{ value: ts === null ? 0 : 1 }]);
+  out.family(`${P}timeseries_buffered_lines`, "gauge", "Lines waiting for the time-series server.", [{ value: ts?.bufferedLines ?? 0 }]);
+  out.family(`${P}timeseries_spilled_lines`, "gauge", "Of the lines waiting, those spilled to disk (dataDir) beyond the memory bound.", [{ value: ts?.spilledLines ?? 0 }]);
+  out.family(`${P}timeseries_dropped_lines_total`, "counter", "Lines lost (buffer bound, retry time, or left at close).", [{ value: ts?.droppedLines ?? 0 }]);
+  out.family(`${P}timeseries_written_lines_total`, "counter", "Lines the time-series server accepted.", [{ value: ts?.writtenLines ?? 0 }]);
   if (m.broker !== null) {
-    family(out, `${P}broker_clients`, "gauge", "MQTT clients connected to the embedded broker.", [{ value: m.broker.clientsConnected }]);
-    family(out, `${P}broker_auth_failures_total`, "counter", "Refused MQTT logins.", [{ value: m.broker.authFailures }]);
-    family(out, `${P}broker_denied_publishes_total`, "counter", "Publishes dropped by the ACL, size limit or rate limit.", [{ value: m.broker.deniedPublishes }]);
-    family(out, `${P}broker_denied_subscribes_total`, "counter", "Subscriptions refused by the ACL.", [{ value: m.broker.deniedSubscribes }]);
-    family(out, `${P}broker_refusals_total`, "counter", "Connections, logins and messages refused by the broker's hardening, by reason.", byLabel("reason", m.broker.refusals));
+    out.family(`${P}broker_clients`, "gauge", "MQTT clients connected to the embedded broker.", [{ value: m.broker.clientsConnected }]);
+    out.family(`${P}broker_auth_failures_total`, "counter", "Refused MQTT logins.", [{ value: m.broker.authFailures }]);
+    out.family(`${P}broker_denied_publishes_total`, "counter", "Publishes dropped by the ACL, size limit or rate limit.", [{ value: m.broker.deniedPublishes }]);
+    out.family(`${P}broker_denied_subscribes_total`, "counter", "Subscriptions refused by the ACL.", [{ value: m.broker.deniedSubscribes }]);
+    out.family(`${P}broker_refusals_total`, "counter", "Connections, logins and messages refused by the broker's hardening, by reason.", byLabel("reason", m.broker.refusals));
   }
-  return `${out.join("\n")}\n`;
+  return out.toString();
 }

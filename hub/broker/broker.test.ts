@@ -1,12 +1,8 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, record, refusalCode, subackCodes, waitUntil } from "../../tests/support/mqtt.js";
-import { hashPassword } from "./password.js";
 import { startBroker, type RunningBroker } from "./server.js";
-
-const HUB = { username: "hub", password: "hub-secret" };
-const A = { username: "cam-a", password: "a-secret" };
-const B = { username: "cam-b", password: "b-secret" };
+import { A, B, HUB, startTestBroker } from "./test-support/test-broker.js";
 
 let broker: RunningBroker;
 const clients: MqttClient[] = [];
@@ -18,16 +14,7 @@ async function connect(credentials: { username: string; password: string }, extr
 }
 
 beforeAll(async () => {
-  broker = await startBroker({
-    port: 0,
-    websocket: { port: 0 },
-    hub: HUB,
-    devices: [
-      { username: A.username, passwordHash: await hashPassword(A.password), intersectionId: "i-a", region: "north" },
-      { username: B.username, password: B.password, intersectionId: "i-b", region: "north" },
-    ],
-    maxPayloadBytes: 4096,
-  });
+  broker = await startTestBroker();
 });
 
 afterEach(async () => {

@@ -2,12 +2,8 @@ import { connect as tcpConnect, type Socket } from "node:net";
 import mqtt, { MqttClient, type IClientOptions } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, record, refusalCode, waitUntil } from "../../tests/support/mqtt.js";
-import { hashPassword } from "./password.js";
-import { startBroker, type RunningBroker } from "./server.js";
-
-const HUB = { username: "hub", password: "hub-secret" };
-const A = { username: "cam-a", password: "a-secret" };
-const B = { username: "cam-b", password: "b-secret" };
+import type { RunningBroker } from "./server.js";
+import { A, B, HUB, startTestBroker } from "./test-support/test-broker.js";
 
 let broker: RunningBroker;
 const clients: MqttClient[] = [];
@@ -54,15 +50,7 @@ function raw(): Promise<{ socket: Socket; closed: Promise<void> }> {
 }
 
 beforeAll(async () => {
-  broker = await startBroker({
-    port: 0,
-    websocket: { port: 0 },
-    hub: HUB,
-    devices: [
-      { username: A.username, passwordHash: await hashPassword(A.password), intersectionId: "i-a", region: "north" },
-      { username: B.username, password: B.password, intersectionId: "i-b", region: "north" },
-    ],
-    maxPayloadBytes: 4096,
+  broker = await startTestBroker({
     preLoginMaxPacketBytes: 1024,
     maxConnections: 8,
     loginBackoff: { freeFailures: 2, baseDelayMs: 60_000 },

@@ -1,51 +1,31 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, AgentConfig } from "../../edge/agent/index.js";
-import { exampleCamera, testAgentConfig, writeRoadFrames } from "../../edge/agent/test-support/agent-rig.js";
+import type { Agent } from "../../edge/agent/index.js";
+import { exampleCamera, startRoadAgent, type RoadAgent } from "../../edge/agent/test-support/agent-rig.js";
 import { bearer, DEVICE, hubConfig, TOKENS } from "../../hub/api/test-fixtures.js";
 import { startHubServer, type RunningHubServer } from "../../hub/server.js";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from "../support/poll.js";
 
 describe("the real camera for the operator: agent snapshots through the hub's broker to the dashboard API", () => {
   let server: RunningHubServer;
-  let dir: string;
+  let rig: RoadAgent;
   let agent: Agent;
 
   beforeAll(async () => {
     server = await startHubServer(hubConfig());
-    dir = await mkdtemp(join(tmpdir(), "agent-snapshot-"));
-    await writeRoadFrames(join(dir, "frames"));
-    const base = testAgentConfig({
-      intersectionId: DEVICE.intersectionId,
-      region: DEVICE.region,
+    rig = await startRoadAgent({
+      tmpPrefix: "agent-snapshot-",
+      ...DEVICE,
       brokerUrl: server.hub.brokerUrl,
-      username: DEVICE.username,
-      password: DEVICE.password,
-      stateDir: join(dir, "state"),
-      framesDir: join(dir, "frames"),
-      cacheDir: join(dir, "models"),
-      camera: await exampleCamera(),
+      // Periodic snapshots off: the one the hub gets is the one the operator asks for.
+      overrides: { snapshot: { intervalMs: 0 } },
     });
-    // Periodic snapshots off: the one the hub gets is the one the operator asks for.
-    agent = await Agent.start(AgentConfig.parse({ ...base, snapshot: { intervalMs: 0 } }));
+    agent = rig.agent;
   });
 
   afterAll(async () => {
-    await agent?.stop();
+    await rig?.dispose();
     await server?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it("answers an operator's snapshot command with a JPEG under the payload cap, shown with the agent's zones and lines", async () => {

@@ -1,68 +1,36 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent } from "../../edge/agent/index.js";
-import { exampleCamera, testAgentConfig, writeRoadFrames } from "../../edge/agent/test-support/agent-rig.js";
+import type { Agent } from "../../edge/agent/index.js";
+import { countedOnN, exampleCamera, startRoadAgent, withLoopAt, type RoadAgent } from "../../edge/agent/test-support/agent-rig.js";
 import type { CameraConfig } from "../../edge/inference/index.js";
 import { bearer, DEVICE, hubConfig, TOKENS } from "../../hub/api/test-fixtures.js";
 import { startHubServer, type RunningHubServer } from "../../hub/server.js";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** The example camera with its stop-line loop moved to `polygon`. */
-function withLoopAt(camera: CameraConfig, polygon: [number, number][]): CameraConfig {
-  return {
-    ...camera,
-    approaches: camera.approaches.map((a) => ({ ...a, zones: a.zones.map((z) => (z.kind === "loop" ? { ...z, polygon } : z)) })),
-  };
-}
-
-const countedOnN = (agent: Agent): number => {
-  const line = agent.metricsText().split("\n").find((l) => l.startsWith('traffic_edge_vehicles_counted_total{approach="N"}'));
-  return Number(line?.split(" ")[1] ?? Number.NaN);
-};
+import { until } from "../support/poll.js";
 
 describe("the zone editor's save: an admin's camera configuration reaches the running agent", () => {
   let server: RunningHubServer;
+  let rig: RoadAgent;
   let dir: string;
   let agent: Agent;
   let camera: CameraConfig;
 
   beforeAll(async () => {
     server = await startHubServer(hubConfig());
-    dir = await mkdtemp(join(tmpdir(), "zone-edit-"));
-    await writeRoadFrames(join(dir, "frames"));
     camera = await exampleCamera();
     // The loop starts in an empty corner of the road, where the frames' vehicle never goes.
-    agent = await Agent.start(
-      testAgentConfig({
-        intersectionId: DEVICE.intersectionId,
-        region: DEVICE.region,
-        brokerUrl: server.hub.brokerUrl,
-        username: DEVICE.username,
-        password: DEVICE.password,
-        stateDir: join(dir, "state"),
-        framesDir: join(dir, "frames"),
-        cacheDir: join(dir, "models"),
-        camera: withLoopAt(camera, [[40, 600], [200, 600], [200, 660], [40, 660]]),
-      }),
-    );
+    rig = await startRoadAgent({
+      tmpPrefix: "zone-edit-",
+      ...DEVICE,
+      brokerUrl: server.hub.brokerUrl,
+      camera: withLoopAt(camera, [[40, 600], [200, 600], [200, 660], [40, 660]]),
+    });
+    ({ agent, dir } = rig);
   });
 
   afterAll(async () => {
-    await agent?.stop();
+    await rig?.dispose();
     await server?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   const put = (token: string, body: unknown) =>

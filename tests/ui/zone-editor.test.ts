@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, AgentConfig } from "../../edge/agent/index.js";
-import { exampleCamera, testAgentConfig, writeRoadFrames } from "../../edge/agent/test-support/agent-rig.js";
+import type { Agent } from "../../edge/agent/index.js";
+import { countedOnN, exampleCamera, startRoadAgent, withLoopAt, type RoadAgent } from "../../edge/agent/test-support/agent-rig.js";
 import type { CameraConfig } from "../../edge/inference/index.js";
 import { DEVICE, hubConfig, TOKENS } from "../../hub/api/test-fixtures.js";
 import { startHubServer, type RunningHubServer } from "../../hub/server.js";
@@ -13,14 +11,10 @@ import { buildDashboard, chromiumBinary, CHROMIUM_ARGS } from "../support/ui-bro
 
 const CORNER: [number, number][] = [[40, 600], [200, 600], [200, 660], [40, 660]];
 
-const countedOnN = (agent: Agent): number => {
-  const line = agent.metricsText().split("\n").find((l) => l.startsWith('traffic_edge_vehicles_counted_total{approach="N"}'));
-  return Number(line?.split(" ")[1] ?? Number.NaN);
-};
-
 describe.skipIf(chromiumBinary.skip)(`the zone editor in a real browser${chromiumBinary.skip ? ` (${chromiumBinary.reason})` : ""}`, () => {
   let server: RunningHubServer;
   let ui: { dir: string; dispose: () => Promise<void> };
+  let rig: RoadAgent;
   let dir: string;
   let agent: Agent;
   let browser: Browser;
@@ -30,32 +24,24 @@ describe.skipIf(chromiumBinary.skip)(`the zone editor in a real browser${chromiu
     ui = await buildDashboard();
     const config = hubConfig();
     server = await startHubServer({ ...config, api: { ...config.api, uiDir: ui.dir } });
-    dir = await mkdtemp(join(tmpdir(), "zone-editor-ui-"));
-    await writeRoadFrames(join(dir, "frames"));
     camera = await exampleCamera();
     // The stop-line loop starts in an empty corner, where the frames' vehicle never goes.
-    const moved = { ...camera, approaches: camera.approaches.map((a) => ({ ...a, zones: a.zones.map((z) => (z.kind === "loop" ? { ...z, polygon: CORNER } : z)) })) };
-    const base = testAgentConfig({
-      intersectionId: DEVICE.intersectionId,
-      region: DEVICE.region,
+    rig = await startRoadAgent({
+      tmpPrefix: "zone-editor-ui-",
+      ...DEVICE,
       brokerUrl: server.hub.brokerUrl,
-      username: DEVICE.username,
-      password: DEVICE.password,
-      stateDir: join(dir, "state"),
-      framesDir: join(dir, "frames"),
-      cacheDir: join(dir, "models"),
-      camera: moved,
+      camera: withLoopAt(camera, CORNER),
+      overrides: { snapshot: { intervalMs: 2000 } },
     });
-    agent = await Agent.start(AgentConfig.parse({ ...base, snapshot: { intervalMs: 2000 } }));
+    ({ agent, dir } = rig);
     browser = await chromium.launch({ executablePath: chromiumBinary.path, args: CHROMIUM_ARGS });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await agent?.stop();
+    await rig?.dispose();
     await server?.stop();
     await ui?.dispose();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it("an admin drags the loop onto the road on the agent's real frame, saves, and the running agent counts with it", async () => {

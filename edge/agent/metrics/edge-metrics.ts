@@ -1,5 +1,4 @@
-import { CONTROL_MODES, type ControlMode } from "../../../protocol/index.js";
-import { PrometheusText } from "./prometheus-text.js";
+import { CONTROL_MODES, PrometheusText, type ControlMode } from "../../../protocol/index.js";
 
 /** Everything `/metrics` reports, gathered by the agent at scrape time. */
 export interface EdgeMetricsSnapshot {

@@ -1,10 +1,12 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
 import sharp from "sharp";
 import { decodeMessage, topicFilter, type PayloadByKind, type TopicKind } from "../../../protocol/index.js";
 import { connectClient } from "../../../tests/support/mqtt.js";
 import { loadCameraConfig, type CameraConfig } from "../../inference/index.js";
+import { Agent } from "../agent.js";
 import { AgentConfig, type AgentConfigInput } from "../config.js";
 import type { ControllerConfigInput } from "../controller/index.js";
 
@@ -145,4 +147,64 @@ export function testAgentConfig(s: TestAgentSettings): AgentConfig {
     statusIntervalMs: 500,
     log: { level: "silent" },
   } satisfies AgentConfigInput);
+}
+
+/** The camera with its stop-line loop moved to `polygon`. */
+export function withLoopAt(camera: CameraConfig, polygon: [number, number][]): CameraConfig {
+  return {
+    ...camera,
+    approaches: camera.approaches.map((a) => ({ ...a, zones: a.zones.map((z) => (z.kind === "loop" ? { ...z, polygon } : z)) })),
+  };
+}
+
+/** The agent's `traffic_edge_vehicles_counted_total` for approach N, read from its metrics text. */
+export function countedOnN(agent: Agent): number {
+  const line = agent.metricsText().split("\n").find((l) => l.startsWith('traffic_edge_vehicles_counted_total{approach="N"}'));
+  return Number(line?.split(" ")[1] ?? Number.NaN);
+}
+
+export interface RoadAgentSettings {
+  /** Prefix of the temp dir that holds the frames, state and model cache. */
+  tmpPrefix: string;
+  intersectionId: string;
+  region: string;
+  brokerUrl: string;
+  username?: string;
+  password?: string;
+  /** Defaults to the example camera. */
+  camera?: CameraConfig;
+  /** Top-level config keys laid over `testAgentConfig`'s (metrics, snapshot ...). */
+  overrides?: Partial<AgentConfigInput>;
+}
+
+export interface RoadAgent {
+  agent: Agent;
+  dir: string;
+  /** Stops the agent and removes its temp dir. */
+  dispose(): Promise<void>;
+}
+
+/** A real agent in a temp dir, reading `writeRoadFrames` frames through `testAgentConfig`. */
+export async function startRoadAgent(s: RoadAgentSettings): Promise<RoadAgent> {
+  const dir = await mkdtemp(join(tmpdir(), s.tmpPrefix));
+  await writeRoadFrames(join(dir, "frames"));
+  const base = testAgentConfig({
+    intersectionId: s.intersectionId,
+    region: s.region,
+    brokerUrl: s.brokerUrl,
+    ...(s.username === undefined ? {} : { username: s.username, password: s.password }),
+    stateDir: join(dir, "state"),
+    framesDir: join(dir, "frames"),
+    cacheDir: join(dir, "models"),
+    camera: s.camera ?? (await exampleCamera()),
+  });
+  const agent = await Agent.start(s.overrides === undefined ? base : AgentConfig.parse({ ...base, ...s.overrides }));
+  return {
+    agent,
+    dir,
+    async dispose() {
+      await agent.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,23 +1,12 @@
 import sharp from "sharp";
-
-/** Small mulberry32 generator: the same "noise" on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../../inference/virtual-loop/test-scene.js";
 
 /**
  * `count` distinct JPEGs of noise (noise makes the compressed data full of stuffed FF 00 bytes,
  * which is what a marker scanner must get right). Every third one is progressive: several scans.
  */
 export async function makeJpegs(count: number, width = 48, height = 32): Promise<Buffer[]> {
-  const random = seeded(count * 7919 + width);
+  const random = seededRandom(count * 7919 + width);
   const out: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const pixels = Buffer.alloc(width * height * 3);

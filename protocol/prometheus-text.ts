@@ -1,4 +1,7 @@
-/** Prometheus text exposition format 0.0.4: families of samples, written as text. */
+/**
+ * Prometheus text exposition format 0.0.4: families of samples, written as text. Here because the
+ * edge agent's /metrics and the hub's both write it, and protocol/ is what both sides import.
+ */
 export type Labels = Record<string, string>;
 export interface Sample {
   labels?: Labels;
