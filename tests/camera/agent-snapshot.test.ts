@@ -31,8 +31,10 @@ describe("the real camera for the operator: agent snapshots through the hub's br
   it("answers an operator's snapshot command with a JPEG under the payload cap, shown with the agent's zones and lines", async () => {
     const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, { ...init, headers: { ...bearer(TOKENS.operator), ...(init.headers ?? {}) } });
     expect((await api("/api/intersections/x1/camera.jpg")).status).toBe(404);
-    // Wait for frames to flow, then ask.
+    // Wait for frames to flow and for the hub to hear the agent online (its link publishes that
+    // status after subscribing to its commands, on the same connection), then ask.
     await until("frames counted", async () => (agent.core.framesTotal > 3 ? true : undefined));
+    await until("the agent online at the hub", async () => ((await (await api("/api/intersections/x1")).json()) as { online: boolean | null }).online === true || undefined);
     const sent = await api("/api/intersections/x1/commands", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ action: "snapshot" }) });
     expect(sent.status).toBe(202);
     const { commandId } = (await sent.json()) as { commandId: string };

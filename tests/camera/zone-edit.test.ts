@@ -47,6 +47,8 @@ describe("the zone editor's save: an admin's camera configuration reaches the ru
 
   it("moves the loop onto the vehicles' path: applied without a restart within 2 s, counting starts, saved in the state folder, audited", async () => {
     await until("frames flowing", () => (agent.core.framesTotal > 12 ? true : undefined));
+    // Commands are not retained: ask once the hub has heard the agent online (published after it subscribed).
+    await until("the agent online at the hub", async () => ((await (await fetch(`${server.url}/api/intersections/x1`, { headers: bearer(TOKENS.admin) })).json()) as { online: boolean | null }).online === true || undefined);
     const before = countedOnN(agent);
     expect(before).toBe(0);
     const sentAt = Date.now();
