@@ -34,6 +34,8 @@ export function hubConfigForScenario(
       type: "embedded",
       port: options.brokerPort ?? 0,
       devices: scenario.intersections.map((x) => ({ username: `edge-${x.id}`, password: options.passwords[x.id]!, intersectionId: x.id, region: SIM_REGION })),
+      // Simulated time runs many times faster than the wall clock a device's rate is measured on.
+      publishRate: null,
     },
     api: { port: options.apiPort ?? 0, ...(options.tokens ? { tokens: options.tokens } : {}) },
     intersections: scenario.intersections.map((x) => {

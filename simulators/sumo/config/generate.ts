@@ -269,6 +269,8 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
       type: "embedded",
       port: 0,
       devices: intersections.map((x) => ({ username: `edge-${x.config.intersectionId}`, password: passwords(x.config.intersectionId), intersectionId: x.config.intersectionId, region: SUMO_REGION })),
+      // Simulated time runs many times faster than the wall clock a device's rate is measured on.
+      publishRate: null,
     },
     api: { port: 0 },
     intersections: intersections.map((x) => {
