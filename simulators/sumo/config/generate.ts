@@ -259,9 +259,12 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken));
   const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
   const corridor = intersections.length > 1 && ys.size === 1;
-  // Without a corridor there is no progression to hold to a cycle grid: hub plans run actuated
-  // within their splits (`planOperation`), which serves whoever is waiting.
-  if (!corridor) for (const x of intersections) x.config.controller.planOperation = "actuated";
+  // An isolated light has no progression to hold to a cycle grid and no neighbour to spill into:
+  // its hub plans run fully actuated within their splits (`planOperation`), serving whoever waits.
+  // In a network they stay coordinated: actuated plans there gridlocked the bundled 3×3 grid
+  // (seed 2: 754 s/veh and 274 teleports against 52 coordinated), starving queues that spill
+  // back beyond the detectors (docs/experiments/policy-sumo.md).
+  if (intersections.length === 1) intersections[0]!.config.controller.planOperation = "actuated";
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));
   const hub: HubConfigInput = {
     regions: [SUMO_REGION],
