@@ -269,7 +269,7 @@ async function main(): Promise<void> {
     attackSamples.push(...samples);
     const row = { attack: name, cases: result.cases, honestLost: Math.max(0, missing() - lostBefore), healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
     rows.push(row);
-    console.log(`${name.padEnd(26)} cases ${String(row.cases).padStart(7)}  honest lost ${row.honestLost}  health p99 ${row.healthP99Ms.toFixed(1)} ms  RSS ${rss.toFixed(0)} MB  ${row.refused}`);
+    console.log(`${name.padEnd(26)} cases ${String(row.cases).padStart(7)}  honest not yet delivered (60 s after) ${row.honestLost}  health p99 ${row.healthP99Ms.toFixed(1)} ms  RSS ${rss.toFixed(0)} MB  ${row.refused}`);
   }
   const refusals = async (...reasons: string[]): Promise<string> => {
     const parts = await Promise.all(reasons.map(async (r) => `${r}=${await hub.metric(r)}`));
