@@ -19,7 +19,7 @@ function getJson(url: string, ca: string): Promise<{ status: number; body: unkno
   });
 }
 
-describe.skipIf(opensslBinary.skip)("hub with TLS from its configuration", () => {
+describe.skipIf(opensslBinary.skip)(`hub with TLS from its configuration ${opensslBinary.reason}`, () => {
   beforeAll(async () => {
     pki = makeTestPki();
     server = await startHubServer({

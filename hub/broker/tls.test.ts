@@ -29,7 +29,7 @@ async function failure(url: string, options: Parameters<typeof connectClient>[1]
   return "accepted";
 }
 
-describe.skipIf(opensslBinary.skip)("broker over TLS with client certificates", () => {
+describe.skipIf(opensslBinary.skip)(`broker over TLS with client certificates ${opensslBinary.reason}`, () => {
   beforeAll(async () => {
     pki = makeTestPki();
     broker = await startBroker({

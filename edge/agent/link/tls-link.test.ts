@@ -14,7 +14,7 @@ let dir: string;
 
 const measures = { ts: 1_700_000_000_000, intervalMs: 1000, modelId: "virtual-loop", framesProcessed: 1, approaches: [{ approachId: "north", count: 1, countsByClass: { car: 1 }, queue: 0, occupancy: 0.1 }] };
 
-describe.skipIf(opensslBinary.skip)("edge link over mutual TLS", () => {
+describe.skipIf(opensslBinary.skip)(`edge link over mutual TLS ${opensslBinary.reason}`, () => {
   beforeAll(async () => {
     pki = makeTestPki();
     dir = await mkdtemp(join(tmpdir(), "tls-link-"));
