@@ -4,7 +4,7 @@ import { ControllerEvent } from "../../../protocol/index.js";
 import { parseControllerConfig } from "./config.js";
 import type { GroupStates } from "./conflict-monitor.js";
 import { ControllerCore } from "./controller.js";
-import { fourPhaseConfig, permissiveLeftsConfig, T0 } from "./test-support/fixtures.js";
+import { FOUR_PHASE_LIMITS as PHASES, fourPhaseConfig, permissiveLeftsConfig, T0, tenths } from "./test-support/fixtures.js";
 import { SafetyObserver } from "./test-support/safety-observer.js";
 
 type Op =
@@ -15,15 +15,6 @@ type Op =
   | { kind: "raw-plan"; plan: unknown }
   | { kind: "command"; action: unknown };
 
-/** Green range, yellow and red clearance of each phase of the four-phase fixture. */
-const PHASES = [
-  { phase: 1, minS: 5, maxS: 15, changeS: 4 },
-  { phase: 2, minS: 17, maxS: 40, changeS: 6 },
-  { phase: 3, minS: 5, maxS: 15, changeS: 4 },
-  { phase: 4, minS: 13, maxS: 30, changeS: 5.5 },
-];
-
-const tenths = (x: number): number => Math.round(x * 10) / 10;
 
 /** Plans that fit the fixture's rules, most of the time; rounding to 0.1 s may push one out, which is fine. */
 const goodPlanBody = fc

@@ -87,3 +87,14 @@ export function validPlan(nowMs: number, overrides: Record<string, unknown> = {}
 
 /** Epoch-like start so offsets and ISO dates look real. */
 export const T0 = Date.UTC(2025, 0, 6, 7, 0, 0);
+
+/** Green range, yellow and red clearance of each phase of the four-phase fixture (`fourPhaseConfig`). */
+export const FOUR_PHASE_LIMITS = [
+  { phase: 1, minS: 5, maxS: 15, changeS: 4 },
+  { phase: 2, minS: 17, maxS: 40, changeS: 6 },
+  { phase: 3, minS: 5, maxS: 15, changeS: 4 },
+  { phase: 4, minS: 13, maxS: 30, changeS: 5.5 },
+] as const;
+
+/** Rounded to 0.1 s, as plans' splits are. */
+export const tenths = (x: number): number => Math.round(x * 10) / 10;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { ControllerEvent } from "../../../../protocol/index.js";
 import { parseControllerConfig, type ControllerConfigInput } from "../config.js";
 import { ControllerCore } from "../controller.js";
-import { fourPhaseConfig, T0 } from "./fixtures.js";
+import { FOUR_PHASE_LIMITS as PHASES, fourPhaseConfig, T0, tenths } from "./fixtures.js";
 import { SafetyObserver } from "./safety-observer.js";
 
 /**
@@ -57,14 +57,6 @@ export interface DrillOutcome {
   violations: string[];
 }
 
-const PHASES = [
-  { phase: 1, minS: 5, maxS: 15, changeS: 4 },
-  { phase: 2, minS: 17, maxS: 40, changeS: 6 },
-  { phase: 3, minS: 5, maxS: 15, changeS: 4 },
-  { phase: 4, minS: 13, maxS: 30, changeS: 5.5 },
-];
-
-const tenths = (x: number): number => Math.round(x * 10) / 10;
 
 const goodPlanBody: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
