@@ -168,18 +168,19 @@ export class Sequencer {
     if ((ped !== "none" && ped !== "done") || inputs.holdPhaseIndex === i) return events;
 
     const elapsedMs = nowMs - iv.startMs;
-    const minMs = effectiveMinGreenS(phase) * 1000;
+    // Nothing ends a green before its minimum, whatever the cycle's numbers say: a phase the cycle
+    // omitted (split 0) can still be green, brought there by a hold that then resumed.
+    if (elapsedMs < effectiveMinGreenS(phase) * 1000) return events;
     let endCode: number | null = null;
     if (inputs.holdPhaseIndex !== null || inputs.flashWanted) {
-      if (elapsedMs >= minMs) endCode = HIRES.phaseForceOff;
+      endCode = HIRES.phaseForceOff;
     } else if (timing.operation === "coordinated" && this.coordinated !== null) {
-      endCode = elapsedMs < minMs ? null : this.coordinatedEnd(this.coordinated, i, elapsedMs, inputs);
+      endCode = this.coordinatedEnd(this.coordinated, i, elapsedMs, inputs);
     } else if (timing.operation === "fixed" || !detectors.hasDetectors(i)) {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
     } else if (elapsedMs >= (timing.source === "plan" ? Math.min(phase.maxGreenS, timing.greensS[i]) : phase.maxGreenS) * 1000) {
       endCode = HIRES.phaseMaxOut;
     } else if (
-      elapsedMs >= minMs &&
       !detectors.isOccupiedByMoving(i, iv.startMs, nowMs, stuckOccupancyMs(phase)) &&
       nowMs - Math.max(detectors.lastActuationAtMs(i), iv.startMs) >= phase.passageS * 1000
     ) {
