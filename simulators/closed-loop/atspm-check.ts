@@ -13,7 +13,18 @@ export interface TruthCheck {
   splitFailureOverflowPct: number;
   /** Looser truth: any vehicle left queued after the yellow. */
   splitFailureResidualPct: number;
+  /** Another reading of the truth: a vehicle that reached the stop line before the yellow began is left queued after it. */
+  splitFailureUnservedPct: number;
   greens: number;
+  /** Greens the two disagree on, and why: where the split-failure error comes from. */
+  splitFailureDisagreements: {
+    /** Events call it failed (GOR and ROR5 over 79 %), but the queue had emptied during the green. */
+    eventsOnlyQueueEmptied: number;
+    /** Events call it failed; the queue never emptied, but nothing was left when the yellow ended (a vehicle arriving on the red made ROR5). */
+    eventsOnlyNothingLeft: number;
+    /** The truth failed, the events did not. */
+    truthOnly: number;
+  };
 }
 
 /** Estimates and truth pooled over every intersection and detected phase, over the same cycles and greens. */
@@ -27,6 +38,8 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
   let truthFailed = 0;
   let truthResidual = 0;
   let truthOverflow = 0;
+  let truthUnserved = 0;
+  const disagree = { eventsOnlyQueueEmptied: 0, eventsOnlyNothingLeft: 0, truthOnly: 0 };
   for (const [id, m] of measures) {
     for (const a of m.arrivalsOnGreen) {
       estArrivals += a.arrivals;
@@ -53,6 +66,11 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
         if (t.failed) truthFailed++;
         if (t.overflow) truthOverflow++;
         if (t.residualVeh > 0) truthResidual++;
+        if (t.unserved) truthUnserved++;
+        if (sf.failed[i] && !t.failed) {
+          if (t.queueEmptiedInGreen) disagree.eventsOnlyQueueEmptied++;
+          else disagree.eventsOnlyNothingLeft++;
+        } else if (t.failed && !sf.failed[i]) disagree.truthOnly++;
       });
     }
   }
@@ -66,7 +84,9 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
     splitFailureTruthPct: pct(truthFailed, greens),
     splitFailureOverflowPct: pct(truthOverflow, greens),
     splitFailureResidualPct: pct(truthResidual, greens),
+    splitFailureUnservedPct: pct(truthUnserved, greens),
     greens,
+    splitFailureDisagreements: disagree,
   };
 }
 

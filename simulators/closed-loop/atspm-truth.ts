@@ -25,6 +25,10 @@ export interface TruthGreen {
   overflow: boolean;
   /** Vehicles queued on the phase's detected lanes after the yellow, however late they arrived. */
   residualVeh: number;
+  /** The stop-line queue of the detected lanes emptied at some step of the green. */
+  queueEmptiedInGreen: boolean;
+  /** A vehicle that reached the stop line (point-queue arrival) before the yellow began is still queued after it. */
+  unserved: boolean;
 }
 
 interface Tracked {
@@ -37,6 +41,8 @@ interface Tracked {
   group: string;
   done: boolean;
   seenMs: number;
+  /** Its point-queue arrival at the stop line, once known. */
+  arrivalMs: number;
 }
 
 /** When each signal group changed state, per intersection: the states a late-resolved arrival met. */
@@ -84,10 +90,13 @@ export class AtspmTruth {
   private readonly tracked = new Map<string, Map<number, Tracked>>();
   private readonly history = new Map<string, StateHistory>();
   private readonly greenStart = new Map<string, Map<number, number>>();
+  private readonly yellowStart = new Map<string, number>();
   /** Per intersection, phase shown green → approaches whose queue has emptied since the green began. */
   private readonly cleared = new Map<string, Map<number, Set<string>>>();
   /** The same, for greens just ended: "intersection/phase" → approaches whose queue emptied. */
   private readonly settled = new Map<string, Set<string>>();
+  /** Arrivals whose time the simulation has not reached yet. */
+  private readonly pending: { intersectionId: string; phase: number; approachId: string; group: string; tMs: number }[] = [];
   private snapshot: NetworkSnapshot | null = null;
   private lastStepMs: number | null = null;
 
@@ -117,7 +126,7 @@ export class AtspmTruth {
         for (const v of lane?.vehicles ?? []) {
           let t = tracked.get(v.id);
           if (t === undefined) {
-            t = { tMs: nowMs, distanceM: v.distanceM, speedMps: v.speedMps, phase: d.phase, approachId: d.approach, group: movementGroupId(d.approach, v.turn), done: false, seenMs: nowMs };
+            t = { tMs: nowMs, distanceM: v.distanceM, speedMps: v.speedMps, phase: d.phase, approachId: d.approach, group: movementGroupId(d.approach, v.turn), done: false, seenMs: nowMs, arrivalMs: Number.NaN };
             tracked.set(v.id, t);
           }
           t.seenMs = nowMs;
@@ -137,16 +146,36 @@ export class AtspmTruth {
         tracked.delete(id);
       }
     }
+    // The states shown until now are known; the controllers may change them at `nowMs`.
+    this.resolveArrivals(nowMs);
   }
 
   private arrive(intersectionId: string, t: Tracked): void {
     t.done = true;
     const tMs = t.speedMps > 0.5 ? t.tMs + (t.distanceM / t.speedMps) * 1000 : t.tMs;
-    const state = this.history.get(intersectionId)?.at(t.group, tMs);
-    if (state === undefined) return;
-    let out = this.arrivals.get(intersectionId);
-    if (out === undefined) this.arrivals.set(intersectionId, (out = []));
-    out.push({ phase: t.phase, approachId: t.approachId, tMs, green: state === "G" });
+    t.arrivalMs = tMs;
+    this.pending.push({ intersectionId, phase: t.phase, approachId: t.approachId, group: t.group, tMs });
+  }
+
+  /**
+   * A vehicle that joins a queue 40 m out "arrives" a few seconds later: the state it meets is
+   * known only once the simulation has got there. (Looking it up when the vehicle queued read the
+   * state of that moment, red for a vehicle reaching the line just after its green began.)
+   */
+  private resolveArrivals(knownUntilMs: number): void {
+    let kept = 0;
+    for (const a of this.pending) {
+      if (a.tMs >= knownUntilMs) {
+        this.pending[kept++] = a;
+        continue;
+      }
+      const state = this.history.get(a.intersectionId)?.at(a.group, a.tMs);
+      if (state === undefined) continue;
+      let out = this.arrivals.get(a.intersectionId);
+      if (out === undefined) this.arrivals.set(a.intersectionId, (out = []));
+      out.push({ phase: a.phase, approachId: a.approachId, tMs: a.tMs, green: state === "G" });
+    }
+    this.pending.length = kept;
   }
 
   /** The controller's events of this step: greens begin, yellows end. */
@@ -162,6 +191,7 @@ export class AtspmTruth {
         greens.set(e.param, new Set());
       } else if (e.code === HIRES.phaseBeginYellow) {
         // The green is over: whether its queue cleared is settled.
+        this.yellowStart.set(`${intersectionId}/${e.param}`, e.ts);
         const set = this.cleared.get(intersectionId)?.get(e.param);
         if (set !== undefined) this.settled.set(`${intersectionId}/${e.param}`, set);
         this.cleared.get(intersectionId)?.delete(e.param);
@@ -201,16 +231,21 @@ export class AtspmTruth {
     for (const d of list) {
       if (d.kind !== "stop-bar" || d.phase !== phase) continue;
       let g = byApproach.get(d.approach);
-      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, overflow: false, residualVeh: 0 }));
+      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, overflow: false, residualVeh: 0, unserved: false, queueEmptiedInGreen: false }));
       const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
       for (const v of lane?.vehicles ?? []) {
         if (!v.queued) break;
         g.residualVeh++;
         if (this.epochMs + v.freeArrivalS * 1000 < greenStartMs) g.overflow = true;
+        const arrivalMs = this.tracked.get(intersectionId)?.get(v.id)?.arrivalMs ?? Number.NaN;
+        if (arrivalMs < (this.yellowStart.get(`${intersectionId}/${phase}`) ?? Number.NaN)) g.unserved = true;
       }
     }
     const cleared = this.settled.get(`${intersectionId}/${phase}`);
-    for (const g of byApproach.values()) g.failed = g.residualVeh > 0 && !(cleared?.has(g.approachId) ?? false);
+    for (const g of byApproach.values()) {
+      g.queueEmptiedInGreen = cleared?.has(g.approachId) ?? false;
+      g.failed = g.residualVeh > 0 && !g.queueEmptiedInGreen;
+    }
     let out = this.greens.get(intersectionId);
     if (out === undefined) this.greens.set(intersectionId, (out = []));
     out.push(...byApproach.values());
