@@ -1,4 +1,4 @@
-import type { AtspmMeasures } from "../../hub/atspm/index.js";
+import { SPLIT_FAILURE_THRESHOLD, type AtspmMeasures } from "../../hub/atspm/index.js";
 import type { AtspmRun } from "./atspm-run.js";
 
 /** ATSPM estimates from a run's events beside the simulator's truth. */
@@ -9,6 +9,8 @@ export interface TruthCheck {
   truthArrivals: number;
   splitFailureEstimatePct: number;
   splitFailureTruthPct: number;
+  /** Stricter truth: the queue never emptied during the green (not even for a step), and some was left after the yellow. */
+  splitFailureStrictPct: number;
   /** Stricter truth (HCM overflow): a vehicle waiting when the green began still waits after it. */
   splitFailureOverflowPct: number;
   /** Looser truth: any vehicle left queued after the yellow. */
@@ -18,9 +20,9 @@ export interface TruthCheck {
   greens: number;
   /** Greens the two disagree on, and why: where the split-failure error comes from. */
   splitFailureDisagreements: {
-    /** Events call it failed (GOR and ROR5 over 79 %), but the queue had emptied during the green. */
-    eventsOnlyQueueEmptied: number;
-    /** Events call it failed; the queue never emptied, but nothing was left when the yellow ended (a vehicle arriving on the red made ROR5). */
+    /** Events call it failed (GOR and ROR5 over 79 %); a vehicle was queued for 79 % of the green or less (vehicles moving over the stop bar make up the rest of GOR). */
+    eventsOnlyGreenNotUsed: number;
+    /** Events call it failed; the green was used, but nothing was left queued when the yellow ended (a vehicle arriving on the red made ROR5). */
     eventsOnlyNothingLeft: number;
     /** The truth failed, the events did not. */
     truthOnly: number;
@@ -39,7 +41,8 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
   let truthResidual = 0;
   let truthOverflow = 0;
   let truthUnserved = 0;
-  const disagree = { eventsOnlyQueueEmptied: 0, eventsOnlyNothingLeft: 0, truthOnly: 0 };
+  let truthStrict = 0;
+  const disagree = { eventsOnlyGreenNotUsed: 0, eventsOnlyNothingLeft: 0, truthOnly: 0 };
   for (const [id, m] of measures) {
     for (const a of m.arrivalsOnGreen) {
       estArrivals += a.arrivals;
@@ -67,8 +70,9 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
         if (t.overflow) truthOverflow++;
         if (t.residualVeh > 0) truthResidual++;
         if (t.unserved) truthUnserved++;
+        if (t.strictFailed) truthStrict++;
         if (sf.failed[i] && !t.failed) {
-          if (t.queueEmptiedInGreen) disagree.eventsOnlyQueueEmptied++;
+          if (t.queuedShareOfGreen <= SPLIT_FAILURE_THRESHOLD) disagree.eventsOnlyGreenNotUsed++;
           else disagree.eventsOnlyNothingLeft++;
         } else if (t.failed && !sf.failed[i]) disagree.truthOnly++;
       });
@@ -82,6 +86,7 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
     truthArrivals,
     splitFailureEstimatePct: pct(estFailed, greens),
     splitFailureTruthPct: pct(truthFailed, greens),
+    splitFailureStrictPct: pct(truthStrict, greens),
     splitFailureOverflowPct: pct(truthOverflow, greens),
     splitFailureResidualPct: pct(truthResidual, greens),
     splitFailureUnservedPct: pct(truthUnserved, greens),

@@ -72,7 +72,7 @@ describe("AtspmTruth", () => {
     truth.observe(snapshot(T0 + 7000, [vehicle(12, 0, 0, true)]), T0 + 7000, shown("Y"));
     truth.controllerEvents(X, [hires(T0 + 7000, 9)]);
     expect(truth.greens.get(X)).toEqual([
-      { phase: 2, approachId: "E", greenStartMs: T0, failed: true, overflow: true, residualVeh: 1, queueEmptiedInGreen: false, unserved: true },
+      { phase: 2, approachId: "E", greenStartMs: T0, failed: true, strictFailed: true, overflow: true, residualVeh: 1, queueEmptiedInGreen: false, queuedShareOfGreen: 1, unserved: true },
     ]);
   });
 
@@ -87,6 +87,24 @@ describe("AtspmTruth", () => {
     truth.observe(snapshot(T0 + 7000, [vehicle(21, 0, 0, true)]), T0 + 7000, shown("Y"));
     truth.controllerEvents(X, [hires(T0 + 7000, 9)]);
     const [g] = truth.greens.get(X) ?? [];
-    expect(g).toMatchObject({ failed: false, residualVeh: 1, queueEmptiedInGreen: true, unserved: false });
+    expect(g).toMatchObject({ failed: false, strictFailed: false, residualVeh: 1, queueEmptiedInGreen: true, queuedShareOfGreen: 0, unserved: false });
+  });
+
+  it.each([
+    { queuedSeconds: [1, 2, 3, 4, 5, 6, 7, 8, 10], failed: true },
+    { queuedSeconds: [1, 2, 3, 4, 5, 6, 10], failed: false },
+  ])("calls a green fully used when a vehicle was queued for more than 79 % of it, as ATSPM does (queued $queuedSeconds s of 10)", ({ queuedSeconds, failed }) => {
+    const truth = new AtspmTruth(new Map([[X, DETECTORS]]), T0);
+    truth.observe(snapshot(T0, [vehicle(30, 0, 0, true)]), T0, shown("R"));
+    truth.controllerEvents(X, [hires(T0, 1)]);
+    for (let t = 1; t <= 10; t++) {
+      const queued = queuedSeconds.includes(t);
+      truth.observe(snapshot(T0 + t * 1000, queued ? [vehicle(30 + t, 0, 0, true)] : []), T0 + t * 1000, shown("G"));
+    }
+    truth.controllerEvents(X, [hires(T0 + 10_000, 8)]);
+    truth.observe(snapshot(T0 + 13_000, [vehicle(50, 0, 0, true)]), T0 + 13_000, shown("Y"));
+    truth.controllerEvents(X, [hires(T0 + 13_000, 9)]);
+    const [g] = truth.greens.get(X) ?? [];
+    expect(g).toMatchObject({ failed, strictFailed: false, queueEmptiedInGreen: true, queuedShareOfGreen: queuedSeconds.length / 10, residualVeh: 1 });
   });
 });

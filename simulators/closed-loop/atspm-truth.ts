@@ -1,3 +1,4 @@
+import { SPLIT_FAILURE_THRESHOLD } from "../../hub/atspm/index.js";
 import { HIRES, type ControllerEvent, type SignalState } from "../../protocol/index.js";
 import type { NetworkSnapshot } from "../traffic/index.js";
 import type { SimDetector } from "./atspm-detectors.js";
@@ -17,18 +18,30 @@ export interface TruthGreen {
   approachId: string;
   greenStartMs: number;
   /**
-   * The cycle failure: the approach's stop-line queue (on the detected lanes) never emptied during
-   * the green, and some of it was still there when the yellow ended.
+   * A split failure as ATSPM defines one, read from the vehicles instead of detector occupancy: the
+   * green was fully used (a vehicle was queued at the stop line, on the detected lanes, for more
+   * than 79 % of it: ATSPM's own bar for a used green) and it left a residual queue (a vehicle
+   * still queued when the yellow ended).
    */
   failed: boolean;
+  /** Stricter: the queue never emptied, even for one 0.2 s step, and some of it was left after the yellow. */
+  strictFailed: boolean;
   /** HCM's overflow: a vehicle that arrived before the green began is still queued after it. */
   overflow: boolean;
   /** Vehicles queued on the phase's detected lanes after the yellow, however late they arrived. */
   residualVeh: number;
   /** The stop-line queue of the detected lanes emptied at some step of the green. */
   queueEmptiedInGreen: boolean;
+  /** The share of the green during which a vehicle was queued at the stop line (0.2 s steps). */
+  queuedShareOfGreen: number;
   /** A vehicle that reached the stop line (point-queue arrival) before the yellow began is still queued after it. */
   unserved: boolean;
+}
+
+/** One approach's stop-line queue during one green. */
+interface GreenQueue {
+  emptied: boolean;
+  queuedMs: number;
 }
 
 interface Tracked {
@@ -91,10 +104,10 @@ export class AtspmTruth {
   private readonly history = new Map<string, StateHistory>();
   private readonly greenStart = new Map<string, Map<number, number>>();
   private readonly yellowStart = new Map<string, number>();
-  /** Per intersection, phase shown green → approaches whose queue has emptied since the green began. */
-  private readonly cleared = new Map<string, Map<number, Set<string>>>();
-  /** The same, for greens just ended: "intersection/phase" → approaches whose queue emptied. */
-  private readonly settled = new Map<string, Set<string>>();
+  /** Per intersection, phase shown green → per approach: whether its queue has emptied since the green began, and for how long it was queued. */
+  private readonly cleared = new Map<string, Map<number, Map<string, GreenQueue>>>();
+  /** The same, for greens just ended: "intersection/phase" → per approach. */
+  private readonly settled = new Map<string, Map<string, GreenQueue>>();
   /** Arrivals whose time the simulation has not reached yet. */
   private readonly pending: { intersectionId: string; phase: number; approachId: string; group: string; tMs: number }[] = [];
   private snapshot: NetworkSnapshot | null = null;
@@ -117,7 +130,7 @@ export class AtspmTruth {
       if (history === undefined) this.history.set(x.id, (history = new StateHistory()));
       const shown = groups.get(x.id);
       if (shown !== undefined) history.note(shown, sinceMs);
-      this.noteClearedQueues(x);
+      this.noteClearedQueues(x, nowMs - sinceMs);
       let tracked = this.tracked.get(x.id);
       if (tracked === undefined) this.tracked.set(x.id, (tracked = new Map()));
       for (const d of list) {
@@ -188,7 +201,7 @@ export class AtspmTruth {
         starts.set(e.param, e.ts);
         let greens = this.cleared.get(intersectionId);
         if (greens === undefined) this.cleared.set(intersectionId, (greens = new Map()));
-        greens.set(e.param, new Set());
+        greens.set(e.param, new Map());
       } else if (e.code === HIRES.phaseBeginYellow) {
         // The green is over: whether its queue cleared is settled.
         this.yellowStart.set(`${intersectionId}/${e.param}`, e.ts);
@@ -202,7 +215,8 @@ export class AtspmTruth {
     }
   }
 
-  private noteClearedQueues(x: NetworkSnapshot["intersections"][number]): void {
+  /** The step just simulated (`stepMs` long) ended with these queues. */
+  private noteClearedQueues(x: NetworkSnapshot["intersections"][number], stepMs: number): void {
     const greens = this.cleared.get(x.id);
     const list = this.detectors.get(x.id);
     if (greens === undefined || list === undefined) return;
@@ -218,7 +232,12 @@ export class AtspmTruth {
         }
         queued.set(d.approach, n);
       }
-      for (const [approach, n] of queued) if (n === 0) cleared.add(approach);
+      for (const [approach, n] of queued) {
+        let q = cleared.get(approach);
+        if (q === undefined) cleared.set(approach, (q = { emptied: false, queuedMs: 0 }));
+        if (n === 0) q.emptied = true;
+        else q.queuedMs += stepMs;
+      }
     }
   }
 
@@ -231,7 +250,7 @@ export class AtspmTruth {
     for (const d of list) {
       if (d.kind !== "stop-bar" || d.phase !== phase) continue;
       let g = byApproach.get(d.approach);
-      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, overflow: false, residualVeh: 0, unserved: false, queueEmptiedInGreen: false }));
+      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, strictFailed: false, overflow: false, residualVeh: 0, unserved: false, queueEmptiedInGreen: false, queuedShareOfGreen: 0 }));
       const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
       for (const v of lane?.vehicles ?? []) {
         if (!v.queued) break;
@@ -242,9 +261,13 @@ export class AtspmTruth {
       }
     }
     const cleared = this.settled.get(`${intersectionId}/${phase}`);
+    const greenMs = (this.yellowStart.get(`${intersectionId}/${phase}`) ?? Number.NaN) - greenStartMs;
     for (const g of byApproach.values()) {
-      g.queueEmptiedInGreen = cleared?.has(g.approachId) ?? false;
-      g.failed = g.residualVeh > 0 && !g.queueEmptiedInGreen;
+      const q = cleared?.get(g.approachId);
+      g.queueEmptiedInGreen = q?.emptied ?? false;
+      g.queuedShareOfGreen = greenMs > 0 ? Math.min(1, (q?.queuedMs ?? 0) / greenMs) : 0;
+      g.strictFailed = g.residualVeh > 0 && !g.queueEmptiedInGreen;
+      g.failed = g.residualVeh > 0 && g.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
     }
     let out = this.greens.get(intersectionId);
     if (out === undefined) this.greens.set(intersectionId, (out = []));
