@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeMeasures, eventLogOf, toAtspmCsv, type AtspmConfigInput, type HiResLike } from "./index.js";
+import { computeMeasure, computeMeasures, eventLogOf, MEASURE_NAMES, toAtspmCsv, type AtspmConfigInput, type HiResLike } from "./index.js";
 
 const T0 = Date.UTC(2026, 0, 5, 7, 0, 0);
 const at = (s: number): number => T0 + Math.round(s * 1000);
@@ -182,5 +182,11 @@ describe("ATSPM measures per approach", () => {
       ["E", [false, true]],
       ["W", [false, false]],
     ]);
+  });
+
+  it("computes one measure alone exactly as it comes among all of them", () => {
+    const log = eventLogOf([...phase2Greens(), ...ADVANCE, ...STOP_BAR]);
+    const all = computeMeasures(log, CONFIG);
+    for (const name of MEASURE_NAMES) expect(computeMeasure(log, name, CONFIG), name).toEqual(all[name]);
   });
 });

@@ -10,7 +10,7 @@ export { splitFailures, SPLIT_FAILURE_THRESHOLD, RED_WINDOW_MS } from "./split-f
 export { redYellowActuations } from "./red-yellow-actuations.js";
 export { approachVolume } from "./approach-volume.js";
 export { pedestrianDelay, PED_CALL_REGISTERED } from "./pedestrian-delay.js";
-export { computeMeasures, MEASURE_NAMES, type MeasureName } from "./measures.js";
+export { computeMeasure, computeMeasures, MEASURE_NAMES, type MeasureName } from "./measures.js";
 export { toAtspmCsv } from "./csv.js";
 export {
   AtspmMeasures,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AtspmMeasures, computeMeasures, MEASURE_NAMES, toAtspmCsv } from "../../atspm/index.js";
+import { AtspmMeasures, computeMeasure, computeMeasures, MEASURE_NAMES, toAtspmCsv, type MeasureName } from "../../atspm/index.js";
 import { badRequest, notFound } from "../errors.js";
 import { ErrorBody, IntersectionParams } from "../schemas.js";
 import type { ApiContext } from "./context.js";
@@ -65,6 +65,11 @@ export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, 
     return computeMeasures(log, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
   }
 
+  function measureOf<K extends MeasureName>(range: z.infer<typeof Range>, name: K): AtspmMeasures[K] {
+    const log = hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs);
+    return computeMeasure(log, name, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
+  }
+
   app.get(
     "/api/intersections/:id/performance",
     {
@@ -96,7 +101,7 @@ export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, 
     async (request) => {
       const range = rangeOf(request.params.id, request.query);
       const { measure } = request.params;
-      return { ...range, measure, values: measuresOf(range)[measure] };
+      return { ...range, measure, values: measureOf(range, measure) };
     },
   );
 
