@@ -48,18 +48,13 @@ describe("demand from measures", () => {
     expect(byPhase[4].flowRatio).toBeCloseTo(Math.max(480 * 0.75, 300) / 1800, 10);
   });
 
-  it("adds only the queue the signal does not make by itself, as flow that must clear within one cycle", () => {
+  it("adds a standing queue as flow that must clear within one cycle", () => {
     const config = twoPhase();
-    const state = updateDemand(emptyDemand(), measures(T0, 60_000, { nb: { count: 9, queue: 12 }, eb: { count: 9, queue: 1 } }));
+    const state = updateDemand(emptyDemand(), measures(T0, 60_000, { nb: { count: 9, queue: 12 }, eb: { count: 9 } }));
     const [phase2, phase4] = phaseDemands(config, state, 60);
     expect(phase2.flowRatio).toBeCloseTo(540 / 1800, 10);
-    // Equal flows: each phase gets half of the 50 s effective green, λ = 25 / 60; nb's red makes
-    // 540/3600 × 60 (1 − λ)² / (2 (1 − 0.3)) = 2.19 veh of queue by itself; the rest is residual.
-    const cyclic = (540 / 3600) * ((60 * (1 - 25 / 60) ** 2) / (2 * (1 - 0.3)));
-    expect(phase2.criticalQueueVeh).toBeCloseTo(12 - cyclic, 9);
-    expect(phase2.demandRatio).toBeCloseTo((540 + ((12 - cyclic) * 3600) / 60) / 1800, 10);
-    // eb's queue of 1 is less than its red makes: no residual, its demand is its flow.
-    expect(phase4.criticalQueueVeh).toBe(0);
+    expect(phase2.demandRatio).toBeCloseTo((540 + (12 * 3600) / 60) / 1800, 10);
+    expect(phase2.criticalQueueVeh).toBe(12);
     expect(phase4.demandRatio).toBeCloseTo(phase4.flowRatio, 10);
   });
 

@@ -1,8 +1,5 @@
 import type { Measures } from "../../protocol/index.js";
 import type { IntersectionTiming } from "./config.js";
-import { residualQueueVeh } from "./cyclic-queue.js";
-import { effectiveMinGreenS } from "./phase-limits.js";
-import { lostTimeS } from "./splits.js";
 
 /** Smoothed traffic on one approach. */
 export interface ApproachDemand {
@@ -90,57 +87,39 @@ export interface PhaseDemand {
   phase: number;
   /** Critical flow ratio from flow alone: max over served approaches of (flow × share / lanes) / saturation flow. */
   flowRatio: number;
-  /** The same with each residual queue added as flow that must clear within one cycle. */
+  /** The same with each standing queue added as flow that must clear within one cycle. */
   demandRatio: number;
   /** The approach that sets `demandRatio`; null when the phase serves no measured traffic. */
   criticalApproachId: string | null;
-  /** Residual queue on the critical approach (vehicles): its mean queue less the one its red makes by itself. */
+  /** Queue on the critical approach (vehicles). */
   criticalQueueVeh: number;
 }
 
 /**
- * Critical ratios per phase, in sequence order. A residual queue (the measured mean queue less the
- * cyclic queue the signal makes by itself at `queueCycleS` with Webster's greens, `cyclic-queue.ts`)
- * counts as extra flow residual × 3600 / `queueCycleS` veh/h: vehicles the last greens left that
- * must clear within one cycle, so an approach whose counts are capped by its capacity
- * (oversaturated) still shows its real demand, and one served in time shows only its flow.
+ * Critical ratios per phase, in sequence order. A standing queue counts as extra flow
+ * queue × 3600 / `queueCycleS` veh/h: vehicles that must clear within one cycle, so an approach
+ * whose counts are capped by its capacity (oversaturated) still shows its real demand.
  */
 export function phaseDemands(config: IntersectionTiming, demand: DemandState, queueCycleS: number): PhaseDemand[] {
   const saturation = config.saturationFlowVehPerHourPerLane;
-  const perLane = (a: { share: number; lanes: number }, vehPerHour: number): number => (vehPerHour * a.share) / a.lanes / saturation;
-  const flowRatios = config.phases.map((phase) =>
-    phase.approaches.reduce((m, a) => {
-      const d = demand.approaches[a.approachId];
-      return d === undefined ? m : Math.max(m, perLane(a, d.flowVehPerHour));
-    }, 0),
-  );
-  const greenRatios = webstersGreenRatios(config, flowRatios, queueCycleS);
-  return config.phases.map((phase, i) => {
+  return config.phases.map((phase) => {
+    let flowRatio = 0;
     let demandRatio = 0;
     let criticalApproachId: string | null = null;
     let criticalQueueVeh = 0;
     for (const a of phase.approaches) {
       const d = demand.approaches[a.approachId];
       if (d === undefined) continue;
-      const residual = residualQueueVeh(d.queueVeh, d.flowVehPerHour, queueCycleS, greenRatios[i], perLane(a, d.flowVehPerHour));
-      const withQueue = perLane(a, d.flowVehPerHour + (residual * 3600) / queueCycleS);
+      const perLane = (vehPerHour: number): number => (vehPerHour * a.share) / a.lanes / saturation;
+      flowRatio = Math.max(flowRatio, perLane(d.flowVehPerHour));
+      const withQueue = perLane(d.flowVehPerHour + (d.queueVeh * 3600) / queueCycleS);
       if (criticalApproachId === null || withQueue > demandRatio) {
         demandRatio = withQueue;
         criticalApproachId = a.approachId;
-        criticalQueueVeh = residual;
+        criticalQueueVeh = d.queueVeh;
       }
     }
-    return { phase: phase.phase, flowRatio: flowRatios[i], demandRatio, criticalApproachId, criticalQueueVeh };
-  });
-}
-
-/** Green ratios Webster's splits would give at `cycleS` (effective green shared by flow ratio, each at least its min green). */
-function webstersGreenRatios(config: IntersectionTiming, flowRatios: readonly number[], cycleS: number): number[] {
-  const effectiveS = Math.max(0, cycleS - lostTimeS(config.phases, config.extraLostTimePerPhaseS));
-  const sumY = flowRatios.reduce((s, y) => s + y, 0);
-  return config.phases.map((phase, i) => {
-    const greenS = sumY > 0 ? (effectiveS * flowRatios[i]) / sumY : effectiveS / config.phases.length;
-    return Math.min(1, Math.max(greenS, effectiveMinGreenS(phase)) / cycleS);
+    return { phase: phase.phase, flowRatio, demandRatio, criticalApproachId, criticalQueueVeh };
   });
 }
 

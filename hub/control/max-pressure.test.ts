@@ -30,7 +30,7 @@ describe("max-pressure policy", () => {
     // 80 s of green shared 24 : 8.
     expect(explanation.greens["2"]).toBe(60);
     expect(explanation.greens["4"]).toBe(20);
-    expect(plan.reason).toBe("Max-pressure (fixed cycle): C=90s; Y=0.98 L=10s; phase 2 pressure=24.0 veh, phase 4 pressure=8.0 veh");
+    expect(plan.reason).toBe("Max-pressure (fixed cycle): C=90s; Y=1.04 L=10s; phase 2 pressure=24.0 veh, phase 4 pressure=8.0 veh");
   });
 
   it("subtracts the queue waiting downstream at the neighbour", () => {

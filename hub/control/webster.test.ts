@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { cyclicQueueVeh } from "./cyclic-queue.js";
 import { checkPlanAgainstRules } from "./check.js";
 import { emptyDemand } from "./demand.js";
 import { computePlan, websterFixedPlan } from "./engine.js";
@@ -91,18 +90,14 @@ describe("Webster cycle and splits", () => {
     const { plan, explanation } = computePlan({ config, demand, nowMs: T0 });
     expect(explanation.oversaturated).toBe(true);
     expect(plan.cycleS).toBe(120);
-    // Residual queues (measured less what each red makes by itself, Webster's greens at 120 s:
-    // λ = 55 / 120 each) over the 120 s cycle: residual × 3600 / 120 veh/h added to each flow.
-    const cyclic = cyclicQueueVeh(800, 120, 55 / 120, 800 / SATURATION);
-    expect(cyclic).toBeGreaterThan(5);
-    expect(explanation.criticalRatios["2"]).toBeCloseTo(800 / SATURATION, 10);
-    expect(explanation.criticalRatios["4"]).toBeCloseTo((800 + (40 - cyclic) * 30) / SATURATION, 10);
+    // Queue terms over the 120 s cycle: q × 3600 / 120 veh/h added to each flow.
+    expect(explanation.criticalRatios["2"]).toBeCloseTo((800 + 5 * 30) / SATURATION, 10);
+    expect(explanation.criticalRatios["4"]).toBeCloseTo((800 + 40 * 30) / SATURATION, 10);
     expect(explanation.greens["4"]).toBeGreaterThan(explanation.greens["2"]);
-    // Greens in proportion to the residual-inclusive ratios.
-    const w4 = 800 + (40 - cyclic) * 30;
-    expect(Math.abs(explanation.greens["4"] - (110 * w4) / (800 + w4))).toBeLessThanOrEqual(1);
-    expect(plan.reason).toMatch(/^Webster: oversaturated, Y=1\.\d\d L=10s → C0=∞, C=120s \(max cycle, greens balance queues\)/);
-    expect(plan.reason).toContain("phase 4 y=0.99 (queue 33 veh)");
+    // Greens in proportion to the queue-inclusive ratios: 110 s × 2000 / 2950 = 74.6 s for phase 4.
+    expect(Math.abs(explanation.greens["4"] - (110 * 2000) / 2950)).toBeLessThanOrEqual(1);
+    expect(plan.reason).toMatch(/^Webster: oversaturated, Y=1\.64 L=10s → C0=∞, C=120s \(max cycle, greens balance queues\)/);
+    expect(plan.reason).toContain("phase 4 y=1.11 (queue 40 veh)");
   });
 
   it("lengthens the cycle to clear a standing queue, at the cycle where Webster's formula agrees with itself", () => {
