@@ -13,7 +13,7 @@ import {
   type Signal,
 } from "../../protocol/index.js";
 import { SampleSeries, type ApproachSample } from "./sample-series.js";
-import { PackedTimeline } from "./timeline.js";
+import { TextRing } from "./text-ring.js";
 
 export type { ApproachSample } from "./sample-series.js";
 
@@ -64,12 +64,12 @@ export interface MemoryHistorySizes {
   events: number;
 }
 
-/** Kept packed (typed arrays, JSON text): at 5,000 intersections this is millions of items, which as objects made every old-space collection stall the hub for hundreds of milliseconds. */
+/** Kept packed (typed arrays; JSON text in one byte buffer per list): at 5,000 intersections this is millions of items, which as JS objects or strings made every old-space collection stall the hub for hundreds of milliseconds. */
 interface IntersectionHistory {
   approaches: Map<string, SampleSeries>;
-  plans: PackedTimeline<Plan>;
-  signals: PackedTimeline<Signal>;
-  events: PackedTimeline<ControllerEvent>;
+  plans: TextRing<Plan>;
+  signals: TextRing<Signal>;
+  events: TextRing<ControllerEvent>;
 }
 
 const samePlan = (a: Plan, b: Plan): boolean => a.planId === b.planId;
@@ -185,9 +185,9 @@ export class MemoryHistory {
     if (!history) {
       history = {
         approaches: new Map(),
-        plans: new PackedTimeline<Plan>(this.options.plansPerIntersection, samePlan),
-        signals: new PackedTimeline<Signal>(this.options.signalsPerIntersection),
-        events: new PackedTimeline<ControllerEvent>(this.options.eventsPerIntersection, sameEvent),
+        plans: new TextRing<Plan>(this.options.plansPerIntersection, samePlan),
+        signals: new TextRing<Signal>(this.options.signalsPerIntersection),
+        events: new TextRing<ControllerEvent>(this.options.eventsPerIntersection, sameEvent),
       };
     }
     touch(this.byIntersection, intersectionId, history);
