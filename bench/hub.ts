@@ -299,6 +299,7 @@ async function main(args: Args): Promise<void> {
   clearInterval(rssTimer);
   const rssEndMb = mb(process.memoryUsage.rss());
   const heapUsedEndMb = mb(process.memoryUsage().heapUsed);
+  hubLoopDelay.disable();
   const historySizes = server.hub.recorder.history.sizes();
   if (args.heapSnapshot) say(`  heap snapshot: ${writeHeapSnapshot(args.heapSnapshot)}`);
   const cpu = process.cpuUsage(cpuBefore);
@@ -338,6 +339,9 @@ async function main(args: Args): Promise<void> {
     rssStartMb,
     rssEndMb,
     rssGrowthMb: Math.round((rssEndMb - rssStartMb) * 10) / 10,
+    // The history's planned fill (typed arrays and text buffers, bounded by historyBoundsFor): growth beyond it is a leak or heap growth.
+    historyMb: mb(historySizes.bytes),
+    rssGrowthBeyondHistoryMb: Math.round((rssEndMb - rssStartMb - mb(historySizes.bytes)) * 10) / 10,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -62,6 +62,8 @@ export interface MemoryHistorySizes {
   plans: number;
   signals: number;
   events: number;
+  /** Bytes of typed arrays and text buffers held: what the history adds to the process's RSS as it fills. */
+  bytes: number;
 }
 
 /** Kept packed (typed arrays; JSON text in one byte buffer per list): at 5,000 intersections this is millions of items, which as JS objects or strings made every old-space collection stall the hub for hundreds of milliseconds. */
@@ -170,9 +172,13 @@ export class MemoryHistory {
 
   /** How much is held, for metrics (and to show the bounds hold). */
   sizes(): MemoryHistorySizes {
-    const sizes: MemoryHistorySizes = { intersections: this.byIntersection.size, approachSamples: 0, plans: 0, signals: 0, events: 0 };
+    const sizes: MemoryHistorySizes = { intersections: this.byIntersection.size, approachSamples: 0, plans: 0, signals: 0, events: 0, bytes: 0 };
     for (const history of this.byIntersection.values()) {
-      for (const series of history.approaches.values()) sizes.approachSamples += series.size;
+      for (const series of history.approaches.values()) {
+        sizes.approachSamples += series.size;
+        sizes.bytes += series.bytes;
+      }
+      sizes.bytes += history.plans.bufferBytes + history.signals.bufferBytes + history.events.bufferBytes;
       sizes.plans += history.plans.size;
       sizes.signals += history.signals.size;
       sizes.events += history.events.size;
