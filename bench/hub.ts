@@ -12,7 +12,7 @@
  * and the hub process's RSS at the start and end of the hub phase (sampled every 10 s between).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
 import mqtt, { type MqttClient } from "mqtt";
@@ -261,12 +261,16 @@ async function main(args: Args): Promise<void> {
   say(`bench:hub — ${args.intersections} intersections, baseline ${args.baselineSeconds} s, hub ${args.seconds} s, ${args.wsClients} websocket clients`);
 
   // Baseline: the same broker, a raw subscriber, no hub.
-  const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
-  const baseline = await runGenerator("baseline", broker.url, hubAccount, null, { ...args, seconds: args.baselineSeconds });
-  await broker.stop();
+  // `--baseline-seconds 0` skips it (exploring the hub alone: every login is a scrypt, 5,000 of them are minutes on a busy machine).
+  let baseline: GeneratorResult | null = null;
   const windows = (r: GeneratorResult): string => r.windowP99Ms.map((p, i) => `${i * 5}s:${p}`).join(" ");
-  say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
-  say(`    p99 per 5 s window: ${windows(baseline)}`);
+  if (args.baselineSeconds > 0) {
+    const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
+    baseline = await runGenerator("baseline", broker.url, hubAccount, null, { ...args, seconds: args.baselineSeconds });
+    await broker.stop();
+    say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
+    say(`    p99 per 5 s window: ${windows(baseline)}`);
+  }
 
   // The hub: broker, ingest, planning, recording, websocket stream.
   const token = "bench-viewer-token-0123456789";
@@ -290,6 +294,12 @@ async function main(args: Args): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const hubLoopDelay = monitorEventLoopDelay({ resolution: 10 });
   hubLoopDelay.enable();
+  // The hub's own collections (the generator is another process): count and pause of the major ones, the stalls issue 17 is about.
+  const majorGcMs: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (((e as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const ingestBefore = server.hub.metrics().ingest.messages;
   const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
   const rssStartMb = mb(process.memoryUsage.rss());
@@ -300,6 +310,7 @@ async function main(args: Args): Promise<void> {
   const rssEndMb = mb(process.memoryUsage.rss());
   const heapUsedEndMb = mb(process.memoryUsage().heapUsed);
   hubLoopDelay.disable();
+  gcObserver.disconnect();
   const historySizes = server.hub.recorder.history.sizes();
   if (args.heapSnapshot) say(`  heap snapshot: ${writeHeapSnapshot(args.heapSnapshot)}`);
   const cpu = process.cpuUsage(cpuBefore);
@@ -315,6 +326,7 @@ async function main(args: Args): Promise<void> {
   const p99 = percentile(hubRun.latencyMs, 99);
   say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(hubLoopDelay.max / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms max ${hubRun.loopDelayMaxMs.toFixed(0)} ms`);
   say(`    p99 per 5 s window: ${windows(hubRun)}`);
+  say(`  hub major GCs: ${majorGcMs.length}, pauses ${majorGcMs.map((ms) => ms.toFixed(0)).join(" ")} ms`);
   const finite = hubRun.windowP99Ms.filter((p) => Number.isFinite(p));
   const p99WindowMaxMs = finite.length > 0 ? Math.max(...finite) : NaN;
   say(`  hub RSS: start ${rssStartMb} MB, end ${rssEndMb} MB (heap used ${heapUsedEndMb} MB); history holds ${JSON.stringify(historySizes)}; every 10 s: ${rssSeries.join(" ")}`);
@@ -328,14 +340,16 @@ async function main(args: Args): Promise<void> {
     planP99Ms: percentile(hubRun.planLatencyMs, 99),
     lost: hubRun.lost,
     rejects: Object.values(metrics.ingest.rejects).reduce((a, b) => a + b, 0),
-    baselineMsgsPerSec: Math.round(baseline.received / args.baselineSeconds),
-    baselineP99Ms: percentile(baseline.latencyMs, 99),
-    baselineLost: baseline.lost,
-    ratio: Number((hubMsgsPerSec / (baseline.received / args.baselineSeconds)).toFixed(3)),
+    baselineMsgsPerSec: baseline ? Math.round(baseline.received / args.baselineSeconds) : null,
+    baselineP99Ms: baseline ? percentile(baseline.latencyMs, 99) : null,
+    baselineLost: baseline?.lost ?? null,
+    ratio: baseline ? Number((hubMsgsPerSec / (baseline.received / args.baselineSeconds)).toFixed(3)) : null,
     seconds: args.seconds,
     p99WindowMaxMs,
     hubLoopDelayP99Ms: Math.round(hubLoopDelay.percentile(99) / 1e6),
     hubLoopDelayMaxMs: Math.round(hubLoopDelay.max / 1e6),
+    majorGcs: majorGcMs.length,
+    majorGcMaxMs: Math.round(Math.max(0, ...majorGcMs)),
     rssStartMb,
     rssEndMb,
     rssGrowthMb: Math.round((rssEndMb - rssStartMb) * 10) / 10,
