@@ -6,11 +6,15 @@
  * messages. Baseline, in the same run: raw pub→sub through the same embedded broker with no hub.
  * The load generator runs in a child process so it does not share the hub's event loop.
  *
- *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--json]
+ *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--baseline-seconds 60] [--json]
+ *
+ * For sustained runs it also reports the worst 5 s window's p99, the hub's event-loop delay max
+ * and the hub process's RSS at the start and end of the hub phase (sampled every 10 s between).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { writeHeapSnapshot } from "node:v8";
 import mqtt, { type MqttClient } from "mqtt";
 import WebSocket from "ws";
 import { decodeMessage, topicFilter, topicFor } from "../protocol/index.js";
@@ -23,6 +27,10 @@ interface Args {
   intersections: number;
   seconds: number;
   wsClients: number;
+  /** The baseline only gives throughput and the raw broker's latency: a minute shows both, so a 10-minute hub run need not wait 10 minutes for it. */
+  baselineSeconds: number;
+  /** Write a V8 heap snapshot of the hub's process here at the end of the hub phase (for diffing what stays live). */
+  heapSnapshot: string | null;
   json: boolean;
 }
 
@@ -31,7 +39,8 @@ function parseArgs(argv: string[]): Args {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
-  return { intersections: get("intersections", 1000), seconds: get("seconds", 20), wsClients: get("ws-clients", 3), json: argv.includes("--json") };
+  const seconds = get("seconds", 20);
+  return { intersections: get("intersections", 1000), seconds, wsClients: get("ws-clients", 3), baselineSeconds: get("baseline-seconds", Math.min(seconds, 60)), heapSnapshot: argv.includes("--heap-snapshot") ? argv[argv.indexOf("--heap-snapshot") + 1]! : null, json: argv.includes("--json") };
 }
 
 const idOf = (i: number): string => `x${i}`;
@@ -60,12 +69,15 @@ function quickEncode(id: string, kind: "measures" | "signal", payload: object): 
   return { topic: topicFor(REGION, id, kind), body: JSON.stringify(payload) };
 }
 
+/** Every login costs the broker a scrypt, a few at a time: 5,000 of them on a busy 2-core machine take minutes, more than mqtt.js's 30 s default. */
+const CONNECT_TIMEOUT_MS = 600_000;
+
 async function connectAll(url: string, n: number): Promise<MqttClient[]> {
   const clients: MqttClient[] = [];
   for (let start = 0; start < n; start += 250) {
     const batch = [];
     for (let i = start; i < Math.min(n, start + 250); i++) {
-      batch.push(mqtt.connectAsync(url, { username: `edge-${idOf(i)}`, password: passwordOf(i), clientId: `edge-${idOf(i)}`, reconnectPeriod: 0, keepalive: 60 }));
+      batch.push(mqtt.connectAsync(url, { username: `edge-${idOf(i)}`, password: passwordOf(i), clientId: `edge-${idOf(i)}`, reconnectPeriod: 0, keepalive: 60, connectTimeout: CONNECT_TIMEOUT_MS }));
     }
     clients.push(...(await Promise.all(batch)));
   }
@@ -246,15 +258,19 @@ const timing = {
 async function main(args: Args): Promise<void> {
   const hubAccount = { username: "bench-hub", password: "bench-hub-password" };
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
-  say(`bench:hub — ${args.intersections} intersections, ${args.seconds} s per phase, ${args.wsClients} websocket clients`);
+  say(`bench:hub — ${args.intersections} intersections, baseline ${args.baselineSeconds} s, hub ${args.seconds} s, ${args.wsClients} websocket clients`);
 
   // Baseline: the same broker, a raw subscriber, no hub.
-  const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
-  const baseline = await runGenerator("baseline", broker.url, hubAccount, null, args);
-  await broker.stop();
+  // `--baseline-seconds 0` skips it (exploring the hub alone: every login is a scrypt, 5,000 of them are minutes on a busy machine).
+  let baseline: GeneratorResult | null = null;
   const windows = (r: GeneratorResult): string => r.windowP99Ms.map((p, i) => `${i * 5}s:${p}`).join(" ");
-  say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
-  say(`    p99 per 5 s window: ${windows(baseline)}`);
+  if (args.baselineSeconds > 0) {
+    const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
+    baseline = await runGenerator("baseline", broker.url, hubAccount, null, { ...args, seconds: args.baselineSeconds });
+    await broker.stop();
+    say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
+    say(`    p99 per 5 s window: ${windows(baseline)}`);
+  }
 
   // The hub: broker, ingest, planning, recording, websocket stream.
   const token = "bench-viewer-token-0123456789";
@@ -278,8 +294,25 @@ async function main(args: Args): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const hubLoopDelay = monitorEventLoopDelay({ resolution: 10 });
   hubLoopDelay.enable();
+  // The hub's own collections (the generator is another process): count and pause of the major ones, the stalls issue 17 is about.
+  const majorGcMs: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (((e as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const ingestBefore = server.hub.metrics().ingest.messages;
+  const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+  const rssStartMb = mb(process.memoryUsage.rss());
+  const rssSeries: number[] = [];
+  const rssTimer = setInterval(() => rssSeries.push(mb(process.memoryUsage.rss())), 10_000);
   const hubRun = await runGenerator("hub", server.hub.brokerUrl, hubAccount, liveUrl, args);
+  clearInterval(rssTimer);
+  const rssEndMb = mb(process.memoryUsage.rss());
+  const heapUsedEndMb = mb(process.memoryUsage().heapUsed);
+  hubLoopDelay.disable();
+  gcObserver.disconnect();
+  const historySizes = server.hub.recorder.history.sizes();
+  if (args.heapSnapshot) say(`  heap snapshot: ${writeHeapSnapshot(args.heapSnapshot)}`);
   const cpu = process.cpuUsage(cpuBefore);
   const metrics = server.hub.metrics();
   const ingested = metrics.ingest.messages.measures + metrics.ingest.messages.signal - ingestBefore.measures - ingestBefore.signal;
@@ -293,6 +326,10 @@ async function main(args: Args): Promise<void> {
   const p99 = percentile(hubRun.latencyMs, 99);
   say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(hubLoopDelay.max / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms max ${hubRun.loopDelayMaxMs.toFixed(0)} ms`);
   say(`    p99 per 5 s window: ${windows(hubRun)}`);
+  say(`  hub major GCs: ${majorGcMs.length}, pauses ${majorGcMs.map((ms) => ms.toFixed(0)).join(" ")} ms`);
+  const finite = hubRun.windowP99Ms.filter((p) => Number.isFinite(p));
+  const p99WindowMaxMs = finite.length > 0 ? Math.max(...finite) : NaN;
+  say(`  hub RSS: start ${rssStartMb} MB, end ${rssEndMb} MB (heap used ${heapUsedEndMb} MB); history holds ${JSON.stringify(historySizes)}; every 10 s: ${rssSeries.join(" ")}`);
   const result = {
     bench: "hub",
     intersections: args.intersections,
@@ -303,10 +340,22 @@ async function main(args: Args): Promise<void> {
     planP99Ms: percentile(hubRun.planLatencyMs, 99),
     lost: hubRun.lost,
     rejects: Object.values(metrics.ingest.rejects).reduce((a, b) => a + b, 0),
-    baselineMsgsPerSec: Math.round(baseline.received / args.seconds),
-    baselineP99Ms: percentile(baseline.latencyMs, 99),
-    baselineLost: baseline.lost,
-    ratio: Number((hubMsgsPerSec / (baseline.received / args.seconds)).toFixed(3)),
+    baselineMsgsPerSec: baseline ? Math.round(baseline.received / args.baselineSeconds) : null,
+    baselineP99Ms: baseline ? percentile(baseline.latencyMs, 99) : null,
+    baselineLost: baseline?.lost ?? null,
+    ratio: baseline ? Number((hubMsgsPerSec / (baseline.received / args.baselineSeconds)).toFixed(3)) : null,
+    seconds: args.seconds,
+    p99WindowMaxMs,
+    hubLoopDelayP99Ms: Math.round(hubLoopDelay.percentile(99) / 1e6),
+    hubLoopDelayMaxMs: Math.round(hubLoopDelay.max / 1e6),
+    majorGcs: majorGcMs.length,
+    majorGcMaxMs: Math.round(Math.max(0, ...majorGcMs)),
+    rssStartMb,
+    rssEndMb,
+    rssGrowthMb: Math.round((rssEndMb - rssStartMb) * 10) / 10,
+    // The history's planned fill (typed arrays and text buffers, bounded by historyBoundsFor): growth beyond it is a leak or heap growth.
+    historyMb: mb(historySizes.bytes),
+    rssGrowthBeyondHistoryMb: Math.round((rssEndMb - rssStartMb - mb(historySizes.bytes)) * 10) / 10,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -127,6 +127,26 @@ describe("MemoryHistory", () => {
     expect(history.intersectionIds()).toEqual(Array.from({ length: 10 }, (_, k) => `x-${40 + k}`));
     expect(history.plans("x-0", 10)).toEqual([]);
   });
+
+  it("holds flat bytes once full: another hour of the same traffic adds nothing", () => {
+    const history = new MemoryHistory({ measuresPerApproach: 50, signalsPerIntersection: 40, plansPerIntersection: 10, eventsPerIntersection: 30 });
+    const hour = (start: number): void => {
+      for (let i = start; i < start + 200; i++) {
+        history.recordMeasures(measures("a", T0 + i * 5000));
+        history.recordSignal(signal("a", T0 + i * 5000));
+        history.recordPlan(plan("a", T0 + i * 5000));
+        history.recordEvents(hiresEvents("a", T0 + i * 5000, [1, 8]));
+      }
+    };
+    hour(0);
+    const full = history.sizes();
+    expect(full).toMatchObject({ approachSamples: 2 * 50, signals: 40, plans: 10, events: 30 });
+    const textBytes = (40 * JSON.stringify(signal("a", T0)).length + 10 * JSON.stringify(plan("a", T0)).length + 30 * 60) * 2;
+    expect(full.bytes).toBeLessThanOrEqual(2 * 50 * 80 + textBytes);
+    hour(200);
+    expect(history.sizes().bytes).toBeLessThanOrEqual(full.bytes * 1.1);
+    expect(history.signals("a").at(-1)?.ts).toBe(T0 + 399 * 5000);
+  });
 });
 
 describe("historyBoundsFor", () => {

@@ -13,7 +13,7 @@ import {
   type Signal,
 } from "../../protocol/index.js";
 import { SampleSeries, type ApproachSample } from "./sample-series.js";
-import { PackedTimeline } from "./timeline.js";
+import { TextRing } from "./text-ring.js";
 
 export type { ApproachSample } from "./sample-series.js";
 
@@ -62,14 +62,16 @@ export interface MemoryHistorySizes {
   plans: number;
   signals: number;
   events: number;
+  /** Bytes of typed arrays and text buffers held: what the history adds to the process's RSS as it fills. */
+  bytes: number;
 }
 
-/** Kept packed (typed arrays, JSON text): at 5,000 intersections this is millions of items, which as objects made every old-space collection stall the hub for hundreds of milliseconds. */
+/** Kept packed (typed arrays; JSON text in one byte buffer per list): at 5,000 intersections this is millions of items, which as JS objects or strings made every old-space collection stall the hub for hundreds of milliseconds. */
 interface IntersectionHistory {
   approaches: Map<string, SampleSeries>;
-  plans: PackedTimeline<Plan>;
-  signals: PackedTimeline<Signal>;
-  events: PackedTimeline<ControllerEvent>;
+  plans: TextRing<Plan>;
+  signals: TextRing<Signal>;
+  events: TextRing<ControllerEvent>;
 }
 
 const samePlan = (a: Plan, b: Plan): boolean => a.planId === b.planId;
@@ -170,9 +172,13 @@ export class MemoryHistory {
 
   /** How much is held, for metrics (and to show the bounds hold). */
   sizes(): MemoryHistorySizes {
-    const sizes: MemoryHistorySizes = { intersections: this.byIntersection.size, approachSamples: 0, plans: 0, signals: 0, events: 0 };
+    const sizes: MemoryHistorySizes = { intersections: this.byIntersection.size, approachSamples: 0, plans: 0, signals: 0, events: 0, bytes: 0 };
     for (const history of this.byIntersection.values()) {
-      for (const series of history.approaches.values()) sizes.approachSamples += series.size;
+      for (const series of history.approaches.values()) {
+        sizes.approachSamples += series.size;
+        sizes.bytes += series.bytes;
+      }
+      sizes.bytes += history.plans.bufferBytes + history.signals.bufferBytes + history.events.bufferBytes;
       sizes.plans += history.plans.size;
       sizes.signals += history.signals.size;
       sizes.events += history.events.size;
@@ -185,9 +191,9 @@ export class MemoryHistory {
     if (!history) {
       history = {
         approaches: new Map(),
-        plans: new PackedTimeline<Plan>(this.options.plansPerIntersection, samePlan),
-        signals: new PackedTimeline<Signal>(this.options.signalsPerIntersection),
-        events: new PackedTimeline<ControllerEvent>(this.options.eventsPerIntersection, sameEvent),
+        plans: new TextRing<Plan>(this.options.plansPerIntersection, samePlan),
+        signals: new TextRing<Signal>(this.options.signalsPerIntersection),
+        events: new TextRing<ControllerEvent>(this.options.eventsPerIntersection, sameEvent),
       };
     }
     touch(this.byIntersection, intersectionId, history);

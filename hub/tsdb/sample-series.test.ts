@@ -39,4 +39,22 @@ describe("SampleSeries", () => {
     series.insert(sample(15));
     expect(tsOf(series)).toEqual([10, 15, 20, 30]);
   });
+
+  it("allocates as samples come, not the whole capacity up front, and keeps order while it grows", () => {
+    const series = new SampleSeries(720, "E");
+    series.insert(sample(10));
+    const small = series.bytes;
+    expect(small).toBeLessThan(720 * 80 / 10);
+    // In order with a late arrival every 7th, across several doublings and past the capacity.
+    const kept: number[] = [];
+    for (let ts = 1; ts <= 2000; ts++) {
+      const t = ts % 7 === 0 ? ts * 10 - 15 : ts * 10;
+      series.insert(sample(t));
+      kept.push(t);
+    }
+    kept.push(10);
+    const expected = [...new Set(kept)].sort((a, b) => a - b).slice(-720);
+    expect(tsOf(series)).toEqual(expected);
+    expect(series.bytes).toBe(720 * 80);
+  });
 });

@@ -14,6 +14,7 @@ export interface ApproachSample {
 
 const FIELDS = 5; // ts, intervalMs, count, queue, occupancy
 const CLASSES = VEHICLE_CLASSES.length;
+const INITIAL_SLOTS = 16;
 
 /**
  * One approach's recent samples in timestamp order, packed in two typed arrays used as a ring:
@@ -23,9 +24,11 @@ const CLASSES = VEHICLE_CLASSES.length;
  * and past the capacity the oldest goes. Appending in order costs O(1).
  */
 export class SampleSeries {
-  private readonly numbers: Float64Array;
+  private numbers: Float64Array;
   /** Per sample and vehicle class (VEHICLE_CLASSES order): the count, or NaN where the payload had none. */
-  private readonly classes: Float64Array;
+  private classes: Float64Array;
+  /** Slots allocated: grows by doubling up to `capacity`, so an approach heard a few times (or invented by a hostile device) costs a few samples' worth, not an hour's. */
+  private slots: number;
   private head = 0;
   private length = 0;
 
@@ -34,15 +37,22 @@ export class SampleSeries {
     readonly approachId: string,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
-    this.numbers = new Float64Array(capacity * FIELDS);
-    this.classes = new Float64Array(capacity * CLASSES);
+    this.slots = Math.min(capacity, INITIAL_SLOTS);
+    this.numbers = new Float64Array(this.slots * FIELDS);
+    this.classes = new Float64Array(this.slots * CLASSES);
   }
 
   get size(): number {
     return this.length;
   }
 
+  /** Bytes of typed array held (for sizing and tests). */
+  get bytes(): number {
+    return this.numbers.byteLength + this.classes.byteLength;
+  }
+
   insert(sample: Omit<ApproachSample, "approachId">): void {
+    if (this.length === this.slots && this.slots < this.capacity) this.grow();
     const n = this.length;
     if (n === 0 || sample.ts > this.tsAt(n - 1)) {
       if (n === this.capacity) this.dropOldest();
@@ -74,7 +84,22 @@ export class SampleSeries {
   }
 
   private slot(i: number): number {
-    return (this.head + i) % this.capacity;
+    return (this.head + i) % this.slots;
+  }
+
+  private grow(): void {
+    const slots = Math.min(this.capacity, this.slots * 2);
+    const numbers = new Float64Array(slots * FIELDS);
+    const classes = new Float64Array(slots * CLASSES);
+    for (let i = 0; i < this.length; i++) {
+      const from = this.slot(i);
+      numbers.set(this.numbers.subarray(from * FIELDS, from * FIELDS + FIELDS), i * FIELDS);
+      classes.set(this.classes.subarray(from * CLASSES, from * CLASSES + CLASSES), i * CLASSES);
+    }
+    this.numbers = numbers;
+    this.classes = classes;
+    this.slots = slots;
+    this.head = 0;
   }
 
   private tsAt(i: number): number {
@@ -82,7 +107,7 @@ export class SampleSeries {
   }
 
   private dropOldest(): void {
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % this.slots;
     this.length--;
   }
 

@@ -64,35 +64,3 @@ export class Timeline<T> {
     return lo;
   }
 }
-
-/**
- * A Timeline that keeps each item as its JSON text: one flat string instead of an object graph
- * (a signal state is a dozen objects), so a city's history costs the old-space collector little
- * to trace; items are parsed when read, which only the REST API does.
- */
-export class PackedTimeline<T extends { ts: number }> {
-  private readonly timeline: Timeline<{ ts: number; text: string }>;
-
-  constructor(capacity: number, same: (a: T, b: T) => boolean = () => true) {
-    // Parsed only when two items share a timestamp, to tell a redelivery from a distinct item.
-    this.timeline = new Timeline(capacity, (x) => x.ts, (a, b) => same(unpack<T>(a.text), unpack<T>(b.text)));
-  }
-
-  get size(): number {
-    return this.timeline.size;
-  }
-
-  insert(item: T): void {
-    this.timeline.insert({ ts: item.ts, text: JSON.stringify(item) });
-  }
-
-  /** The newest `limit` items, oldest first. */
-  latest(limit: number): T[] {
-    return this.timeline.latest(limit).map((x) => unpack<T>(x.text));
-  }
-}
-
-/** The text was written by `insert` from a validated T, so it parses back to one. */
-function unpack<T>(text: string): T {
-  return JSON.parse(text) as T;
-}

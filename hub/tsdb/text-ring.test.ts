@@ -1,0 +1,63 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { TextRing } from "./text-ring.js";
+import { Timeline } from "./timeline.js";
+
+type Item = { ts: number; v: string };
+const sameV = (a: Item, b: Item): boolean => a.v === b.v;
+
+describe("TextRing", () => {
+  it("keeps late arrivals in timestamp order and drops the oldest past its capacity", () => {
+    const ring = new TextRing<{ ts: number }>(3);
+    for (const ts of [10, 30, 20, 40]) ring.insert({ ts });
+    expect(ring.latest(10).map((x) => x.ts)).toEqual([20, 30, 40]);
+    ring.insert({ ts: 5 });
+    expect(ring.latest(10).map((x) => x.ts)).toEqual([20, 30, 40]);
+    expect(ring.latest(2).map((x) => x.ts)).toEqual([30, 40]);
+    expect(ring.latest(0)).toEqual([]);
+  });
+
+  it("replaces a redelivered item instead of keeping two, and keeps non-ASCII text intact", () => {
+    const ring = new TextRing<Item>(5, sameV);
+    ring.insert({ ts: 1, v: "a" });
+    ring.insert({ ts: 1, v: "bé→🚦" });
+    ring.insert({ ts: 1, v: "a" });
+    expect(ring.latest(5)).toEqual([
+      { ts: 1, v: "a" },
+      { ts: 1, v: "bé→🚦" },
+    ]);
+  });
+
+  it("reclaims the bytes of evicted items: the buffer stays within a few times the live text however many go through", () => {
+    const ring = new TextRing<Item>(10);
+    const text = "x".repeat(200);
+    for (let ts = 0; ts < 10_000; ts++) ring.insert({ ts, v: text });
+    const live = 10 * JSON.stringify({ ts: 9999, v: text }).length;
+    expect(ring.size).toBe(10);
+    expect(ring.bufferBytes).toBeLessThanOrEqual(live * 2);
+    expect(ring.latest(10).map((x) => x.ts)).toEqual([9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
+  });
+
+  it("answers what a Timeline of objects answers, for any order of inserts (seed printed)", () => {
+    const seed = Date.now() % 2 ** 31;
+    console.log(`TextRing vs Timeline property seed ${seed}`);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.record({ ts: fc.integer({ min: 0, max: 40 }), v: fc.constantFrom("a", "b", "ccc", "ü".repeat(30)) }), { maxLength: 120 }),
+        fc.integer({ min: 0, max: 15 }),
+        (capacity, items, limit) => {
+          const ring = new TextRing<Item>(capacity, sameV);
+          const reference = new Timeline<Item>(capacity, (x) => x.ts, sameV);
+          for (const item of items) {
+            ring.insert(item);
+            reference.insert(item);
+            expect(ring.size).toBe(reference.size);
+          }
+          expect(ring.latest(limit)).toEqual(reference.latest(limit));
+        },
+      ),
+      { seed },
+    );
+  });
+});

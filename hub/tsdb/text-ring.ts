@@ -1,0 +1,149 @@
+/**
+ * A bounded list of items kept in timestamp order as UTF-8 JSON in one byte buffer per list, with
+ * the timestamps, offsets and lengths in a typed-array ring: no JS object per item, so a city's
+ * history (half a million signal states at 5,000 intersections) gives the old-space collector
+ * nothing to mark. Same rules as `Timeline`: a late item slots in where it belongs, a redelivery
+ * (same ts, and `same` says so) replaces its copy, and past the capacity the oldest goes.
+ * Items are parsed back when read, which only the REST API does.
+ *
+ * Bytes are appended; an evicted or replaced item's bytes stay until the buffer is full, then the
+ * live items are copied into a fresh buffer sized to 1.5 × what they need, so the buffer holds at
+ * most about twice the live bytes and each append costs O(1) amortised.
+ */
+const STRIDE = 3; // ts, byte offset, byte length
+const MIN_BYTES = 512;
+
+export class TextRing<T extends { ts: number }> {
+  private readonly index: Float64Array;
+  private bytes: Buffer = Buffer.allocUnsafeSlow(0);
+  private end = 0;
+  private liveBytes = 0;
+  private head = 0;
+  private length = 0;
+
+  constructor(
+    readonly capacity: number,
+    private readonly same: (a: T, b: T) => boolean = () => true,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    this.index = new Float64Array(capacity * STRIDE);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** Bytes held, live and not yet reclaimed (for sizing and tests). */
+  get bufferBytes(): number {
+    return this.bytes.length;
+  }
+
+  insert(item: T): void {
+    const ts = item.ts;
+    const n = this.length;
+    if (n === 0 || ts > this.tsAt(n - 1)) {
+      if (n === this.capacity) this.dropOldest();
+      this.writeAt(this.length++, item);
+      return;
+    }
+    const first = this.lowerBound(ts);
+    let end = first;
+    for (; end < n && this.tsAt(end) === ts; end++) {
+      if (this.same(this.read(end), item)) {
+        this.liveBytes -= this.lengthAt(end);
+        this.writeAt(end, item);
+        return;
+      }
+    }
+    // Older than all we keep and no room: it would be the first to go.
+    if (end === 0 && n === this.capacity) return;
+    let insertAt = end;
+    if (n === this.capacity) {
+      this.dropOldest();
+      insertAt--;
+    }
+    for (let i = this.length; i > insertAt; i--) this.index.copyWithin(this.slot(i) * STRIDE, this.slot(i - 1) * STRIDE, this.slot(i - 1) * STRIDE + STRIDE);
+    this.length++;
+    this.writeAt(insertAt, item);
+  }
+
+  /** The newest `limit` items, oldest first. */
+  latest(limit: number): T[] {
+    if (!(limit > 0)) return [];
+    const out: T[] = [];
+    for (let i = Math.max(0, this.length - Math.floor(limit)); i < this.length; i++) out.push(this.read(i));
+    return out;
+  }
+
+  private slot(i: number): number {
+    return (this.head + i) % this.capacity;
+  }
+
+  private tsAt(i: number): number {
+    return this.index[this.slot(i) * STRIDE]!;
+  }
+
+  private lengthAt(i: number): number {
+    return this.index[this.slot(i) * STRIDE + 2]!;
+  }
+
+  private dropOldest(): void {
+    this.liveBytes -= this.lengthAt(0);
+    this.head = (this.head + 1) % this.capacity;
+    this.length--;
+  }
+
+  /** Stores `item` at logical index `i` (a slot already counted in `length`). */
+  private writeAt(i: number, item: T): void {
+    const text = JSON.stringify(item);
+    const need = Buffer.byteLength(text);
+    if (this.end + need > this.bytes.length) this.compact(need, i);
+    const written = this.bytes.write(text, this.end, "utf8");
+    const o = this.slot(i) * STRIDE;
+    this.index[o] = item.ts;
+    this.index[o + 1] = this.end;
+    this.index[o + 2] = written;
+    this.end += written;
+    this.liveBytes += written;
+  }
+
+  /**
+   * Copies the live items into a fresh buffer with room for `need` more. Logical index `skip` is
+   * the slot about to be written: its index entry is stale and its bytes are not in `liveBytes`.
+   */
+  private compact(need: number, skip: number): void {
+    const next = Buffer.allocUnsafeSlow(Math.max(MIN_BYTES, Math.ceil((this.liveBytes + need) * 1.5)));
+    let at = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (i === skip) continue;
+      const o = this.slot(i) * STRIDE;
+      const from = this.index[o + 1]!;
+      const len = this.index[o + 2]!;
+      this.bytes.copy(next, at, from, from + len);
+      this.index[o + 1] = at;
+      at += len;
+    }
+    this.bytes = next;
+    this.end = at;
+    this.liveBytes = at;
+  }
+
+  private read(i: number): T {
+    const o = this.slot(i) * STRIDE;
+    const from = this.index[o + 1]!;
+    // The text was written by `insert` from a validated T, so it parses back to one.
+    return JSON.parse(this.bytes.toString("utf8", from, from + this.index[o + 2]!)) as T;
+  }
+
+  /** Logical index of the first item with ts >= tsMs. */
+  private lowerBound(tsMs: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.tsAt(mid) < tsMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
