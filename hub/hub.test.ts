@@ -105,7 +105,7 @@ describe("hub", () => {
     const now = Date.now();
     const bad = await hub.overridePlan("x1", { planId: "manual-1", cycleS: 30, offsetS: 0, splitsS: { "2": 20, "4": 10 }, validUntil: now + 60_000, reason: "test" }, actor);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors.join(" ")).toMatch(/splitsS\.4: split 10 s is below/);
+    if (!bad.ok) expect(bad.errors.join(" ")).toMatch(/splitsS\.4: phase 4 split 10 s is below/);
     const good = await hub.overridePlan("x1", { planId: "manual-2", cycleS: 90, offsetS: 0, splitsS: { "2": 55, "4": 35 }, validUntil: now + 60_000, reason: "event traffic" }, actor);
     expect(good.ok).toBe(true);
     const audit = hub.audit.list(10);

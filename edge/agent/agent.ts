@@ -8,7 +8,7 @@ import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
-import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
+import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, publishedTimingOf, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
 import { geometryOf, snapshotJpeg } from "./snapshot/index.js";
 import { LatencyHistogram, renderEdgeMetrics, startMetricsServer, type AgentHealth, type MetricsServer } from "./metrics/index.js";
@@ -163,6 +163,8 @@ export class Agent {
       throw err;
     }
     publisher.link = link;
+    // The hub plans against the controller's own timing, never a copy of its own (docs/signal-control.md).
+    link.setControllerTiming(publishedTimingOf(config.controller));
 
     const agent = new Agent(config, core, camera, counter, link, publisher, log, now, reading);
     agentRef = agent;

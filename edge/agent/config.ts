@@ -121,7 +121,7 @@ export async function resolveAgentConfig(value: unknown, baseDir: string): Promi
       }
     : file.broker;
 
-  return {
+  const config: AgentConfig = {
     ...file,
     broker,
     stateDir: at(file.stateDir),
@@ -133,6 +133,25 @@ export async function resolveAgentConfig(value: unknown, baseDir: string): Promi
     model,
     controller: await documentOrInline(file.controller, ControllerConfig, at, `${ROOT}.controller`, "controller"),
   };
+  const unknown = unknownPhaseApproach(config);
+  if (unknown !== null) throw new ValidationError(unknown);
+  return config;
+}
+
+/**
+ * A controller phase serving an approach the camera does not measure would be planned from no
+ * data: the hub keys demand by the camera's approach ids. Null when every id is the camera's.
+ */
+export function unknownPhaseApproach(config: Pick<AgentConfig, "camera" | "controller">): string | null {
+  const measured = new Set(config.camera.config.approaches.map((a) => a.id));
+  for (const [i, phase] of config.controller.phases.entries()) {
+    for (const [j, a] of phase.approaches.entries()) {
+      if (!measured.has(a.approachId)) {
+        return `${ROOT}.controller.phases[${i}].approaches[${j}].approachId: the camera has no approach "${a.approachId}" (it has ${[...measured].join(", ")})`;
+      }
+    }
+  }
+  return null;
 }
 
 /** An inline document as it is, or the one in the named file, validated with errors that name that file. */

@@ -39,6 +39,8 @@ export interface Ingest {
   onEvents(listener: IngestListener<"events">): () => void;
   onStatus(listener: IngestListener<"status">): () => void;
   onSnapshot(listener: (payload: PayloadByKind["snapshot"], region: string) => void): () => void;
+  /** Controller configurations (`…/config`, retained): what each controller runs, so what the hub plans against. */
+  onControllerConfig(listener: (payload: PayloadByKind["config"], region: string) => void): () => void;
   /** Validate and publish a plan on `…/plan`, QoS 1, retained; resolves once the broker has it. */
   publishPlan(region: string, plan: Plan): Promise<void>;
   /** Validate and publish a command on `…/command`, QoS 1; resolves once the broker has it. */
@@ -49,7 +51,7 @@ export interface Ingest {
 
 /** The subscription filters for `regions` (QoS 1 each). */
 export function ingestFilters(regions: readonly string[], followPlans: boolean): string[] {
-  const kinds: TopicKind[] = followPlans ? [...EDGE_KINDS, "snapshot", "plan"] : [...EDGE_KINDS, "snapshot"];
+  const kinds: TopicKind[] = followPlans ? [...EDGE_KINDS, "snapshot", "config", "plan"] : [...EDGE_KINDS, "snapshot", "config"];
   return regions.flatMap((region) => kinds.map((kind) => topicFilter(region, "+", kind)));
 }
 
@@ -96,6 +98,7 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onEvents: (listener) => pipeline.on("events", listener),
     onStatus: (listener) => pipeline.on("status", listener),
     onSnapshot: (listener) => pipeline.onSnapshot(listener),
+    onControllerConfig: (listener) => pipeline.onControllerConfig(listener),
     async publishPlan(region, plan) {
       await transport.send(encodeMessage(region, "plan", plan), true);
       pipeline.store.applyPlan(region, plan);

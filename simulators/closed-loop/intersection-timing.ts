@@ -43,7 +43,7 @@ export function timingConfigOf(
           return lanes === undefined ? [] : [{ approachId: leg, opposingApproachId: other, opposingLanes: Math.max(1, lanes) }];
         });
     return {
-      ...(opposing.length > 0 ? { permissive: { opposing } } : {}),
+      ...(opposing.length > 0 ? { permissive: { opposing }, omittable: true } : {}),
       phase: p.phase,
       minGreenS: p.minGreenS,
       maxGreenS: p.maxGreenS,
