@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Id, parseOrThrow, ValidationError } from "../protocol/index.js";
 import { BrokerConfig, DeviceAccount, ServiceAccount } from "./broker/index.js";
-import { IntersectionTiming } from "./control/index.js";
+import { HubTiming } from "./control/index.js";
 import { AtspmConfig } from "./atspm/index.js";
 import { MemoryHistoryOptions, TimeSeriesWriterOptions } from "./tsdb/index.js";
 
@@ -63,8 +63,11 @@ export const HubIntersection = z.object({
   name: z.string().max(200).optional(),
   /** Where to draw it on the schematic city map (metres east and north of any origin). */
   position: z.object({ xM: z.number(), yM: z.number() }),
-  /** Timing configuration (`IntersectionTiming` less its id, taken from above); checked whole in `parseHubConfig`. */
-  timing: z.record(z.string(), z.unknown()),
+  /**
+   * What the hub decides for it (policy, cycle bounds, corridor, permissive-left guidelines…). Not
+   * its phases: those are its controller's, planned against as the agent publishes them (`…/config`).
+   */
+  timing: HubTiming.prefault({}),
   /** What each detector channel of its hi-res events is, for the performance measures (ATSPM). */
   atspm: AtspmConfig.optional(),
 });
@@ -147,20 +150,7 @@ export type HubConfig = z.infer<typeof HubConfig>;
 export type HubConfigInput = z.input<typeof HubConfig>;
 
 export function parseHubConfig(value: unknown): HubConfig {
-  const config = parseOrThrow(HubConfig, value, "hub");
-  // Each intersection's timing is validated as a whole, with the id it belongs to.
-  config.intersections.forEach((x, i) => {
-    const result = IntersectionTiming.safeParse({ ...x.timing, intersectionId: x.intersectionId });
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new ValidationError(`hub.intersections[${i}].timing${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${issue.message}`);
-    }
-  });
-  return config;
-}
-
-export function timingOf(x: HubIntersection): IntersectionTiming {
-  return IntersectionTiming.parse({ ...x.timing, intersectionId: x.intersectionId });
+  return parseOrThrow(HubConfig, value, "hub");
 }
 
 /** Load a hub configuration file (YAML or JSON); relative file paths resolve against its folder. */

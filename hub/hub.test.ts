@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.js";
 import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
 import { TIMING } from "./api/test-fixtures.js";
+import { controllerConfigMessage, publishControllerConfigs } from "./test-support/controller-config.js";
 import { Hub } from "./hub.js";
 import type { HubConfigInput } from "./config.js";
 
@@ -51,6 +52,9 @@ describe("hub", () => {
     const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     await device.subscribeAsync("traffic/v1/north/x1/plan", { qos: 1 });
     const received = record(device);
+    // As its agent does at connect: the controller's own timing, retained.
+    const published = encodeMessage("north", "config", controllerConfigMessage("x1", undefined, t0));
+    await device.publishAsync(published.topic, published.body, { qos: 1, retain: true });
     for (let i = 0; i < 4; i++) {
       nowMs = t0 + i * 5000;
       const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 5000, 60, 12));
@@ -82,6 +86,7 @@ describe("hub", () => {
     const t0 = 1_800_000_000_000;
     let nowMs = t0;
     hub = await Hub.start(config(), { now: () => nowMs });
+    await publishControllerConfigs(hub, "north", ["x1"]);
     const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     for (let i = 0; i < 25; i++) {
       nowMs = t0 + i * 30_000;
@@ -101,6 +106,7 @@ describe("hub", () => {
 
   it("refuses an operator's plan that breaks the intersection's rules, and audits both outcomes", async () => {
     hub = await Hub.start(config());
+    await publishControllerConfigs(hub, "north", ["x1"]);
     const actor = { name: "ana", role: "operator" as const };
     const now = Date.now();
     const bad = await hub.overridePlan("x1", { planId: "manual-1", cycleS: 30, offsetS: 0, splitsS: { "2": 20, "4": 10 }, validUntil: now + 60_000, reason: "test" }, actor);

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
-import type { CommandAction, Plan, PlanBody, SnapshotGeometry } from "../protocol/index.js";
+import type { CommandAction, ControllerConfigMessage, Plan, PlanBody, SnapshotGeometry } from "../protocol/index.js";
 import { startBroker, type RunningBroker } from "./broker/index.js";
-import { parseHubConfig, readTlsFile, timingOf, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
+import { parseHubConfig, readTlsFile, type HubConfig, type HubConfigInput, type HubIntersection, type Role } from "./config.js";
 import { createSeqSource, IntersectionStore, startIngest, type Ingest } from "./ingest/index.js";
 import { Planner, PlanQueue, type PlannedPlan } from "./planner/index.js";
 import { AlarmBoard, type AlarmRecord } from "./services/alarm-board.js";
@@ -140,7 +140,8 @@ export class Hub {
     this.audit.load(state.recentAudit(10_000));
     let overrides = 0;
     for (const { intersectionId, plan } of state.overrides(nowMs)) {
-      if (this.planner.override(intersectionId, plan).ok) overrides++;
+      // Checked again against the controller's configuration when it arrives.
+      if (this.planner.restoreOverride(intersectionId, plan).ok) overrides++;
       else state.deleteOverride(intersectionId);
     }
     this.log.info({ alarms: this.alarms.stats().records, commands: this.commands.list(undefined, this.commands.limit).length, overrides }, "hub state restored");
@@ -205,12 +206,6 @@ export class Hub {
     );
     log.info(recorder.startMessage);
     const regionById = new Map(config.intersections.map((x) => [x.intersectionId, x.region]));
-    // An intersection whose timing lists no approaches is treated as not described (bounded by count instead).
-    const approachesById = new Map(
-      config.intersections
-        .map((x) => [x.intersectionId, new Set(timingOf(x).phases.flatMap((p) => p.approaches.map((a) => a.approachId)))] as const)
-        .filter(([, approaches]) => approaches.size > 0),
-    );
     let ingest: Ingest;
     try {
       ingest = await startIngest(
@@ -229,7 +224,9 @@ export class Hub {
           configuredRegion: (id) => regionById.get(id),
           // Raised once per device while its clock is implausible, not once per message.
           onClockSkew: (id, _region, skewed, message) => hub?.alarms.set("clock-skew", id, skewed, message, now()),
-          configuredApproaches: (id) => approachesById.get(id),
+          // The approaches its controller's phases serve; until it has published them (or if they list
+          // none), an intersection is treated as not described (bounded by count instead).
+          configuredApproaches: (id) => hub?.planner.approaches(id),
           ...(broker ? { local: broker.local } : {}),
         },
       );
@@ -239,7 +236,11 @@ export class Hub {
       throw err;
     }
     let hub: Hub | undefined;
-    const planner = new Planner(config.intersections.map(timingOf), (id, problem) => hub?.planProblem(id, problem));
+    // Plans wait for each controller's own timing (`…/config`, `onControllerConfig`).
+    const planner = new Planner(
+      config.intersections.map((x) => ({ intersectionId: x.intersectionId, settings: x.timing })),
+      (id, problem) => hub?.planProblem(id, problem),
+    );
     let state: HubStateStore | null = null;
     try {
       state = config.dataDir ? HubStateStore.open(config.dataDir) : null;
@@ -425,6 +426,25 @@ export class Hub {
     }
   }
 
+  /**
+   * A controller published its timing: plan against it from now on. Settings that do not fit it
+   * raise `controller-config` (and the intersection gets no plan until one side changes).
+   */
+  private controllerConfigured(message: ControllerConfigMessage): void {
+    const id = message.intersectionId;
+    const result = this.planner.setController(id, message.hash, message.controller);
+    if (result === undefined) {
+      this.log.debug({ intersectionId: id }, "controller configuration of an intersection this hub does not plan");
+      return;
+    }
+    if (!result.changed) return;
+    const nowMs = this.now();
+    const { state } = result;
+    this.log.info({ intersectionId: id, hash: message.hash, state: state.state }, "controller configuration");
+    this.alarms.set("controller-config", id, state.state === "misfit", state.state === "misfit" ? state.reason : "", nowMs);
+    this.emit(id, "status");
+  }
+
   private planProblem(intersectionId: string, problem: string): void {
     this.counters.planFailures++;
     this.log.error({ intersectionId }, problem);
@@ -498,6 +518,7 @@ export class Hub {
       this.cameras.set(id, source);
       this.emit(id, "status");
     });
+    ingest.onControllerConfig((message) => this.controllerConfigured(message));
     ingest.onEvents((e, region) => {
       recorder.recordEvents(region, e);
       const nowMs = this.now();

@@ -55,6 +55,7 @@ describe("loadAgentConfig", () => {
     expect(config.camera.source).toEqual({ type: "folder", path: join(examples, "frames"), fps: 5, loop: true });
     expect(config.camera.config.cameraId).toBe("cam-main-n");
     expect(config.controller.phases.map((p) => p.phase)).toEqual([2, 4]);
+    expect(config.controller.phases.map((p) => p.approaches)).toEqual([[{ approachId: "N", lanes: 1, share: 1 }], []]);
     expect(config.model).toEqual({ type: "builtin" });
     expect(config.broker).toMatchObject({ url: "mqtt://127.0.0.1:1883", username: "edge-main-1st", keepaliveS: 30 });
     expect(config).toMatchObject({ measuresIntervalMs: 5000, tickMs: 100, statusIntervalMs: 10_000, log: { level: "info" } });
@@ -104,6 +105,10 @@ describe("loadAgentConfig", () => {
       [
         { ...base(), controller: twoPhaseController({ phases: [{ phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 2, redClearanceS: 1 }] }) },
         /^agent\.controller\.phases\[0\]\.yellowS: /,
+      ],
+      [
+        { ...base(), controller: twoPhaseController({ phases: [{ phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1, approaches: [{ approachId: "Q", lanes: 1 }] }, { phase: 4, groups: ["ew"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1 }] }) },
+        /^agent\.controller\.phases\[0\]\.approaches\[0\]\.approachId: the camera has no approach "Q" \(it has N\)/,
       ],
     ];
     for (const [value, expected] of cases) expect(await loadError(value)).toMatch(expected);

@@ -1,6 +1,7 @@
 import type { Hub } from "../hub.js";
 import { capacityModelOf, degreeOfSaturation, type CapacityModel } from "./saturation.js";
-import type { IntersectionDetail, IntersectionSummary } from "./schemas.js";
+import type { IntersectionTiming } from "../control/index.js";
+import type { IntersectionDetail, IntersectionSummary, PlanningState } from "./schemas.js";
 
 const DETAIL_EVENTS = 100;
 const DETAIL_COMMANDS = 20;
@@ -11,7 +12,7 @@ const DETAIL_COMMANDS = 20;
  * active-alarm counts (rebuilt only after an alarm changed).
  */
 export class IntersectionViews {
-  private readonly capacity = new Map<string, CapacityModel | null>();
+  private readonly capacity = new Map<string, { timing: IntersectionTiming | undefined; model: CapacityModel | null }>();
   private alarmCounts: Map<string, number> | null = null;
   private readonly unsubscribe: () => void;
 
@@ -103,6 +104,7 @@ export class IntersectionViews {
       plan,
       planExplanation: explained?.explanation ?? null,
       planSource: explained?.source ?? null,
+      planning: this.planningOf(id),
       phases: (timing?.phases ?? []).map((p) => ({
         phase: p.phase,
         minGreenS: p.minGreenS,
@@ -118,14 +120,23 @@ export class IntersectionViews {
     };
   }
 
+  private planningOf(id: string): PlanningState {
+    const state = this.hub.planner.planningState(id);
+    if (state === undefined) return { state: "unplanned", reason: "no plan: this hub has no settings for the intersection", problems: [], controllerConfigHash: null };
+    if (state.state === "planning") return { state: "planning", reason: null, problems: [], controllerConfigHash: state.controllerHash };
+    if (state.state === "misfit") return { state: "misfit", reason: state.reason, problems: state.problems, controllerConfigHash: state.controllerHash };
+    return { state: state.state, reason: state.reason, problems: [], controllerConfigHash: null };
+  }
+
+  /** Rebuilt when the timing changes (a controller published a new configuration). */
   private capacityOf(id: string): CapacityModel | null {
-    let model = this.capacity.get(id);
-    if (model === undefined) {
-      const timing = this.hub.planner.config(id);
-      model = timing === undefined ? null : capacityModelOf(timing);
-      this.capacity.set(id, model);
+    const timing = this.hub.planner.config(id);
+    let cached = this.capacity.get(id);
+    if (cached === undefined || cached.timing !== timing) {
+      cached = { timing, model: timing === undefined ? null : capacityModelOf(timing) };
+      this.capacity.set(id, cached);
     }
-    return model;
+    return cached.model;
   }
 
   private activeAlarms(): Map<string, number> {

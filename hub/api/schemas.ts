@@ -119,6 +119,21 @@ export const DetailPhase = z.object({
 });
 export type DetailPhase = z.infer<typeof DetailPhase>;
 
+/**
+ * Whether the hub plans for the intersection, and why not: `no-controller-config` (its controller
+ * has not published its timing on `…/config` yet), `misfit` (the hub's settings do not fit the
+ * controller's timing; `problems` names each), `unplanned` (not in the hub's configuration).
+ */
+export const PlanningState = z.object({
+  state: z.enum(["planning", "no-controller-config", "misfit", "unplanned"]),
+  /** One line for the operator; null while planning. */
+  reason: z.string().nullable(),
+  problems: z.array(z.string()),
+  /** Hash of the controller configuration planned against (or refused), null before one arrived. */
+  controllerConfigHash: z.string().nullable(),
+});
+export type PlanningState = z.infer<typeof PlanningState>;
+
 export const IntersectionDetail = IntersectionSummary.extend({
   signal: Signal.nullable(),
   measures: Measures.nullable(),
@@ -126,7 +141,9 @@ export const IntersectionDetail = IntersectionSummary.extend({
   plan: Plan.nullable(),
   planExplanation: PlanExplanation.nullable(),
   planSource: PlanSource.nullable(),
+  /** The controller's phases as the hub plans with them (from its `…/config`); empty without one. */
   phases: z.array(DetailPhase),
+  planning: PlanningState,
   recentEvents: z.array(ControllerEvent),
   alarms: z.array(AlarmRecord),
   commands: z.array(TrackedCommand),

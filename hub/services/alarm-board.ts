@@ -1,4 +1,4 @@
-export const ALARM_TYPES = ["offline", "fallback", "conflict-flash", "camera", "tsdb-unreachable", "plan-rejected", "command-unanswered", "clock-skew"] as const;
+export const ALARM_TYPES = ["offline", "fallback", "conflict-flash", "camera", "tsdb-unreachable", "plan-rejected", "command-unanswered", "clock-skew", "controller-config"] as const;
 export type AlarmType = (typeof ALARM_TYPES)[number];
 
 export interface AlarmRecord {

@@ -121,6 +121,11 @@ export function IntersectionView({ id, api, store, live, canControl, canEditZone
         <span>queue {summary.queueVeh === null ? "–" : Math.round(summary.queueVeh)} veh</span>
       </div>
       {error && <p class="error">{error}</p>}
+      {detail && detail.planning.state !== "planning" && (
+        <p class="error" data-testid="planning-problem">
+          {detail.planning.reason}
+        </p>
+      )}
       <div class="grid">
         <section class="card" aria-label="Signal">
           <h2>

@@ -72,6 +72,13 @@ export interface IntersectionDetail extends IntersectionSummary {
   planExplanation: PlanExplanation | null;
   planSource: "adaptive" | "override" | null;
   phases: PhaseTiming[];
+  /** Whether the hub plans for it, and why not (no controller configuration yet, or settings that do not fit it). */
+  planning: {
+    state: "planning" | "no-controller-config" | "misfit" | "unplanned";
+    reason: string | null;
+    problems: string[];
+    controllerConfigHash: string | null;
+  };
   recentEvents: ControllerEvent[];
   alarms: AlarmRecord[];
   commands: TrackedCommand[];
