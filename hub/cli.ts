@@ -5,8 +5,7 @@
 import { Command } from "commander";
 import { ValidationError } from "../protocol/index.js";
 import { loadHubConfig, plaintextListenerProblem, type HubConfig } from "./config.js";
-// The module alone, not edge/agent's index: the hub needs none of the agent.
-import { systemdNotifier } from "../edge/agent/systemd-notify.js";
+import { systemdNotifier } from "../common/systemd-notify.js";
 
 /** Exit codes: 0 clean stop, 1 failed at run time, 2 bad configuration. */
 const EXIT_CONFIG = 2;

@@ -7,3 +7,4 @@ export { PhaseTimingFields, checkPhaseTiming } from "./phase-timing.js";
 export { canonicalJson, controllerConfigHash } from "./config-hash.js";
 export * from "./plan-rules.js";
 export { PrometheusText, type Sample as PrometheusSample } from "./prometheus-text.js";
+export * from "./camera-config.js";

@@ -126,6 +126,16 @@ describe("loadAgentConfig", () => {
     );
   });
 
+  it("refuses an unknown key anywhere, naming it, inline or in a referenced file (a misspelt omittable or coordination is not ignored)", async () => {
+    const controller = twoPhaseController();
+    const misspelt = { ...controller, phases: controller.phases.map((p, i) => (i === 1 ? { ...p, omitable: true } : p)) };
+    expect(await loadError({ ...base(), controller: misspelt })).toBe('agent.controller.phases[1]: unknown key "omitable"');
+    await writeFile(join(dir, "site", "typo-controller.json"), JSON.stringify({ ...controller, coordinaton: { phase: 2 } }));
+    expect(await loadError({ ...base(), controller: "typo-controller.json" })).toMatch(/^agent\.controller \(.*typo-controller\.json\): controller: unknown key "coordinaton"$/);
+    expect(await loadError({ ...base(), broker: { url: "mqtt://127.0.0.1:1883", keepaliveSecs: 30 } })).toBe('agent.broker: unknown key "keepaliveSecs"');
+    expect(await loadError({ ...base(), camera: { source: { type: "folder", path: "frames", framesPerSecond: 5 }, config: "camera.yaml" } })).toBe('agent.camera.source: unknown key "framesPerSecond"');
+  });
+
   it("reports malformed YAML and a missing file in one line", async () => {
     expect(await loadError("intersectionId: [unclosed\n")).toMatch(/^agent: invalid YAML: /);
     await expect(loadAgentConfig(join(dir, "nowhere.yaml"))).rejects.toThrow(/^agent: cannot read .*nowhere\.yaml \(no such file\)$/);

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { CommandAction, CONTROL_MODES, ControllerEvent, Measures, Plan, Signal, SIGNAL_STATES, Status } from "../../protocol/index.js";
-import { ROLES } from "../config.js";
+import { ROLES } from "../services/actor.js";
 import { ALARM_TYPES } from "../services/alarm-board.js";
 
 export { AuditEntry } from "../services/audit-log.js";

@@ -1,5 +1,5 @@
 import { pino, type Logger } from "pino";
-import type { Role } from "../../config.js";
+import type { Role } from "../../services/actor.js";
 import type { ChangeKind, ChangeListener } from "../../hub.js";
 import type { AlarmRecord, IntersectionDetail, IntersectionSummary, TrackedCommand } from "../schemas.js";
 import { parseClientMessage } from "./messages.js";

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { AtspmMeasures, computeMeasures, MEASURE_NAMES, toAtspmCsv } from "../../atspm/index.js";
 import { badRequest, notFound } from "../errors.js";
 import { ErrorBody, IntersectionParams } from "../schemas.js";
-import type { ApiContext } from "./context.js";
+import type { Intersections } from "../../features/index.js";
+import type { IntersectionViews } from "../intersection-views.js";
+import type { ApiServices } from "../services.js";
 
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;
 const DEFAULT_RANGE_MS = 3_600_000;
@@ -40,12 +42,18 @@ const OneMeasure = Range.extend({
   values: z.union(MEASURE_NAMES.map((name) => AtspmMeasures.shape[name])),
 });
 
-export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views }) => {
-  const atspmOf = new Map(hub.config.intersections.map((x) => [x.intersectionId, x.atspm]));
+export interface PerformanceRoutesOptions {
+  views: Pick<IntersectionViews, "has">;
+  intersections: Pick<Intersections, "list">;
+  hiRes: ApiServices["recording"]["hiRes"];
+}
+
+export const performanceRoutes: FastifyPluginAsyncZod<PerformanceRoutesOptions> = async (app, { views, intersections, hiRes }) => {
+  const atspmOf = new Map(intersections.list().map((x) => [x.intersectionId, x.atspm]));
 
   function rangeOf(id: string, query: z.infer<typeof RangeQuery>): z.infer<typeof Range> {
     if (!views.has(id)) throw notFound(`no intersection ${id}`);
-    const held = hub.recorder.hiRes.span(id);
+    const held = hiRes.span(id);
     const toMs = query.toMs ?? (held === null ? 0 : held.newestMs + 1);
     const fromMs = query.fromMs ?? Math.max(0, toMs - DEFAULT_RANGE_MS);
     if (toMs <= fromMs) throw badRequest("toMs must be after fromMs", [`fromMs ${fromMs}, toMs ${toMs}`]);
@@ -61,7 +69,7 @@ export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, 
   }
 
   function measuresOf(range: z.infer<typeof Range>): AtspmMeasures {
-    const log = hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs);
+    const log = hiRes.range(range.intersectionId, range.fromMs, range.toMs);
     return computeMeasures(log, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
   }
 
@@ -113,7 +121,7 @@ export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, 
     },
     async (request, reply) => {
       const range = rangeOf(request.params.id, request.query);
-      const csv = toAtspmCsv(range.intersectionId, hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs));
+      const csv = toAtspmCsv(range.intersectionId, hiRes.range(range.intersectionId, range.fromMs, range.toMs));
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="${range.intersectionId}-${range.fromMs}-${range.toMs}.csv"`)
