@@ -53,6 +53,8 @@ interface Member {
   planValidityS: number;
   controllerHash: string | null;
   problems: string[];
+  /** The approach ids `config`'s phases serve (undefined: none known); read per measures message, so kept. */
+  approachIds: ReadonlySet<string> | undefined;
   demand: DemandState;
   previous: PlanBody | null;
   /** An operator's plan, kept (and refreshed) until it expires or is released. */
@@ -96,6 +98,7 @@ export class Planner {
         planValidityS: own.planValidityS,
         controllerHash: null,
         problems: [],
+        approachIds: approachIdsOf(whole),
         demand: emptyDemand(),
         previous: null,
         override: null,
@@ -121,10 +124,7 @@ export class Planner {
 
   /** The approach ids the intersection's controller serves, once its configuration is known. */
   approaches(intersectionId: string): ReadonlySet<string> | undefined {
-    const config = this.members.get(intersectionId)?.config;
-    if (!config) return undefined;
-    const ids = new Set(config.phases.flatMap((p) => p.approaches.map((a) => a.approachId)));
-    return ids.size > 0 ? ids : undefined;
+    return this.members.get(intersectionId)?.approachIds;
   }
 
   planningState(intersectionId: string): PlanningState | undefined {
@@ -156,6 +156,7 @@ export class Planner {
     m.controllerHash = hash;
     m.config = fit.ok ? fit.timing : null;
     m.problems = fit.ok ? [] : fit.problems;
+    m.approachIds = approachIdsOf(m.config);
     m.previous = null;
     m.lastPlannedMs = null;
     if (m.override && m.config !== null) {
@@ -338,4 +339,10 @@ export class Planner {
     });
     return out;
   }
+}
+
+function approachIdsOf(config: IntersectionTiming | null): ReadonlySet<string> | undefined {
+  if (config === null) return undefined;
+  const ids = new Set(config.phases.flatMap((p) => p.approaches.map((a) => a.approachId)));
+  return ids.size > 0 ? ids : undefined;
 }
