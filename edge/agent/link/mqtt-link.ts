@@ -21,7 +21,7 @@ import {
   type Signal,
   type TopicKind,
 } from "../../../protocol/index.js";
-import { backoffDelayMs } from "./backoff.js";
+import { backoffDelayMs } from "../../../common/backoff.js";
 import { MqttLinkOptions, type MqttLinkOptionsInput } from "./options.js";
 import { Outbox } from "./outbox.js";
 import { Sequencer } from "./sequencer.js";
