@@ -1,6 +1,6 @@
 import type { ApiServices } from "./services.js";
 import { capacityModelOf, degreeOfSaturation, type CapacityModel } from "./saturation.js";
-import type { IntersectionDetail, IntersectionSummary } from "./schemas.js";
+import type { IntersectionDetail, IntersectionSummary } from "./contract.js";
 
 /** What the views read. */
 export type ViewSources = Pick<ApiServices, "intersections" | "store" | "planning" | "cameras" | "alarms" | "commands" | "changes">;
