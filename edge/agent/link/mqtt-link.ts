@@ -215,23 +215,6 @@ export class MqttLink {
     return this.closed;
   }
 
-  /**
-   * Test hook: lose the connection as a crashed process would, with no DISCONNECT and no offline
-   * status, so the broker publishes the last will. The link is unusable afterwards.
-   */
-  simulateCrash(): Promise<void> {
-    this.closed ??= (async () => {
-      this.closing = true;
-      this.cancelRetry();
-      const client = this.client;
-      this.client = undefined;
-      this.connected = false;
-      client?.end(true);
-      await this.outbox.close();
-    })();
-    return this.closed;
-  }
-
   private async shutDown(): Promise<void> {
     this.closing = true;
     this.cancelRetry();
