@@ -3,6 +3,7 @@ import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.j
 import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
 import { TIMING } from "./api/test-fixtures.js";
 import { controllerConfigMessage, publishControllerConfigs } from "./test-support/controller-config.js";
+import { startBroker } from "./broker/index.js";
 import { Hub } from "./hub.js";
 import type { HubConfigInput } from "./config.js";
 
@@ -157,5 +158,41 @@ describe("hub", () => {
     hub.acknowledgeAlarm(fallback.id, { name: "ana", role: "operator" });
     expect(hub.alarms.list().some((a) => a.type === "fallback")).toBe(false);
     await device.endAsync();
+  });
+
+  it("runs on an external broker: hears devices over MQTT, publishes plans and commands through the same connection, and follows its own plans back", async () => {
+    const external = await startBroker({
+      port: 0,
+      hub: { username: "hub", password: "hub-secret-123" },
+      devices: [{ username: "dev-x1", password: "device-secret-1", intersectionId: "x1", region: "north" }],
+    });
+    try {
+      const t0 = 1_800_000_000_000;
+      let nowMs = t0;
+      hub = await Hub.start({ ...config(), broker: { type: "external", url: external.url, username: "hub", password: "hub-secret-123" } }, { now: () => nowMs });
+      expect(hub.broker).toBeNull();
+      const device = await connectClient(external.url, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
+      await device.subscribeAsync(["traffic/v1/north/x1/plan", "traffic/v1/north/x1/command"], { qos: 1 });
+      const received = record(device);
+      // The controller's own timing, retained, as its agent publishes it at connect.
+      const published = encodeMessage("north", "config", controllerConfigMessage("x1", undefined, t0));
+      await device.publishAsync(published.topic, published.body, { qos: 1, retain: true });
+      for (let i = 0; i < 4; i++) {
+        nowMs = t0 + i * 5000;
+        const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 5000, 60, 12));
+        await device.publishAsync(topic, body, { qos: 1 });
+      }
+      await waitUntil(() => received.some((m) => m.topic.endsWith("/plan")), "a plan over MQTT");
+      const planId = hub.plans("x1")[0]!.plan.planId;
+      await waitUntil(() => hub!.store.get("x1")?.plan?.planId === planId, "the hub's plan followed back into its store");
+      await hub.sendCommand("x1", { action: "hold", phase: 2 }, { name: "ana", role: "operator" });
+      await waitUntil(() => received.some((m) => m.topic.endsWith("/command")), "the command over MQTT");
+      expect(hub.metrics().ingest.connected).toBe(true);
+      await device.endAsync();
+    } finally {
+      await hub?.stop();
+      hub = undefined;
+      await external.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
+import { backoffDelayMs, type BackoffOptions } from "../../common/backoff.js";
 import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
 import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
 import { CameraConfig, DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
@@ -29,8 +30,8 @@ export interface AgentDeps {
 /** The protocol caps the status's camera message at 500 characters. */
 const MAX_CAMERA_MESSAGE = 500;
 const MAX_MODEL_ID = 200;
-const CAMERA_RETRY_MIN_MS = 1000;
-const CAMERA_RETRY_MAX_MS = 30_000;
+/** A camera stream that fails restarts after 1 s, doubling to 30 s (one agent: no jitter needed). */
+const CAMERA_RETRY: BackoffOptions = { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 0 };
 const FAIL_SAFE_COMMAND_ID = "agent-start-flash";
 
 /**
@@ -378,7 +379,7 @@ export class Agent {
         signal.removeEventListener("abort", onAbort);
         await frames.return?.();
       }
-      await systemClock.sleep(Math.min(CAMERA_RETRY_MAX_MS, CAMERA_RETRY_MIN_MS * 2 ** (failures - 1)), signal);
+      await systemClock.sleep(backoffDelayMs(failures - 1, CAMERA_RETRY), signal);
     }
   }
 

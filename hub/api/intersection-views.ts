@@ -1,7 +1,7 @@
 import type { ApiServices } from "./services.js";
 import { capacityModelOf, degreeOfSaturation, type CapacityModel } from "./saturation.js";
 import type { IntersectionTiming } from "../control/index.js";
-import type { IntersectionDetail, IntersectionSummary, PlanningState } from "./schemas.js";
+import type { IntersectionDetail, IntersectionSummary, PlanningState } from "./contract.js";
 
 /** What the views read. */
 export type ViewSources = Pick<ApiServices, "intersections" | "store" | "planning" | "cameras" | "alarms" | "commands" | "changes">;

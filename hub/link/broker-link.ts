@@ -27,7 +27,7 @@ export interface BrokerLink {
 export async function startBrokerLink(config: HubConfig, log: Logger, now: () => number): Promise<BrokerLink> {
   if (config.broker.type === "external") {
     const { url, username, password } = config.broker;
-    const connection = await connectBroker(LinkConfig.parse({ url, username, password }), { logger: log.child({ module: "ingest" }), now });
+    const connection = await connectBroker(LinkConfig.parse({ url, ...(username ? { username } : {}), ...(password ? { password } : {}) }), { logger: log.child({ module: "ingest" }), now });
     log.info({ url }, "using an external MQTT broker");
     return { broker: null, url, connection, stop: () => connection.stop() };
   }

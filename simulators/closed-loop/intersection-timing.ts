@@ -70,7 +70,7 @@ export function hubTimingOf(
     // 66 s: on the corridor hour (truth-fed hub, seeds 7, 1, 2, 4, 6, 9) the longer cycles Webster
     // asks for at the peak cost the side streets, which bring more than half the vehicles, more
     // than they save Main St. Sum of avgDelayS over the six seeds: 326 s at 60, 304 at 63 and 66,
-    // 313 at 70, 318 at 75. See docs/benchmarks.md.
+    // 313 at 70, 318 at 75. See docs/experiments/log.md.
     maxCycleS: 66,
     ...(permissiveLefts.length > 0 ? { permissiveLefts } : {}),
     ...(corridor ? { corridor } : {}),

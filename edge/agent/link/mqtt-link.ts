@@ -22,7 +22,7 @@ import {
   type Signal,
   type TopicKind,
 } from "../../../protocol/index.js";
-import { backoffDelayMs } from "./backoff.js";
+import { backoffDelayMs } from "../../../common/backoff.js";
 import { MqttLinkOptions, type MqttLinkOptionsInput } from "./options.js";
 import { Outbox } from "./outbox.js";
 import { Sequencer } from "./sequencer.js";
@@ -227,23 +227,6 @@ export class MqttLink {
    */
   close(): Promise<void> {
     this.closed ??= this.shutDown();
-    return this.closed;
-  }
-
-  /**
-   * Test hook: lose the connection as a crashed process would, with no DISCONNECT and no offline
-   * status, so the broker publishes the last will. The link is unusable afterwards.
-   */
-  simulateCrash(): Promise<void> {
-    this.closed ??= (async () => {
-      this.closing = true;
-      this.cancelRetry();
-      const client = this.client;
-      this.client = undefined;
-      this.connected = false;
-      client?.end(true);
-      await this.outbox.close();
-    })();
     return this.closed;
   }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, requireRole } from "../auth-hooks.js";
 import { notFound } from "../errors.js";
-import { AlarmRecord, ErrorBody } from "../schemas.js";
+import { AlarmRecord, ErrorBody } from "../contract.js";
 import type { AuditLog } from "../../services/audit-log.js";
 import type { ApiServices } from "../services.js";
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireRole } from "../auth-hooks.js";
-import { AuditEntry, ErrorBody } from "../schemas.js";
+import { AuditEntry, ErrorBody } from "../contract.js";
 import type { AuditLog } from "../../services/audit-log.js";
 
 const AuditQuery = z.object({

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { CameraConfig } from "../../../protocol/index.js";
 import { actorOf, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams, TrackedCommand } from "../schemas.js";
+import { ErrorBody, IntersectionParams, TrackedCommand } from "../contract.js";
 import type { CommandRoutesOptions } from "./commands.js";
 
 /**

@@ -5,7 +5,7 @@ import { CommandRefused } from "../../features/index.js";
 import type { AuditLog } from "../../services/audit-log.js";
 import { actorOf, commandAuditAction, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams, TrackedCommand } from "../schemas.js";
+import { ErrorBody, IntersectionParams, TrackedCommand } from "../contract.js";
 import type { IntersectionViews } from "../intersection-views.js";
 import type { ApiServices } from "../services.js";
 

@@ -1,15 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { Health } from "../contract.js";
 import { renderMetrics } from "../prometheus.js";
 import type { HubMetrics } from "../../features/index.js";
 import type { LiveStream } from "../live/index.js";
-
-const Health = z.object({
-  /** `degraded`: the hub's own broker connection is down. */
-  status: z.enum(["ok", "degraded"]),
-  broker: z.object({ connected: z.boolean() }),
-  timeSeries: z.object({ configured: z.boolean(), reachable: z.boolean().nullable(), bufferedLines: z.number() }),
-});
 
 /** Public: for load balancers, probes and Prometheus. */
 export const healthRoutes: FastifyPluginAsyncZod<{ metrics: () => HubMetrics; live: Pick<LiveStream, "stats"> }> = async (app, { metrics, live }) => {

@@ -1,22 +1,13 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ControllerEvent, Signal } from "../../../protocol/index.js";
 import { notFound } from "../errors.js";
-import { ErrorBody, IntersectionDetail, IntersectionParams, IntersectionSummary } from "../schemas.js";
+import { ErrorBody, History, IntersectionDetail, IntersectionParams, IntersectionSummary } from "../contract.js";
 import type { IntersectionViews } from "../intersection-views.js";
 import type { ApiServices } from "../services.js";
 
 const HistoryQuery = z.object({
   /** Device-clock ms; everything kept when absent. */
   sinceMs: z.coerce.number().int().nonnegative().default(0),
-});
-
-const History = z.object({
-  measures: z.array(
-    z.object({ ts: z.number(), approachId: z.string(), intervalMs: z.number(), count: z.number(), queue: z.number(), occupancy: z.number() }),
-  ),
-  signals: z.array(Signal),
-  events: z.array(ControllerEvent),
 });
 
 export interface IntersectionRoutesOptions {

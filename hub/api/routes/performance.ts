@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AtspmMeasures, computeMeasures, MEASURE_NAMES, toAtspmCsv } from "../../atspm/index.js";
 import { badRequest, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams } from "../schemas.js";
+import { ErrorBody, IntersectionParams, Performance, PerformanceRange } from "../contract.js";
 import type { Intersections } from "../../features/index.js";
 import type { IntersectionViews } from "../intersection-views.js";
 import type { ApiServices } from "../services.js";
@@ -19,25 +19,13 @@ const RangeQuery = z
   })
   .strict();
 
-const Range = z.object({
-  intersectionId: z.string(),
-  fromMs: z.number(),
-  toMs: z.number(),
-  /** The span of events the hub holds for the intersection (older ones have aged out); null when none. */
-  heldFromMs: z.number().nullable(),
-  heldToMs: z.number().nullable(),
-  /** Detector channels configured for the measures (`atspm.detectors` in the hub's configuration). */
-  detectorsConfigured: z.number().int(),
-});
-
-const Performance = Range.extend({ measures: AtspmMeasures });
 
 /**
  * ATSPM performance measures per intersection and time range, computed from the hi-res events the
  * hub holds, and those events in ATSPM's CSV import format.
  */
 const MeasureParams = IntersectionParams.extend({ measure: z.enum(MEASURE_NAMES) });
-const OneMeasure = Range.extend({
+const OneMeasure = PerformanceRange.extend({
   measure: z.enum(MEASURE_NAMES),
   values: z.union(MEASURE_NAMES.map((name) => AtspmMeasures.shape[name])),
 });
@@ -51,7 +39,7 @@ export interface PerformanceRoutesOptions {
 export const performanceRoutes: FastifyPluginAsyncZod<PerformanceRoutesOptions> = async (app, { views, intersections, hiRes }) => {
   const atspmOf = new Map(intersections.list().map((x) => [x.intersectionId, x.atspm]));
 
-  function rangeOf(id: string, query: z.infer<typeof RangeQuery>): z.infer<typeof Range> {
+  function rangeOf(id: string, query: z.infer<typeof RangeQuery>): PerformanceRange {
     if (!views.has(id)) throw notFound(`no intersection ${id}`);
     const held = hiRes.span(id);
     const toMs = query.toMs ?? (held === null ? 0 : held.newestMs + 1);
@@ -68,7 +56,7 @@ export const performanceRoutes: FastifyPluginAsyncZod<PerformanceRoutesOptions> 
     };
   }
 
-  function measuresOf(range: z.infer<typeof Range>): AtspmMeasures {
+  function measuresOf(range: PerformanceRange): AtspmMeasures {
     const log = hiRes.range(range.intersectionId, range.fromMs, range.toMs);
     return computeMeasures(log, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
   }

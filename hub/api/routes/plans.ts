@@ -3,25 +3,12 @@ import { z } from "zod";
 import { Plan, PlanBody } from "../../../protocol/index.js";
 import { actorOf, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams, PlanRecord } from "../schemas.js";
+import { ErrorBody, IntersectionParams, PlanOverrideBody, PlanOverrideResult, PlanRecord } from "../contract.js";
+
+export { PlanOverrideBody } from "../contract.js";
 import type { AuditLog } from "../../services/audit-log.js";
 import type { IntersectionViews } from "../intersection-views.js";
 import type { ApiServices } from "../services.js";
-
-/** `PlanBody` less `validUntil`, plus how long the override holds. */
-export const PlanOverrideBody = z
-  .object({
-    planId: PlanBody.shape.planId,
-    cycleS: PlanBody.shape.cycleS,
-    offsetS: PlanBody.shape.offsetS,
-    splitsS: PlanBody.shape.splitsS,
-    reason: PlanBody.shape.reason.optional(),
-    policy: PlanBody.shape.policy,
-    omitPhases: PlanBody.shape.omitPhases,
-    durationS: z.number().positive().max(86_400),
-  })
-  .refine((p) => p.offsetS < p.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
-export type PlanOverrideBody = z.infer<typeof PlanOverrideBody>;
 
 const PlansQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -66,7 +53,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
         tags: ["plans"],
         params: IntersectionParams,
         body: PlanOverrideBody,
-        response: { 200: z.object({ plan: Plan }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+        response: { 200: PlanOverrideResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => {
