@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import WebSocket from "ws";
 import { MqttLink } from "../edge/agent/link/index.js";
-import { seededRandom } from "../edge/inference/virtual-loop/test-scene.js";
+import { Prng } from "../simulators/traffic/prng.js";
 import { topicFor } from "../protocol/index.js";
 import { mutate, validSample, type EdgeToHubKind } from "./hostile-payloads.js";
 
@@ -278,7 +278,8 @@ async function main(): Promise<void> {
 
   // 1. Fuzzed payloads from every attacker account (its own topics, other topics, wrong ids).
   await attack("fuzzed payloads", async () => {
-    const random = seededRandom(ARGS.seed);
+    const prng = new Prng(ARGS.seed);
+    const random = (): number => prng.next();
     const per = Math.ceil(ARGS.fuzz / ARGS.attackers);
     let cases = 0;
     for (let batch = 0; batch < ARGS.attackers; batch += 20) {

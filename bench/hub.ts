@@ -17,9 +17,10 @@ import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
 import mqtt, { type MqttClient } from "mqtt";
 import WebSocket from "ws";
-import { decodeMessage, topicFilter, topicFor } from "../protocol/index.js";
+import { decodeMessage, topicFilter, topicFor, type ControllerTiming } from "../protocol/index.js";
 import { startBroker } from "../hub/broker/index.js";
 import { startHubServer } from "../hub/server.js";
+import { publishControllerConfigs } from "../hub/test-support/controller-config.js";
 
 const REGION = "bench";
 
@@ -246,13 +247,18 @@ function devices(n: number): { username: string; password: string; intersectionI
   return Array.from({ length: n }, (_, i) => ({ username: `edge-${idOf(i)}`, password: passwordOf(i), intersectionId: idOf(i), region: REGION }));
 }
 
+/** The hub's settings for every intersection; the phases are each controller's (published below, retained, as agents do). */
 const timing = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }] },
-  ],
   planRefreshS: 10,
   planValidityS: 60,
+};
+const controller: ControllerTiming = {
+  phases: [
+    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, omittable: false, approaches: [{ approachId: "E", lanes: 2, share: 1 }] },
+    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, omittable: false, approaches: [{ approachId: "N", lanes: 1, share: 1 }] },
+  ],
+  coordinatedPhase: 2,
+  planOperation: "coordinated",
 };
 
 async function main(args: Args): Promise<void> {
@@ -282,6 +288,7 @@ async function main(args: Args): Promise<void> {
     planning: { clock: "measures" },
     log: { level: "warn" },
   });
+  await publishControllerConfigs(server.hub, REGION, Array.from({ length: args.intersections }, (_, i) => idOf(i)), controller);
   const liveUrl = `${server.url.replace(/^http/, "ws")}/api/live?token=${token}`;
   // Inside the hub: how old each plan is when the broker has it, and each measures when ingest does.
   const planAtBroker: number[] = [];

@@ -21,6 +21,7 @@ import { chromium } from "playwright-core";
 import { buildApi } from "../hub/api/index.js";
 import type { HubConfigInput } from "../hub/config.js";
 import { Hub } from "../hub/hub.js";
+import { publishControllerConfigs } from "../hub/test-support/controller-config.js";
 import { encodeMessage, type Measures, type Signal, type SignalState, type Status } from "../protocol/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,12 +56,8 @@ async function dashboardDir(): Promise<string> {
   return dir;
 }
 
-const TIMING = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }, { approachId: "W", lanes: 2 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }, { approachId: "S", lanes: 1 }] },
-  ],
-};
+/** The hub's settings: defaults. Each intersection's phases are its controller's (`TWO_PHASE_CONTROLLER`, published below). */
+const TIMING = {};
 
 /** Main-street and side-street heads for a 2-phase intersection at second `t` of its cycle. */
 function headsAt(t: number): { groups: Record<string, SignalState>; activePhases: number[] } {
@@ -115,6 +112,7 @@ async function main(): Promise<void> {
     log: { level: "warn" },
   };
   const hub = await Hub.start(config);
+  await publishControllerConfigs(hub, REGION, ids);
   const api = await buildApi(hub);
   await api.listen({ host: "127.0.0.1", port: apiPort });
 

@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, waitUntil } from "../tests/support/mqtt.js";
 import { DEVICE, hubConfig, publishAs } from "./api/test-fixtures.js";
 import { Hub } from "./hub.js";
+import { publishControllerConfigs } from "./test-support/controller-config.js";
 
 let hub: Hub;
 let device: MqttClient;
 
 beforeAll(async () => {
   hub = await Hub.start(hubConfig());
+  // The approaches an intersection has are those its controller's phases serve.
+  await publishControllerConfigs(hub, "north", ["x1", "x2"]);
   device = await connectClient(hub.brokerUrl, { username: DEVICE.username, password: DEVICE.password, clientId: "edge-x1" });
 });
 afterAll(async () => {

@@ -41,6 +41,20 @@ describe("traffic-hub command", () => {
     expect(stderr).toMatch(/hub\.api\.port: /);
   });
 
+  it("exits 2 before starting anything for a regions list that mixes \"+\" with a region, and for an unknown key", async () => {
+    for (const [name, value, expected] of [
+      ["regions.yaml", { regions: ["north", "+"], broker: { type: "embedded", port: 0 }, api: { port: 0 } }, /hub\.regions: "\+" \(all regions\) must be the only entry/],
+      ["typo.yaml", { broker: { type: "embedded", port: 0 }, api: { port: 0 }, limits: { maxHoldSeconds: 60 } }, /hub\.limits: unknown key "maxHoldSeconds"/],
+    ] as const) {
+      const path = join(dir, name);
+      await writeFile(path, stringify(value));
+      const { code, stderr } = await runCli(["--config", path]);
+      expect(code).toBe(2);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(expected);
+    }
+  });
+
   it("refuses (exit 2, saying why) to listen beyond this machine without TLS unless insecure: true", async () => {
     const path = join(dir, "clear.yaml");
     await writeFile(path, stringify({ broker: { type: "embedded", host: "0.0.0.0", port: 0 }, api: { port: 0 } }));

@@ -1,12 +1,11 @@
 #!/usr/bin/env -S node --max-semi-space-size=32
 // 32 MB semi-spaces (V8's default is 16): at thousands of intersections, messages that live a few
 // hundred milliseconds (coalescing, queued plans, socket writes) otherwise get promoted and the
-// old-space collections they cause stall the hub by 100–450 ms every minute (docs/benchmarks.md).
+// old-space collections they cause stall the hub by 100–450 ms every minute (docs/experiments/log.md).
 import { Command } from "commander";
 import { ValidationError } from "../protocol/index.js";
 import { loadHubConfig, plaintextListenerProblem, type HubConfig } from "./config.js";
-// The module alone, not edge/agent's index: the hub needs none of the agent.
-import { systemdNotifier } from "../edge/agent/systemd-notify.js";
+import { systemdNotifier } from "../common/systemd-notify.js";
 
 /** Exit codes: 0 clean stop, 1 failed at run time, 2 bad configuration. */
 const EXIT_CONFIG = 2;

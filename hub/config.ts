@@ -1,31 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { Id, parseOrThrow, ValidationError } from "../protocol/index.js";
+import { Id, ValidationError } from "../protocol/index.js";
+import { formatOf, parseConfig, parseConfigText, readConfigText } from "../common/config-file.js";
 import { BrokerConfig, DeviceAccount, ServiceAccount } from "./broker/index.js";
-import { IntersectionTiming } from "./control/index.js";
+import { HubTiming } from "./control/index.js";
 import { AtspmConfig } from "./atspm/index.js";
+import { ApiConfig, TlsFiles } from "./api/config.js";
+import { Regions } from "./ingest/config.js";
 import { MemoryHistoryOptions, TimeSeriesWriterOptions } from "./tsdb/index.js";
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
-
-/** An API bearer token: give `token` (plain, for development) or `tokenSha256` (hex), not both. */
-export const ApiToken = z
-  .object({
-    name: z.string().min(1).max(100),
-    role: Role,
-    token: z.string().min(16, "tokens must be at least 16 characters").optional(),
-    tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, "expected 64 hex digits").optional(),
-  })
-  .refine((t) => (t.token === undefined) !== (t.tokenSha256 === undefined), { message: "give exactly one of token or tokenSha256" });
-export type ApiToken = z.infer<typeof ApiToken>;
-
-/** A certificate and its private key, as PEM files (relative to the configuration file). */
-export const TlsFiles = z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) });
-export type TlsFiles = z.infer<typeof TlsFiles>;
+export { ROLES, Role } from "./services/actor.js";
+export { ApiToken, TlsFiles } from "./api/config.js";
 
 export const HubBroker = z.discriminatedUnion("type", [
   z.object({
@@ -63,8 +49,11 @@ export const HubIntersection = z.object({
   name: z.string().max(200).optional(),
   /** Where to draw it on the schematic city map (metres east and north of any origin). */
   position: z.object({ xM: z.number(), yM: z.number() }),
-  /** Timing configuration (`IntersectionTiming` less its id, taken from above); checked whole in `parseHubConfig`. */
-  timing: z.record(z.string(), z.unknown()),
+  /**
+   * What the hub decides for it (policy, cycle bounds, corridor, permissive-left guidelines…). Not
+   * its phases: those are its controller's, planned against as the agent publishes them (`…/config`).
+   */
+  timing: HubTiming.prefault({}),
   /** What each detector channel of its hi-res events is, for the performance measures (ATSPM). */
   atspm: AtspmConfig.optional(),
 });
@@ -87,31 +76,11 @@ export type HubLimits = z.infer<typeof HubLimits>;
 export const HubConfig = z
   .object({
     /** Regions this hub instance serves: "+" for all. Instances split a city by region. */
-    regions: z.array(z.union([z.literal("+"), Id])).min(1).default(["+"]),
+    regions: Regions.default(["+"]),
     broker: HubBroker.default({ type: "embedded", host: "127.0.0.1", port: 1883, websocketPort: null, devices: [], allowAnonymous: false }),
     timeSeries: TimeSeriesWriterOptions.optional(),
     history: MemoryHistoryOptions.optional(),
-    api: z
-      .object({
-        host: z.string().default("127.0.0.1"),
-        port: z.number().int().min(0).max(65_535).default(8080),
-        tokens: z.array(ApiToken).default([]),
-        /** Serve HTTPS (and wss:// for the live stream). */
-        tls: TlsFiles.optional(),
-        /** Serve the dashboard's static files from here (the built hub/ui). */
-        uiDir: z.string().optional(),
-        /** Largest websocket send buffer per client before its updates are held back (bytes). */
-        wsMaxBufferedBytes: z.number().int().min(1024).default(1024 * 1024),
-        /** Live stream (websocket) clients at most; one more is closed with 1013 "try again later". */
-        maxLiveClients: z.number().int().min(1).default(1000),
-        /** HTTP connections at most (Node closes the ones beyond). */
-        maxConnections: z.number().int().min(1).default(5000),
-        /** Time to receive a whole request; a client that trickles one is answered 408 and closed. */
-        requestTimeoutMs: z.number().int().min(1000).default(30_000),
-        /** An HTTP connection idle this long is closed (not websockets). */
-        connectionTimeoutMs: z.number().int().min(1000).default(120_000),
-      })
-      .prefault({}),
+    api: ApiConfig.prefault({}),
     auditFile: z.string().optional(),
     /**
      * Where the hub keeps what must survive a restart (SQLite: overrides, unacknowledged alarms,
@@ -146,37 +115,18 @@ export const HubConfig = z
 export type HubConfig = z.infer<typeof HubConfig>;
 export type HubConfigInput = z.input<typeof HubConfig>;
 
+/**
+ * Validate a hub configuration: every object strict (an unknown key is named). Each intersection's
+ * timing holds the hub's settings only; they are checked against its controller's phases when the
+ * controller publishes them (`timingFromController`).
+ */
 export function parseHubConfig(value: unknown): HubConfig {
-  const config = parseOrThrow(HubConfig, value, "hub");
-  // Each intersection's timing is validated as a whole, with the id it belongs to.
-  config.intersections.forEach((x, i) => {
-    const result = IntersectionTiming.safeParse({ ...x.timing, intersectionId: x.intersectionId });
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new ValidationError(`hub.intersections[${i}].timing${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${issue.message}`);
-    }
-  });
-  return config;
-}
-
-export function timingOf(x: HubIntersection): IntersectionTiming {
-  return IntersectionTiming.parse({ ...x.timing, intersectionId: x.intersectionId });
+  return parseConfig(HubConfig, value, "hub");
 }
 
 /** Load a hub configuration file (YAML or JSON); relative file paths resolve against its folder. */
 export async function loadHubConfig(path: string): Promise<HubConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    throw new ValidationError(`${path}: no such hub configuration file`);
-  }
-  let value: unknown;
-  try {
-    value = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new ValidationError(`${path}: not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
-  }
+  const value = parseConfigText(await readConfigText(path, "hub configuration"), formatOf(path), path);
   const config = parseHubConfig(value);
   const base = dirname(resolve(path));
   if (config.api.uiDir) config.api.uiDir = resolve(base, config.api.uiDir);

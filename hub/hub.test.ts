@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.js";
 import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
 import { TIMING } from "./api/test-fixtures.js";
+import { controllerConfigMessage, publishControllerConfigs } from "./test-support/controller-config.js";
+import { startBroker } from "./broker/index.js";
 import { Hub } from "./hub.js";
 import type { HubConfigInput } from "./config.js";
 
@@ -51,6 +53,9 @@ describe("hub", () => {
     const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     await device.subscribeAsync("traffic/v1/north/x1/plan", { qos: 1 });
     const received = record(device);
+    // As its agent does at connect: the controller's own timing, retained.
+    const published = encodeMessage("north", "config", controllerConfigMessage("x1", undefined, t0));
+    await device.publishAsync(published.topic, published.body, { qos: 1, retain: true });
     for (let i = 0; i < 4; i++) {
       nowMs = t0 + i * 5000;
       const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 5000, 60, 12));
@@ -82,6 +87,7 @@ describe("hub", () => {
     const t0 = 1_800_000_000_000;
     let nowMs = t0;
     hub = await Hub.start(config(), { now: () => nowMs });
+    await publishControllerConfigs(hub, "north", ["x1"]);
     const device = await connectClient(hub.brokerUrl, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
     for (let i = 0; i < 25; i++) {
       nowMs = t0 + i * 30_000;
@@ -101,11 +107,12 @@ describe("hub", () => {
 
   it("refuses an operator's plan that breaks the intersection's rules, and audits both outcomes", async () => {
     hub = await Hub.start(config());
+    await publishControllerConfigs(hub, "north", ["x1"]);
     const actor = { name: "ana", role: "operator" as const };
     const now = Date.now();
     const bad = await hub.overridePlan("x1", { planId: "manual-1", cycleS: 30, offsetS: 0, splitsS: { "2": 20, "4": 10 }, validUntil: now + 60_000, reason: "test" }, actor);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors.join(" ")).toMatch(/splitsS\.4: split 10 s is below/);
+    if (!bad.ok) expect(bad.errors.join(" ")).toMatch(/splitsS\.4: phase 4 split 10 s is below/);
     const good = await hub.overridePlan("x1", { planId: "manual-2", cycleS: 90, offsetS: 0, splitsS: { "2": 55, "4": 35 }, validUntil: now + 60_000, reason: "event traffic" }, actor);
     expect(good.ok).toBe(true);
     const audit = hub.audit.list(10);
@@ -151,5 +158,41 @@ describe("hub", () => {
     hub.acknowledgeAlarm(fallback.id, { name: "ana", role: "operator" });
     expect(hub.alarms.list().some((a) => a.type === "fallback")).toBe(false);
     await device.endAsync();
+  });
+
+  it("runs on an external broker: hears devices over MQTT, publishes plans and commands through the same connection, and follows its own plans back", async () => {
+    const external = await startBroker({
+      port: 0,
+      hub: { username: "hub", password: "hub-secret-123" },
+      devices: [{ username: "dev-x1", password: "device-secret-1", intersectionId: "x1", region: "north" }],
+    });
+    try {
+      const t0 = 1_800_000_000_000;
+      let nowMs = t0;
+      hub = await Hub.start({ ...config(), broker: { type: "external", url: external.url, username: "hub", password: "hub-secret-123" } }, { now: () => nowMs });
+      expect(hub.broker).toBeNull();
+      const device = await connectClient(external.url, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
+      await device.subscribeAsync(["traffic/v1/north/x1/plan", "traffic/v1/north/x1/command"], { qos: 1 });
+      const received = record(device);
+      // The controller's own timing, retained, as its agent publishes it at connect.
+      const published = encodeMessage("north", "config", controllerConfigMessage("x1", undefined, t0));
+      await device.publishAsync(published.topic, published.body, { qos: 1, retain: true });
+      for (let i = 0; i < 4; i++) {
+        nowMs = t0 + i * 5000;
+        const { topic, body } = encodeMessage("north", "measures", measuresAt(i + 1, t0 + i * 5000, 60, 12));
+        await device.publishAsync(topic, body, { qos: 1 });
+      }
+      await waitUntil(() => received.some((m) => m.topic.endsWith("/plan")), "a plan over MQTT");
+      const planId = hub.plans("x1")[0]!.plan.planId;
+      await waitUntil(() => hub!.store.get("x1")?.plan?.planId === planId, "the hub's plan followed back into its store");
+      await hub.sendCommand("x1", { action: "hold", phase: 2 }, { name: "ana", role: "operator" });
+      await waitUntil(() => received.some((m) => m.topic.endsWith("/command")), "the command over MQTT");
+      expect(hub.metrics().ingest.connected).toBe(true);
+      await device.endAsync();
+    } finally {
+      await hub?.stop();
+      hub = undefined;
+      await external.stop();
+    }
   });
 });

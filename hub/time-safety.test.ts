@@ -7,6 +7,7 @@ import { buildApi } from "./api/app.js";
 import { bearer, TIMING, TOKENS } from "./api/test-fixtures.js";
 import { Hub } from "./hub.js";
 import { measuresAt, T0, TEN_YEARS_MS, timeAttackHubConfig } from "./test-support/time-attack-hub.js";
+import { publishControllerConfigs } from "./test-support/controller-config.js";
 
 /**
  * The attacks of a faulty field device and a careless operator on the hub's sense of time, each
@@ -48,6 +49,7 @@ describe("the hub against hostile time", () => {
   it("does not let one device's future-stamped measures give another intersection a long plan or stop the corridor's planning", async () => {
     let nowMs = T0;
     hub = await Hub.start(config(), { now: () => nowMs });
+    await publishControllerConfigs(hub, "north", ["x1", "x2"]);
     const x1 = await device(1);
     const x2 = await device(2);
     await x2.subscribeAsync("traffic/v1/north/x2/plan", { qos: 1 });
@@ -101,6 +103,7 @@ describe("the hub against hostile time", () => {
 describe("the hub against a careless operator", () => {
   async function operatorApi(): Promise<{ commandsAtX1: Received[]; post: (payload: object) => Promise<{ status: number; body: Record<string, unknown> }> }> {
     hub = await Hub.start(config(), { now: () => T0 });
+    await publishControllerConfigs(hub, "north", ["x1", "x2"]);
     app = await buildApi(hub);
     const x1 = await device(1);
     await x1.subscribeAsync("traffic/v1/north/x1/command", { qos: 1 });

@@ -1,3 +1,4 @@
+import { controllerConfigHash } from "./config-hash.js";
 import { PAYLOAD_SCHEMAS, MAX_PAYLOAD_BYTES, type PayloadByKind } from "./schemas.js";
 import { parseTopic, topicFor, type TopicKind } from "./topics.js";
 import { formatIssues } from "./validation.js";
@@ -38,6 +39,11 @@ export function decodeMessage(topic: string, raw: Uint8Array | string): DecodeRe
       reason: "id_mismatch",
       error: `${kind}.intersectionId: ${JSON.stringify(payload.intersectionId)} does not match topic's ${JSON.stringify(intersectionId)}`,
     };
+  }
+  if (kind === "config") {
+    const config = payload as PayloadByKind["config"];
+    const hash = controllerConfigHash(config.controller);
+    if (hash !== config.hash) return { ok: false, reason: "invalid", error: `config.hash: ${config.hash} does not match the content's ${hash}` };
   }
   return { ok: true, kind, region, intersectionId, payload } as DecodedMessage;
 }

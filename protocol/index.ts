@@ -4,4 +4,7 @@ export * from "./codec.js";
 export * from "./validation.js";
 export { disableNagle } from "./no-delay.js";
 export { PhaseTimingFields, checkPhaseTiming } from "./phase-timing.js";
+export { canonicalJson, controllerConfigHash } from "./config-hash.js";
+export * from "./plan-rules.js";
 export { PrometheusText, type Sample as PrometheusSample } from "./prometheus-text.js";
+export * from "./camera-config.js";

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { PhaseNumber } from "./schemas.js";
+
+/** NEMA phase numbers 1–16, written as strings where they key an object. */
+export const PhaseNumber = z.number().int().min(1).max(16);
 
 /**
  * The timing limits of one phase, as both the edge controller and the hub's timing engine read

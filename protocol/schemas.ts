@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ID_PATTERN } from "./topics.js";
+import { checkPhaseTiming, PhaseNumber, PhaseTimingFields } from "./phase-timing.js";
 
 /** Largest payload either side accepts; a bigger one is rejected before JSON parsing. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -54,8 +55,7 @@ export const CONTROL_MODES = ["adaptive", "fallback", "manual", "flash"] as cons
 export const ControlMode = z.enum(CONTROL_MODES);
 export type ControlMode = z.infer<typeof ControlMode>;
 
-/** NEMA phase numbers 1–16, written as strings where they key an object. */
-export const PhaseNumber = z.number().int().min(1).max(16);
+export { PhaseNumber };
 const PhaseKey = z.string().regex(/^([1-9]|1[0-6])$/, "expected a phase number 1–16");
 
 export const Signal = Envelope.extend({
@@ -258,6 +258,69 @@ export const Snapshot = Envelope.extend({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/** One approach a phase serves: its lanes, and the share (0–1) of the approach's measured flow the phase carries. */
+export const PhaseApproach = z.object({
+  approachId: Id,
+  /** Lanes the phase's movement uses on this approach; fractions allow a shared lane. */
+  lanes: z.number().positive().max(16),
+  /** Share of the approach's measured flow this phase serves (a through phase of a shared approach, say). */
+  share: z.number().min(0).max(1),
+});
+export type PhaseApproach = z.infer<typeof PhaseApproach>;
+
+/** One phase as the controller runs it: its timing, whether a plan may omit it, and what it serves. */
+export const ControllerPhase = z
+  .object({
+    ...PhaseTimingFields,
+    /** A hub plan may leave it out (`omitPhases`): another phase serves every one of its movements. */
+    omittable: z.boolean(),
+    /** Empty for a phase with no measured approach (a pedestrian-only phase). */
+    approaches: z.array(PhaseApproach).max(16),
+  })
+  .strict()
+  .superRefine(checkPhaseTiming);
+export type ControllerPhase = z.infer<typeof ControllerPhase>;
+
+/**
+ * What a hub must know of a controller to plan for it: the phases in running order (single ring)
+ * and how it runs hub plans. The controller owns these; the hub plans against the latest it heard.
+ */
+export const ControllerTiming = z
+  .object({
+    phases: z.array(ControllerPhase).min(1).max(16),
+    /** The phase hub plans are coordinated around (it ends at its force-off; offsets hold), or null: fixed-time. */
+    coordinatedPhase: PhaseNumber.nullable(),
+    planOperation: z.enum(["coordinated", "actuated"]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<number>();
+    c.phases.forEach((p, i) => {
+      if (seen.has(p.phase)) ctx.addIssue({ code: "custom", path: ["phases", i, "phase"], message: `phase ${p.phase} appears twice in the sequence` });
+      seen.add(p.phase);
+    });
+    if (c.phases.every((p) => p.omittable)) ctx.addIssue({ code: "custom", path: ["phases"], message: "at least one phase must not be omittable" });
+    if (c.coordinatedPhase !== null && !seen.has(c.coordinatedPhase)) {
+      ctx.addIssue({ code: "custom", path: ["coordinatedPhase"], message: `coordinated phase ${c.coordinatedPhase} is not in the sequence` });
+    }
+  });
+export type ControllerTiming = z.infer<typeof ControllerTiming>;
+
+/** Format of `…/config` messages; a receiver refuses others. */
+export const CONTROLLER_CONFIG_VERSION = 1;
+
+/**
+ * `…/config`: the controller's timing as it runs it, retained, republished on every connect and
+ * whenever it changes. `hash` is the SHA-256 of the canonical JSON of `{ version, controller }`
+ * (see config-hash.ts): equal hashes, same timing; a receiver checks it before trusting the content.
+ */
+export const ControllerConfigMessage = Envelope.extend({
+  version: z.literal(CONTROLLER_CONFIG_VERSION),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, "expected a SHA-256 in 64 lowercase hex digits"),
+  controller: ControllerTiming,
+});
+export type ControllerConfigMessage = z.infer<typeof ControllerConfigMessage>;
+
 export const PAYLOAD_SCHEMAS = {
   measures: Measures,
   signal: Signal,
@@ -266,6 +329,7 @@ export const PAYLOAD_SCHEMAS = {
   plan: Plan,
   command: Command,
   snapshot: Snapshot,
+  config: ControllerConfigMessage,
 } as const;
 
 export interface PayloadByKind {
@@ -276,4 +340,5 @@ export interface PayloadByKind {
   plan: Plan;
   command: Command;
   snapshot: Snapshot;
+  config: ControllerConfigMessage;
 }

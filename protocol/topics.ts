@@ -4,11 +4,11 @@
  */
 export const TOPIC_ROOT = "traffic/v1";
 
-export const TOPIC_KINDS = ["measures", "signal", "events", "status", "plan", "command", "snapshot"] as const;
+export const TOPIC_KINDS = ["measures", "signal", "events", "status", "plan", "command", "snapshot", "config"] as const;
 export type TopicKind = (typeof TOPIC_KINDS)[number];
 
 /** Kinds an edge agent publishes; the hub publishes the rest. */
-export const EDGE_TO_HUB: readonly TopicKind[] = ["measures", "signal", "events", "status", "snapshot"];
+export const EDGE_TO_HUB: readonly TopicKind[] = ["measures", "signal", "events", "status", "snapshot", "config"];
 export const HUB_TO_EDGE: readonly TopicKind[] = ["plan", "command"];
 
 /** Letters, digits, `_`, `-`, `.`; 1–64 characters. Safe as a topic level and as an InfluxDB tag. */

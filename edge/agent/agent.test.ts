@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../hub/broker/index.js";
-import { HIRES, topicFor, type Command, type Plan } from "../../protocol/index.js";
+import { controllerConfigHash, HIRES, topicFor, type Command, type Plan } from "../../protocol/index.js";
 import { connectClient } from "../../tests/support/mqtt.js";
 import type { CameraConfig } from "../inference/index.js";
 import { Agent } from "./agent.js";
@@ -95,8 +95,18 @@ describe("the field agent on the hub's broker, with a folder camera and the buil
       return codes.includes(HIRES.detectorOn) && codes.includes(HIRES.detectorOff) ? true : undefined;
     });
 
-    // Every message carries a seq that only goes up, and nothing the agent sent failed the protocol's schemas.
-    const seqs = watcher.seen.filter((s) => s.kind !== "status").map((s) => s.payload.seq);
+    // The controller's timing, for the hub to plan against: phases, approaches, coordination, and a hash of that content.
+    const published = await watcher.waitFor("the controller's configuration", () => watcher.of("config")[0]);
+    expect(published.controller.phases.map((p) => [p.phase, p.minGreenS, p.maxGreenS, p.omittable])).toEqual([
+      [2, 5, 30, false],
+      [4, 5, 30, false],
+    ]);
+    expect(published.controller.phases[0]!.approaches).toEqual([{ approachId: "N", lanes: 1, share: 1 }]);
+    expect(published.hash).toBe(controllerConfigHash(published.controller));
+
+    // Every queued message carries a seq that only goes up (the retained status and configuration go out
+    // at connect, around the outbox), and nothing the agent sent failed the protocol's schemas.
+    const seqs = watcher.seen.filter((s) => s.kind !== "status" && s.kind !== "config").map((s) => s.payload.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(watcher.invalid).toEqual([]);
 
@@ -105,6 +115,8 @@ describe("the field agent on the hub's broker, with a folder camera and the buil
     cleanups.push(() => late.close());
     const retained = await late.waitFor("the retained status", () => late.seen.find((s) => s.kind === "status" && s.retain));
     expect(retained.payload).toMatchObject({ online: true });
+    const retainedConfig = await late.waitFor("the retained configuration", () => late.seen.find((s) => s.kind === "config" && s.retain));
+    expect(retainedConfig.payload).toMatchObject({ hash: published.hash });
 
     await agent.stop();
     await watcher.waitFor("the offline status after stop", () => watcher.of("status").find((s) => !s.online));

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
+import { backoffDelayMs, type BackoffOptions } from "../../common/backoff.js";
 import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
 import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
 import { CameraConfig, DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
@@ -8,7 +9,7 @@ import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
 import type { AgentConfig } from "./config.js";
 import { readControllerState, setAsideControllerState, writeControllerState } from "./controller-state-file.js";
-import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
+import { ControllerCore, MONITOR_TIMER_TOLERANCE_MS, publishedTimingOf, type ClockReading, type ControllerOptions, type ControllerSignal } from "./controller/index.js";
 import { MqttLink, type LinkStats, type StatusFields } from "./link/index.js";
 import { geometryOf, snapshotJpeg } from "./snapshot/index.js";
 import { LatencyHistogram, renderEdgeMetrics, startMetricsServer, type AgentHealth, type MetricsServer } from "./metrics/index.js";
@@ -29,8 +30,8 @@ export interface AgentDeps {
 /** The protocol caps the status's camera message at 500 characters. */
 const MAX_CAMERA_MESSAGE = 500;
 const MAX_MODEL_ID = 200;
-const CAMERA_RETRY_MIN_MS = 1000;
-const CAMERA_RETRY_MAX_MS = 30_000;
+/** A camera stream that fails restarts after 1 s, doubling to 30 s (one agent: no jitter needed). */
+const CAMERA_RETRY: BackoffOptions = { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 0 };
 const FAIL_SAFE_COMMAND_ID = "agent-start-flash";
 
 /**
@@ -163,6 +164,8 @@ export class Agent {
       throw err;
     }
     publisher.link = link;
+    // The hub plans against the controller's own timing, never a copy of its own (docs/signal-control.md).
+    link.setControllerTiming(publishedTimingOf(config.controller));
 
     const agent = new Agent(config, core, camera, counter, link, publisher, log, now, reading);
     agentRef = agent;
@@ -376,7 +379,7 @@ export class Agent {
         signal.removeEventListener("abort", onAbort);
         await frames.return?.();
       }
-      await systemClock.sleep(Math.min(CAMERA_RETRY_MAX_MS, CAMERA_RETRY_MIN_MS * 2 ** (failures - 1)), signal);
+      await systemClock.sleep(backoffDelayMs(failures - 1, CAMERA_RETRY), signal);
     }
   }
 

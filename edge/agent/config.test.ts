@@ -55,6 +55,7 @@ describe("loadAgentConfig", () => {
     expect(config.camera.source).toEqual({ type: "folder", path: join(examples, "frames"), fps: 5, loop: true });
     expect(config.camera.config.cameraId).toBe("cam-main-n");
     expect(config.controller.phases.map((p) => p.phase)).toEqual([2, 4]);
+    expect(config.controller.phases.map((p) => p.approaches)).toEqual([[{ approachId: "N", lanes: 1, share: 1 }], []]);
     expect(config.model).toEqual({ type: "builtin" });
     expect(config.broker).toMatchObject({ url: "mqtt://127.0.0.1:1883", username: "edge-main-1st", keepaliveS: 30 });
     expect(config).toMatchObject({ measuresIntervalMs: 5000, tickMs: 100, statusIntervalMs: 10_000, log: { level: "info" } });
@@ -105,6 +106,10 @@ describe("loadAgentConfig", () => {
         { ...base(), controller: twoPhaseController({ phases: [{ phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 2, redClearanceS: 1 }] }) },
         /^agent\.controller\.phases\[0\]\.yellowS: /,
       ],
+      [
+        { ...base(), controller: twoPhaseController({ phases: [{ phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1, approaches: [{ approachId: "Q", lanes: 1 }] }, { phase: 4, groups: ["ew"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1 }] }) },
+        /^agent\.controller\.phases\[0\]\.approaches\[0\]\.approachId: the camera has no approach "Q" \(it has N\)/,
+      ],
     ];
     for (const [value, expected] of cases) expect(await loadError(value)).toMatch(expected);
   });
@@ -119,6 +124,16 @@ describe("loadAgentConfig", () => {
     expect(await loadError({ ...base(), camera: { source: { type: "simulator" }, config: "camera.yaml", background: "nope.jpg" } })).toMatch(
       /^agent\.camera\.background: cannot read .*nope\.jpg \(no such file\)/,
     );
+  });
+
+  it("refuses an unknown key anywhere, naming it, inline or in a referenced file (a misspelt omittable or coordination is not ignored)", async () => {
+    const controller = twoPhaseController();
+    const misspelt = { ...controller, phases: controller.phases.map((p, i) => (i === 1 ? { ...p, omitable: true } : p)) };
+    expect(await loadError({ ...base(), controller: misspelt })).toBe('agent.controller.phases[1]: unknown key "omitable"');
+    await writeFile(join(dir, "site", "typo-controller.json"), JSON.stringify({ ...controller, coordinaton: { phase: 2 } }));
+    expect(await loadError({ ...base(), controller: "typo-controller.json" })).toMatch(/^agent\.controller \(.*typo-controller\.json\): controller: unknown key "coordinaton"$/);
+    expect(await loadError({ ...base(), broker: { url: "mqtt://127.0.0.1:1883", keepaliveSecs: 30 } })).toBe('agent.broker: unknown key "keepaliveSecs"');
+    expect(await loadError({ ...base(), camera: { source: { type: "folder", path: "frames", framesPerSecond: 5 }, config: "camera.yaml" } })).toBe('agent.camera.source: unknown key "framesPerSecond"');
   });
 
   it("reports malformed YAML and a missing file in one line", async () => {

@@ -1,8 +1,8 @@
-import { access, readFile } from "node:fs/promises";
-import { dirname, extname, isAbsolute, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { access } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { Id, ValidationError, formatIssues } from "../../protocol/index.js";
+import { Id, ValidationError } from "../../protocol/index.js";
+import { describeFsError, formatOf, parseConfig, parseConfigText, readConfigText } from "../../common/config-file.js";
 import { CameraConfig, DetectorConfig } from "../inference/index.js";
 import { CameraSourceConfig } from "./camera/index.js";
 import { ControllerConfig } from "./controller/index.js";
@@ -92,15 +92,13 @@ const ROOT = "agent";
  */
 export async function loadAgentConfig(path: string): Promise<AgentConfig> {
   const absolute = resolve(path);
-  const text = await readText(absolute, ROOT);
-  return resolveAgentConfig(parseDocument(text, formatOf(absolute), ROOT), dirname(absolute));
+  const text = await readConfigText(absolute, ROOT);
+  return resolveAgentConfig(parseConfigText(text, formatOf(absolute), ROOT), dirname(absolute));
 }
 
 /** Validate a configuration value, make its paths absolute against `baseDir`, and load the files it names. */
 export async function resolveAgentConfig(value: unknown, baseDir: string): Promise<AgentConfig> {
-  const parsed = AgentConfigFile.safeParse(value);
-  if (!parsed.success) throw new ValidationError(formatIssues(ROOT, parsed.error));
-  const file = parsed.data;
+  const file = parseConfig(AgentConfigFile, value, ROOT);
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
 
   const source = file.camera.source.type === "folder" ? { ...file.camera.source, path: at(file.camera.source.path) } : file.camera.source;
@@ -121,7 +119,7 @@ export async function resolveAgentConfig(value: unknown, baseDir: string): Promi
       }
     : file.broker;
 
-  return {
+  const config: AgentConfig = {
     ...file,
     broker,
     stateDir: at(file.stateDir),
@@ -133,6 +131,25 @@ export async function resolveAgentConfig(value: unknown, baseDir: string): Promi
     model,
     controller: await documentOrInline(file.controller, ControllerConfig, at, `${ROOT}.controller`, "controller"),
   };
+  const unknown = unknownPhaseApproach(config);
+  if (unknown !== null) throw new ValidationError(unknown);
+  return config;
+}
+
+/**
+ * A controller phase serving an approach the camera does not measure would be planned from no
+ * data: the hub keys demand by the camera's approach ids. Null when every id is the camera's.
+ */
+export function unknownPhaseApproach(config: Pick<AgentConfig, "camera" | "controller">): string | null {
+  const measured = new Set(config.camera.config.approaches.map((a) => a.id));
+  for (const [i, phase] of config.controller.phases.entries()) {
+    for (const [j, a] of phase.approaches.entries()) {
+      if (!measured.has(a.approachId)) {
+        return `${ROOT}.controller.phases[${i}].approaches[${j}].approachId: the camera has no approach "${a.approachId}" (it has ${[...measured].join(", ")})`;
+      }
+    }
+  }
+  return null;
 }
 
 /** An inline document as it is, or the one in the named file, validated with errors that name that file. */
@@ -146,21 +163,12 @@ async function documentOrInline<T extends z.ZodType>(
   if (typeof value !== "string") return value;
   const path = at(value);
   const where = `${field} (${path})`;
-  const text = await readText(path, field);
-  const result = schema.safeParse(parseDocument(text, formatOf(path), where));
-  if (!result.success) throw new ValidationError(`${where}: ${formatIssues(root, result.error)}`);
-  return result.data;
-}
-
-function formatOf(path: string): "json" | "yaml" {
-  return extname(path).toLowerCase() === ".json" ? "json" : "yaml";
-}
-
-async function readText(path: string, field: string): Promise<string> {
+  const text = await readConfigText(path, field);
   try {
-    return await readFile(path, "utf8");
+    return parseConfig(schema, parseConfigText(text, formatOf(path), where), root);
   } catch (err) {
-    throw new ValidationError(`${field}: cannot read ${path} (${describeFsError(err)})`);
+    if (err instanceof ValidationError && !err.message.startsWith(where)) throw new ValidationError(`${where}: ${err.message}`);
+    throw err;
   }
 }
 
@@ -170,24 +178,5 @@ async function existingFile(path: string, field: string): Promise<string> {
     return path;
   } catch (err) {
     throw new ValidationError(`${field}: cannot read ${path} (${describeFsError(err)})`);
-  }
-}
-
-function describeFsError(err: unknown): string {
-  const code = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "";
-  if (code === "ENOENT") return "no such file";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "it is a folder";
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** YAML or JSON text to a value; malformed text is one line that says where. */
-function parseDocument(text: string, format: "json" | "yaml", where: string): unknown {
-  try {
-    return format === "json" ? JSON.parse(text) : parseYaml(text, { prettyErrors: true, logLevel: "error" });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const firstLine = message.split("\n").find((l) => l.trim() !== "") ?? "unreadable";
-    throw new ValidationError(`${where}: invalid ${format.toUpperCase()}: ${firstLine.trim().replace(/:$/, "")}`);
   }
 }

@@ -15,7 +15,7 @@ export { Agent, type AgentDeps } from "./agent.js";
 export { AgentCore, type AgentCoreOptions, type AgentPublisher } from "./agent-core.js";
 export { AgentConfig, AgentConfigFile, ModelSettings, LOG_LEVELS, loadAgentConfig, resolveAgentConfig, type AgentConfigInput } from "./config.js";
 export { runAgent, type RunAgentIo } from "./run-agent.js";
-export { systemdNotifier, watchdogPeriodMs, type SystemdNotifier } from "./systemd-notify.js";
+export { systemdNotifier, watchdogPeriodMs, type SystemdNotifier } from "../../common/systemd-notify.js";
 export {
   ControllerCore,
   ControllerConfig,

@@ -2,7 +2,7 @@ import { pino } from "pino";
 import { ValidationError, topicFilter } from "../../protocol/index.js";
 import { Agent } from "./agent.js";
 import { loadAgentConfig, type AgentConfig } from "./config.js";
-import { systemdNotifier } from "./systemd-notify.js";
+import { systemdNotifier } from "../../common/systemd-notify.js";
 
 export interface RunAgentIo {
   /** One line for the operator (no newline). */

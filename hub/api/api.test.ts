@@ -6,6 +6,7 @@ import { decodeMessage } from "../../protocol/index.js";
 import { connectClient, record, waitUntil, type Received } from "../../tests/support/mqtt.js";
 import { Hub } from "../hub.js";
 import { buildApi } from "./app.js";
+import { publishControllerConfigs } from "../test-support/controller-config.js";
 import { bearer, DEVICE, hubConfig, publishAs, signalOf, TOKENS } from "./test-fixtures.js";
 
 let hub: Hub;
@@ -15,6 +16,7 @@ let commandsAtDevice: Received[];
 
 beforeAll(async () => {
   hub = await Hub.start(hubConfig());
+  await publishControllerConfigs(hub, "north", ["x1", "x2"]);
   app = await buildApi(hub, { liveIntervalMs: 50 });
   await app.ready();
   device = await connectClient(hub.brokerUrl, { username: DEVICE.username, password: DEVICE.password, clientId: "edge-x1" });
@@ -129,7 +131,7 @@ describe("hub REST API", () => {
     const bad = await json("PUT", "/api/intersections/x1/plan-override", "operator", { ...validOverride, planId: "manual-bad", cycleS: 30, splitsS: { "2": 20, "4": 10 } });
     expect(bad.status).toBe(422);
     expect(bad.body["error"]).toBe("plan_rejected");
-    expect((bad.body["details"] as string[]).join(" ")).toMatch(/splitsS\.4: split 10 s is below/);
+    expect((bad.body["details"] as string[]).join(" ")).toMatch(/splitsS\.4: phase 4 split 10 s is below/);
     const good = await json("PUT", "/api/intersections/x1/plan-override", "operator", validOverride);
     expect(good.status).toBe(200);
     const plan = good.body["plan"] as { planId: string; validUntil: number; ts: number; policy: string };

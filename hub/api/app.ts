@@ -4,14 +4,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-zod";
 import { pino, type Logger } from "pino";
 import { MAX_PAYLOAD_BYTES } from "../../protocol/index.js";
-import type { Hub } from "../hub.js";
 import { createTokenMatcher } from "./auth.js";
 import { authenticate } from "./auth-hooks.js";
 import { sendError } from "./errors.js";
 import { IntersectionViews } from "./intersection-views.js";
 import { LiveStream } from "./live/index.js";
 import { zodValidatorCompiler } from "./request-validation.js";
-import type { ApiContext } from "./routes/context.js";
+import type { ApiServices } from "./services.js";
 import { alarmRoutes } from "./routes/alarms.js";
 import { auditRoutes } from "./routes/audit.js";
 import { cameraRoutes } from "./routes/camera.js";
@@ -41,10 +40,10 @@ function redactUrl(url: string): string {
 }
 
 /**
- * The hub's HTTP face: one plugin per resource, each given the hub (no singletons). Not listening
- * yet: call `listen()`, or test it with `inject()`.
+ * The hub's HTTP face: one plugin per resource, each given only the services it uses (no
+ * singletons). Not listening yet: call `listen()`, or test it with `inject()`.
  */
-export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise<FastifyInstance> {
+export async function buildApi(hub: ApiServices, options: BuildApiOptions = {}): Promise<FastifyInstance> {
   const log = options.logger ?? pino({ level: "silent" });
   const now = options.now ?? hub.now;
   const { requestTimeoutMs, connectionTimeoutMs, maxConnections } = hub.config.api;
@@ -70,13 +69,13 @@ export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise
   const views = new IntersectionViews(hub);
   const live = new LiveStream(
     {
-      onChange: (listener) => hub.onChange(listener),
+      onChange: (listener) => hub.changes.onChange(listener),
       summaries: (ids) => views.many(ids),
       allSummaries: () => views.all(),
       alarms: () => hub.alarms.list(),
       commands: (id) => hub.commands.list(id, 20),
       detail: (id) => views.detail(id),
-      known: (id) => hub.intersection(id) !== undefined || hub.store.get(id) !== undefined,
+      known: (id) => hub.intersections.has(id),
     },
     {
       maxBufferedBytes: hub.config.api.wsMaxBufferedBytes,
@@ -104,20 +103,20 @@ export async function buildApi(hub: Hub, options: BuildApiOptions = {}): Promise
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   const match = createTokenMatcher(hub.config.api.tokens);
-  const context: ApiContext = { hub, views, live, match, now };
+  const { audit, alarms, commands, planning, cameras, intersections } = hub;
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  await app.register(healthRoutes, context);
-  await app.register(liveRoutes, context);
+  await app.register(healthRoutes, { metrics: () => hub.metrics(), live });
+  await app.register(liveRoutes, { live, match });
   await app.register(async (api) => {
     api.addHook("onRequest", authenticate(match));
-    await api.register(meRoutes, context);
-    await api.register(intersectionRoutes, context);
-    await api.register(commandRoutes, context);
-    await api.register(cameraRoutes, context);
-    await api.register(planRoutes, context);
-    await api.register(alarmRoutes, context);
-    await api.register(auditRoutes, context);
-    await api.register(performanceRoutes, context);
+    await api.register(meRoutes);
+    await api.register(intersectionRoutes, { views, history: hub.recording.history, cameras });
+    await api.register(commandRoutes, { commands, views, audit, now });
+    await api.register(cameraRoutes, { commands, views, audit, now });
+    await api.register(planRoutes, { planning, views, audit, now });
+    await api.register(alarmRoutes, { alarms, audit, now });
+    await api.register(auditRoutes, { audit, now });
+    await api.register(performanceRoutes, { views, intersections, hiRes: hub.recording.hiRes });
   });
   await app.register(uiRoutes, { uiDir: hub.config.api.uiDir });
   return app;

@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from "fastify";
-import type { Role } from "../config.js";
-import type { Actor, Hub } from "../hub.js";
+import type { Actor, Role } from "../services/actor.js";
+import type { AuditLog } from "../services/audit-log.js";
 import { bearerToken, roleAllows } from "./auth.js";
 import { forbidden, unauthorized } from "./errors.js";
 
@@ -49,13 +49,13 @@ export interface Permission {
 }
 
 /** `preValidation`, so a refused caller learns nothing from validating its body. */
-export function requireRole(hub: Hub, permission: Permission, now: () => number = Date.now): preValidationAsyncHookHandler {
+export function requireRole(audit: AuditLog, permission: Permission, now: () => number = Date.now): preValidationAsyncHookHandler {
   return async (request) => {
     const actor = actorOf(request);
     if (roleAllows(actor.role, permission.role)) return;
     const message = `role ${actor.role} may not ${permission.what}`;
     if (permission.auditAction) {
-      hub.audit.append({
+      audit.append({
         ts: now(),
         actor: actor.name,
         role: actor.role,

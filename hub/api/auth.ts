@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { ApiToken, Role } from "../config.js";
-import type { Actor } from "../hub.js";
+import type { Actor, Role } from "../services/actor.js";
+import type { ApiToken } from "./config.js";
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 

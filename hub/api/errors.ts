@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import type { ErrorBody } from "./schemas.js";
+import type { ErrorBody } from "./contract.js";
 
 /** An error the API answers with as is: status, a stable code, a sentence, and optional details. */
 export class ApiError extends Error {

@@ -14,5 +14,5 @@ export {
   PlanRecord,
   PlanExplanation,
   AuditEntry,
-} from "./schemas.js";
+} from "./contract.js";
 export { PlanOverrideBody } from "./routes/plans.js";

@@ -1,6 +1,10 @@
-import type { Hub } from "../hub.js";
+import type { ApiServices } from "./services.js";
 import { capacityModelOf, degreeOfSaturation, type CapacityModel } from "./saturation.js";
-import type { IntersectionDetail, IntersectionSummary } from "./schemas.js";
+import type { IntersectionTiming } from "../control/index.js";
+import type { IntersectionDetail, IntersectionSummary, PlanningState } from "./contract.js";
+
+/** What the views read. */
+export type ViewSources = Pick<ApiServices, "intersections" | "store" | "planning" | "cameras" | "alarms" | "commands" | "changes">;
 
 const DETAIL_EVENTS = 100;
 const DETAIL_COMMANDS = 20;
@@ -11,12 +15,12 @@ const DETAIL_COMMANDS = 20;
  * active-alarm counts (rebuilt only after an alarm changed).
  */
 export class IntersectionViews {
-  private readonly capacity = new Map<string, CapacityModel | null>();
+  private readonly capacity = new Map<string, { timing: IntersectionTiming | undefined; model: CapacityModel | null }>();
   private alarmCounts: Map<string, number> | null = null;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly hub: Hub) {
-    this.unsubscribe = hub.onChange((_id, kind) => {
+  constructor(private readonly sources: ViewSources) {
+    this.unsubscribe = sources.changes.onChange((_id, kind) => {
       if (kind === "alarm") this.alarmCounts = null;
     });
   }
@@ -27,14 +31,14 @@ export class IntersectionViews {
 
   /** Configured intersections in config order, then any others heard of. */
   ids(): string[] {
-    const ids = this.hub.configuredIntersections().map((x) => x.intersectionId);
+    const ids = this.sources.intersections.list().map((x) => x.intersectionId);
     const configured = new Set(ids);
-    for (const state of this.hub.store.list()) if (!configured.has(state.intersectionId)) ids.push(state.intersectionId);
+    for (const state of this.sources.store.list()) if (!configured.has(state.intersectionId)) ids.push(state.intersectionId);
     return ids;
   }
 
   has(id: string): boolean {
-    return this.hub.intersection(id) !== undefined || this.hub.store.get(id) !== undefined;
+    return this.sources.intersections.has(id);
   }
 
   all(): IntersectionSummary[] {
@@ -51,15 +55,15 @@ export class IntersectionViews {
   }
 
   summary(id: string): IntersectionSummary | null {
-    const configured = this.hub.intersection(id);
-    const state = this.hub.store.get(id);
+    const configured = this.sources.intersections.get(id);
+    const state = this.sources.store.get(id);
     if (configured === undefined && state === undefined) return null;
     const signal = state?.signal ?? null;
     const measures = state?.measures ?? null;
     const plan = state?.plan ?? null;
     // The hub's plan describes the street only once the controller runs it (or before any signal is heard).
     const running = plan !== null && (signal === null || signal.planId === plan.planId) ? plan : null;
-    const demand = this.hub.planner.demand(id);
+    const demand = this.sources.planning.planner.demand(id);
     let queueVeh: number | null = null;
     if (measures !== null) {
       queueVeh = 0;
@@ -89,12 +93,12 @@ export class IntersectionViews {
   detail(id: string): IntersectionDetail | null {
     const summary = this.summary(id);
     if (summary === null) return null;
-    const state = this.hub.store.get(id);
+    const state = this.sources.store.get(id);
     const plan = state?.plan ?? null;
-    const record = this.hub.plans(id, 1)[0];
+    const record = this.sources.planning.plans(id, 1)[0];
     const explained = record !== undefined && plan !== null && record.plan.planId === plan.planId ? record : null;
-    const timing = this.hub.planner.config(id);
-    const camera = this.hub.camera(id);
+    const timing = this.sources.planning.planner.config(id);
+    const camera = this.sources.cameras.get(id);
     return {
       ...summary,
       signal: state?.signal ?? null,
@@ -103,6 +107,7 @@ export class IntersectionViews {
       plan,
       planExplanation: explained?.explanation ?? null,
       planSource: explained?.source ?? null,
+      planning: this.planningOf(id),
       phases: (timing?.phases ?? []).map((p) => ({
         phase: p.phase,
         minGreenS: p.minGreenS,
@@ -112,26 +117,35 @@ export class IntersectionViews {
         approaches: p.approaches.map((a) => ({ approachId: a.approachId, lanes: a.lanes })),
       })),
       recentEvents: (state?.recentEvents ?? []).slice(-DETAIL_EVENTS),
-      alarms: this.hub.alarms.list({ intersectionId: id }),
-      commands: this.hub.commands.list(id, DETAIL_COMMANDS),
+      alarms: this.sources.alarms.list({ intersectionId: id }),
+      commands: this.sources.commands.list(id, DETAIL_COMMANDS),
       camera: camera === undefined ? { available: false } : { available: true, zones: camera.camera },
     };
   }
 
+  private planningOf(id: string): PlanningState {
+    const state = this.sources.planning.planner.planningState(id);
+    if (state === undefined) return { state: "unplanned", reason: "no plan: this hub has no settings for the intersection", problems: [], controllerConfigHash: null };
+    if (state.state === "planning") return { state: "planning", reason: null, problems: [], controllerConfigHash: state.controllerHash };
+    if (state.state === "misfit") return { state: "misfit", reason: state.reason, problems: state.problems, controllerConfigHash: state.controllerHash };
+    return { state: state.state, reason: state.reason, problems: [], controllerConfigHash: null };
+  }
+
+  /** Rebuilt when the timing changes (a controller published a new configuration). */
   private capacityOf(id: string): CapacityModel | null {
-    let model = this.capacity.get(id);
-    if (model === undefined) {
-      const timing = this.hub.planner.config(id);
-      model = timing === undefined ? null : capacityModelOf(timing);
-      this.capacity.set(id, model);
+    const timing = this.sources.planning.planner.config(id);
+    let cached = this.capacity.get(id);
+    if (cached === undefined || cached.timing !== timing) {
+      cached = { timing, model: timing === undefined ? null : capacityModelOf(timing) };
+      this.capacity.set(id, cached);
     }
-    return model;
+    return cached.model;
   }
 
   private activeAlarms(): Map<string, number> {
     if (this.alarmCounts === null) {
       const counts = new Map<string, number>();
-      for (const a of this.hub.alarms.list()) {
+      for (const a of this.sources.alarms.list()) {
         if (a.active && a.intersectionId !== null) counts.set(a.intersectionId, (counts.get(a.intersectionId) ?? 0) + 1);
       }
       this.alarmCounts = counts;

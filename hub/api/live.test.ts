@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import { connectClient, waitUntil } from "../../tests/support/mqtt.js";
 import { Hub } from "../hub.js";
 import { buildApi } from "./app.js";
-import type { IntersectionSummary } from "./schemas.js";
+import type { IntersectionSummary } from "./contract.js";
 import { DEVICE, hubConfig, publishAs, signalOf, TOKENS } from "./test-fixtures.js";
 
 interface LiveMessage {

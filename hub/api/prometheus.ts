@@ -1,5 +1,5 @@
 import { PrometheusText, type PrometheusSample } from "../../protocol/index.js";
-import type { HubMetrics } from "../hub.js";
+import type { HubMetrics } from "../features/index.js";
 import type { LiveStats } from "./live/index.js";
 
 function byLabel(label: string, values: Record<string, number>): PrometheusSample[] {

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Measures } from "../../protocol/index.js";
 import { parseIntersectionTiming } from "../control/index.js";
 import { capacityModelOf, degreeOfSaturation } from "./saturation.js";
+import { TWO_PHASE_CONTROLLER } from "../test-support/controller-config.js";
 import { TIMING } from "./test-fixtures.js";
 
-const model = capacityModelOf(parseIntersectionTiming({ ...TIMING, intersectionId: "x1" }));
+const PHASES = TWO_PHASE_CONTROLLER.phases;
+const model = capacityModelOf(parseIntersectionTiming({ ...TIMING, intersectionId: "x1", phases: PHASES }));
 const plan = { cycleS: 90, splitsS: { "2": 55, "4": 35 } };
 
 function measures(counts: Record<string, number>, occupancy = 0.3, intervalMs = 300_000): Measures {
@@ -46,7 +48,7 @@ describe("degreeOfSaturation", () => {
       parseIntersectionTiming({
         ...TIMING,
         intersectionId: "x1",
-        phases: [{ ...TIMING.phases[0]!, approaches: [{ approachId: "E", lanes: 2, share: 0.5 }] }, TIMING.phases[1]!],
+        phases: [{ ...PHASES[0]!, approaches: [{ approachId: "E", lanes: 2, share: 0.5 }] }, PHASES[1]!],
       }),
     );
     expect(degreeOfSaturation(shared, measures({ E: 98 }), plan)).toBeCloseTo(0.3, 3);

@@ -12,11 +12,8 @@ export const TOKENS = {
 
 export const DEVICE = { username: "dev-x1", password: "device-secret-1", intersectionId: "x1", region: "north" } as const;
 
+/** The hub's own settings for each test intersection; its phases come from its controller (`TWO_PHASE_CONTROLLER`). */
 export const TIMING = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 2 }, { approachId: "W", lanes: 2 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }, { approachId: "S", lanes: 1 }] },
-  ],
   planRefreshS: 30,
   planValidityS: 120,
 };

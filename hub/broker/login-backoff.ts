@@ -1,3 +1,5 @@
+import { backoffDelayMs, type BackoffOptions } from "../../common/backoff.js";
+
 export interface LoginBackoffOptions {
   /** Failed logins from one address allowed before it has to wait. */
   freeFailures: number;
@@ -21,7 +23,12 @@ interface Entry {
 export class LoginBackoff {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly options: LoginBackoffOptions) {}
+  /** A penalty, not a retry: no jitter, so an attacker gains nothing by guessing it. */
+  private readonly delays: BackoffOptions;
+
+  constructor(private readonly options: LoginBackoffOptions) {
+    this.delays = { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs, factor: 2, jitter: 0 };
+  }
 
   /** Milliseconds `address` must still wait before a login is checked; 0 when it may try now. */
   waitMs(address: string, nowMs: number): number {
@@ -38,7 +45,7 @@ export class LoginBackoff {
     const entry = this.entries.get(address) ?? { failures: 0, blockedUntilMs: 0 };
     entry.failures++;
     const over = entry.failures - this.options.freeFailures;
-    if (over >= 0) entry.blockedUntilMs = nowMs + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over, 30));
+    if (over >= 0) entry.blockedUntilMs = nowMs + backoffDelayMs(over, this.delays);
     // Re-inserted, so the Map's order is least recently failed first.
     this.entries.delete(address);
     this.entries.set(address, entry);

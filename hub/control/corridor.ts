@@ -1,4 +1,4 @@
-import type { PhaseLimits } from "./phase-limits.js";
+import type { PhaseLimits } from "../../protocol/index.js";
 
 export interface CorridorMember {
   intersectionId: string;

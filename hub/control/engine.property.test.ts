@@ -5,7 +5,7 @@ import { checkPlanAgainstRules } from "./check.js";
 import { IntersectionTiming } from "./config.js";
 import type { DemandState } from "./demand.js";
 import { computeCorridorPlans, type ComputePlanInput } from "./engine.js";
-import { cycleRangeS, splitRangeS } from "./phase-limits.js";
+import { cycleRangeS, splitRangeS } from "../../protocol/index.js";
 import { T0 } from "./test-support/fixtures.js";
 
 const halves = (min: number, max: number): fc.Arbitrary<number> => fc.integer({ min: min * 2, max: max * 2 }).map((n) => n / 2);

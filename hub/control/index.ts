@@ -4,8 +4,15 @@ export {
   PhaseApproach,
   CorridorMembership,
   Smoothing,
+  HubTiming,
+  PermissiveLeft,
+  DownstreamLink,
   parseIntersectionTiming,
+  parseHubTiming,
+  timingFromController,
   type IntersectionTimingInput,
+  type HubTimingInput,
+  type TimingFit,
 } from "./config.js";
 export {
   emptyDemand,
@@ -26,7 +33,6 @@ export { phasePressures, type PhasePressure } from "./max-pressure.js";
 export { smoothTowards, smoothingBase, type Smoothed, type SmoothedFrom } from "./smoothing.js";
 export { travelTimesS, mainPhaseStartS, progressionOffsetS, type CorridorMember } from "./corridor.js";
 export { allocateGreens, roundSplits, wholeCycleS, splitsForCycle, lostTimeS } from "./splits.js";
-export { effectiveMinGreenS, minSplitS, maxSplitS, cycleRangeS, type PhaseLimits } from "./phase-limits.js";
-export { checkPlanAgainstRules, CYCLE_TOLERANCE_S, type RuleCheck } from "./check.js";
+export { checkPlanAgainstRules, type RuleCheck } from "./check.js";
 export { computePlan, computeCorridorPlans, websterFixedPlan, type ComputePlanInput, type PlanResult } from "./engine.js";
 export type { PlanExplanation, CorridorExplanation } from "./explanation.js";

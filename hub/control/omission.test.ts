@@ -12,9 +12,9 @@ function permissiveLefts() {
     ...base,
     phases: base.phases.map((p) =>
       p.phase === 1
-        ? { ...p, permissive: { opposing: [{ approachId: "nb", opposingApproachId: "sb", opposingLanes: 2 }] } }
+        ? { ...p, omittable: true, permissive: { opposing: [{ approachId: "nb", opposingApproachId: "sb", opposingLanes: 2 }] } }
         : p.phase === 3
-          ? { ...p, permissive: { opposing: [{ approachId: "eb", opposingApproachId: "wb", opposingLanes: 1 }] } }
+          ? { ...p, omittable: true, permissive: { opposing: [{ approachId: "eb", opposingApproachId: "wb", opposingLanes: 1 }] } }
           : p,
     ),
   });
@@ -69,12 +69,12 @@ describe("leaving out protected lefts that the traffic does not warrant", () => 
     expect(websterFixedPlan(permissiveLefts(), 300).plan.omitPhases).toBeUndefined();
   });
 
-  it("rejects omitting a phase with no permissive alternative, and an omitted phase with a split", () => {
+  it("rejects omitting a phase the controller has not made omittable, and an omitted phase with a split", () => {
     const config = permissiveLefts();
     const good = { planId: "p", cycleS: 88, offsetS: 0, splitsS: { "2": 45, "3": 13, "4": 30 }, validUntil: T0, reason: "test", omitPhases: [1] };
     expect(checkPlanAgainstRules(config, good)).toEqual({ ok: true });
     const fixed = fourPhase();
-    expect(checkPlanAgainstRules(fixed, good)).toEqual({ ok: false, errors: ["plan.omitPhases: phase 1 may not be omitted (no permissive alternative configured)"] });
+    expect(checkPlanAgainstRules(fixed, good)).toEqual({ ok: false, errors: ["plan.omitPhases.0: phase 1 may not be omitted (not omittable in the controller's configuration)"] });
     const withSplit = checkPlanAgainstRules(config, { ...good, cycleS: 100, splitsS: { ...good.splitsS, "1": 12 } });
     expect(withSplit.ok ? [] : withSplit.errors).toContain("plan.splitsS.1: phase 1 is omitted and must have no split");
   });

@@ -1,6 +1,6 @@
 import type { IntersectionTiming, TimingPhase } from "./config.js";
 import type { DemandState } from "./demand.js";
-import { cycleRangeS } from "./phase-limits.js";
+import { cycleRangeS } from "../../protocol/index.js";
 
 /**
  * ITE's guideline for protected left-turn phasing: the left-turn flow times the opposing flow

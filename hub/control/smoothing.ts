@@ -1,6 +1,5 @@
-import type { PlanBody } from "../../protocol/index.js";
 import type { IntersectionTiming } from "./config.js";
-import { changeIntervalS } from "./phase-limits.js";
+import { changeIntervalS, type PlanBody } from "../../protocol/index.js";
 
 export interface SmoothedFrom {
   fromCycleS: number;

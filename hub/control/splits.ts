@@ -1,4 +1,4 @@
-import { changeIntervalS, effectiveMinGreenS, EPSILON_S, splitRangeS, type PhaseLimits } from "./phase-limits.js";
+import { changeIntervalS, effectiveMinGreenS, EPSILON_S, splitRangeS, type PhaseLimits } from "../../protocol/index.js";
 
 /**
  * Share `totalS` among phases in proportion to `weights`, each within [lo, hi], cutting what a

@@ -12,12 +12,13 @@ describe("ingest config", () => {
       "traffic/v1/+/+/events",
       "traffic/v1/+/+/status",
       "traffic/v1/+/+/snapshot",
+      "traffic/v1/+/+/config",
       "traffic/v1/+/+/plan",
     ]);
   });
 
   it("subscribes per region, to the edge kinds only when not following plans", () => {
-    expect(ingestFilters(["north", "south"], false)).toHaveLength(10);
+    expect(ingestFilters(["north", "south"], false)).toHaveLength(12);
     expect(ingestFilters(["north"], false)[0]).toBe("traffic/v1/north/+/measures");
   });
 

@@ -6,6 +6,7 @@ import { mosquittoBinary, startMosquitto, type ManagedServer } from "../../tests
 import { startBroker, type RunningBroker } from "../broker/index.js";
 import { startIngest, type Ingest } from "./ingest.js";
 import type { IngestConfigInput } from "./config.js";
+import type { BrokerConnection } from "../link/index.js";
 import { command, measures, plan, signal, status, events } from "../../tests/support/payloads.js";
 
 /** One broker the suite runs against: where it is, and how each party logs in. */
@@ -64,7 +65,7 @@ for (const target of brokers) {
     const ingests: Ingest[] = [];
     const clients: MqttClient[] = [];
 
-    async function ingest(extra: Partial<IngestConfigInput> = {}): Promise<Ingest> {
+    async function ingest(extra: Partial<IngestConfigInput> = {}): Promise<Ingest & { connection: BrokerConnection }> {
       const started = await startIngest({ url: broker.url, ...broker.hub, ...extra });
       ingests.push(started);
       return started;
@@ -164,11 +165,11 @@ for (const target of brokers) {
       await waitUntil(() => later.store.get("i-5")?.online === false, "a later hub sees i-5 offline from the retained will");
     });
 
-    it("publishes plans retained and commands to the intersection's device, validated first", async () => {
+    it("publishes through its connection plans retained and commands to the intersection's device, validated first; follows the plans", async () => {
       const hub = await ingest({ regions: ["north"] });
       const p = plan("i-6", 10, "p-evening");
-      await hub.publishPlan("north", p);
-      expect(hub.store.get("i-6")?.plan?.planId).toBe("p-evening");
+      await hub.connection.publish("north", "plan", p);
+      await waitUntil(() => hub.store.get("i-6")?.plan?.planId === "p-evening", "the hub's own plan followed back into its store");
 
       const cam = await device("i-6"); // subscribes after the plan went out: gets it retained
       const received = record(cam);
@@ -177,13 +178,13 @@ for (const target of brokers) {
       expect(received[0]).toMatchObject({ topic: topicFor("north", "i-6", "plan"), retain: true });
       expect(JSON.parse(received[0]!.body)).toEqual(p);
 
-      await hub.publishCommand("north", command("i-6", 11, "c-1"));
+      await hub.connection.publish("north", "command", command("i-6", 11, "c-1"));
       await waitUntil(() => received.length === 2, "the command");
       expect(received[1]).toMatchObject({ topic: topicFor("north", "i-6", "command"), retain: false });
       expect(JSON.parse(received[1]!.body)).toMatchObject({ commandId: "c-1" });
 
-      await expect(hub.publishPlan("north", { ...p, cycleS: 5 })).rejects.toThrow(/refusing to send invalid plan\.cycleS/);
-      await expect(hub.publishCommand("no/such", command("i-6", 12))).rejects.toThrow(/region must match/);
+      await expect(hub.connection.publish("north", "plan", { ...p, cycleS: 5 })).rejects.toThrow(/refusing to send invalid plan\.cycleS/);
+      await expect(hub.connection.publish("no/such", "command", command("i-6", 12))).rejects.toThrow(/region must match/);
     });
 
     it("hears only the regions it serves", async () => {
@@ -223,7 +224,7 @@ describe("ingest against the embedded broker's logins", () => {
     const hub = await startIngest({ url: own.url, username: "hub", password: "hub-secret", reconnectPeriodMs: 60_000 });
     await own.stop();
     await waitUntil(() => !hub.connected, "the ingest to notice the broker is gone");
-    await expect(hub.publishPlan("north", plan("i-1", 1))).rejects.toThrow(/not connected/);
+    await expect(hub.connection.publish("north", "plan", plan("i-1", 1))).rejects.toThrow(/not connected/);
     await hub.stop();
   });
 });

@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
-import mqtt, { type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
-import type { LocalBrokerClient } from "../broker/index.js";
-import { disableNagle, encodeMessage, topicFilter, type Command, type PayloadByKind, type Plan, type TopicKind } from "../../protocol/index.js";
+import { topicFilter, type PayloadByKind, type TopicKind } from "../../protocol/index.js";
+import { connectBroker, type BrokerConnection } from "../link/index.js";
 import { parseIngestConfig, type IngestConfig, type IngestConfigInput } from "./config.js";
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { EDGE_KINDS, IngestPipeline, type IngestListener, type IngestStats } from "./pipeline.js";
@@ -14,11 +12,6 @@ export interface IngestOptions {
   store?: IntersectionStore;
   /** The hub's clock: `lastSeenMs`, and what device `ts` is checked against. */
   now?: () => number;
-  /**
-   * The embedded broker's in-process side: when given, ingest subscribes and publishes through it
-   * instead of over a socket (`url` and the login are then unused).
-   */
-  local?: LocalBrokerClient;
   /** The region the hub's configuration puts an intersection in; messages from another region are rejected. */
   configuredRegion?: (intersectionId: string) => string | undefined;
   /** A device's clock went implausible against the hub's (`skewed`), or right again: once per change. */
@@ -27,10 +20,11 @@ export interface IngestOptions {
   configuredApproaches?: (intersectionId: string) => ReadonlySet<string> | undefined;
 }
 
+/** What the hub hears from the edge: validated, deduplicated, in the store, then to listeners. Ingest only listens; planning and commands publish through the broker link. */
 export interface Ingest {
   readonly store: IntersectionStore;
   readonly config: IngestConfig;
-  /** Whether the MQTT connection is up right now (mqtt.js reconnects on its own); always true in process. */
+  /** Whether the broker connection is up right now (mqtt.js reconnects on its own); always true in process. */
   readonly connected: boolean;
   /** Listeners run synchronously on the ingest path and must not block (see IngestListener). */
   on<K extends EdgeKind>(kind: K, listener: IngestListener<K>): () => void;
@@ -39,28 +33,27 @@ export interface Ingest {
   onEvents(listener: IngestListener<"events">): () => void;
   onStatus(listener: IngestListener<"status">): () => void;
   onSnapshot(listener: (payload: PayloadByKind["snapshot"], region: string) => void): () => void;
-  /** Validate and publish a plan on `…/plan`, QoS 1, retained; resolves once the broker has it. */
-  publishPlan(region: string, plan: Plan): Promise<void>;
-  /** Validate and publish a command on `…/command`, QoS 1; resolves once the broker has it. */
-  publishCommand(region: string, command: Command): Promise<void>;
+  /** Controller configurations (`…/config`, retained): what each controller runs, so what the hub plans against. */
+  onControllerConfig(listener: (payload: PayloadByKind["config"], region: string) => void): () => void;
   stats(): IngestStats & { connected: boolean };
+  /** Subscribe to the edge topics of `regions`: messages flow from here on, so add listeners first. */
+  start(): Promise<void>;
+  /** Stop delivery (and close the connection if `startIngest` opened it). */
   stop(): Promise<void>;
 }
 
 /** The subscription filters for `regions` (QoS 1 each). */
 export function ingestFilters(regions: readonly string[], followPlans: boolean): string[] {
-  const kinds: TopicKind[] = followPlans ? [...EDGE_KINDS, "snapshot", "plan"] : [...EDGE_KINDS, "snapshot"];
+  const kinds: TopicKind[] = followPlans ? [...EDGE_KINDS, "snapshot", "config", "plan"] : [...EDGE_KINDS, "snapshot", "config"];
   return regions.flatMap((region) => kinds.map((kind) => topicFilter(region, "+", kind)));
 }
 
 /**
- * Connect to a broker (the embedded one or an external one) as the hub, subscribe to the edge
- * topics of `regions`, and feed every message through the ingest pipeline. Resolves once
- * connected and subscribed; rejects (and gives up) if the broker refuses the login or a
- * subscription, or does not answer within `connectTimeoutMs`. Afterwards mqtt.js reconnects and
- * resubscribes on its own.
+ * Ingest over an open broker connection, not yet subscribed: add listeners, then `start()`.
+ * With the embedded broker the hub publishes every plan itself and puts it in the store directly,
+ * so it sets `followPlans: false` rather than decode its own plans again.
  */
-export async function startIngest(input: IngestConfigInput, options: IngestOptions = {}): Promise<Ingest> {
+export function createIngest(input: IngestConfigInput, connection: BrokerConnection, options: IngestOptions = {}): Ingest {
   const config = parseIngestConfig(input);
   const log = options.logger ?? pino({ level: "silent" });
   const now = options.now ?? Date.now;
@@ -76,19 +69,12 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     ...(options.onClockSkew ? { onClockSkew: options.onClockSkew } : {}),
     ...(options.configuredApproaches ? { configuredApproaches: options.configuredApproaches } : {}),
   });
-
-  // In process, the hub publishes every plan itself and puts it in the store directly: following
-  // the plan topics would only decode its own plans again.
-  const filters = ingestFilters(config.regions, config.followPlans && options.local === undefined);
-  const handle = (topic: string, payload: Buffer): void => pipeline.handle(topic, payload);
-  const transport = options.local ? await localTransport(options.local, filters, handle) : await mqttTransport(config, filters, handle, log, throttled);
-  log.info({ url: options.local ? "in-process" : config.url, regions: config.regions, filters: filters.length }, "ingest subscribed");
-
+  let unsubscribe: (() => void) | null = null;
   return {
     store: pipeline.store,
     config,
     get connected() {
-      return transport.connected;
+      return connection.connected;
     },
     on: (kind, listener) => pipeline.on(kind, listener),
     onMeasures: (listener) => pipeline.on("measures", listener),
@@ -96,130 +82,40 @@ export async function startIngest(input: IngestConfigInput, options: IngestOptio
     onEvents: (listener) => pipeline.on("events", listener),
     onStatus: (listener) => pipeline.on("status", listener),
     onSnapshot: (listener) => pipeline.onSnapshot(listener),
-    async publishPlan(region, plan) {
-      await transport.send(encodeMessage(region, "plan", plan), true);
-      pipeline.store.applyPlan(region, plan);
-    },
-    async publishCommand(region, command) {
-      await transport.send(encodeMessage(region, "command", command), false);
-    },
-    stats: () => ({ ...pipeline.stats(), connected: transport.connected }),
-    stop: () => transport.stop(),
-  };
-}
-
-/** How ingest reaches the broker: over MQTT, or in process to the embedded one. */
-interface Transport {
-  readonly connected: boolean;
-  send(message: { topic: string; body: string }, retain: boolean): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function localTransport(local: LocalBrokerClient, filters: string[], handle: (topic: string, payload: Buffer) => void): Promise<Transport> {
-  const unsubscribes = await Promise.all(filters.map((filter) => local.subscribe(filter, handle)));
-  let stopped = false;
-  return {
-    get connected() {
-      return !stopped;
-    },
-    async send(message, retain) {
-      if (stopped) throw new Error(`ingest stopped: ${message.topic} not sent`);
-      await local.publish(message.topic, message.body, { retain });
+    onControllerConfig: (listener) => pipeline.onControllerConfig(listener),
+    stats: () => ({ ...pipeline.stats(), connected: connection.connected }),
+    async start() {
+      const filters = ingestFilters(config.regions, config.followPlans);
+      unsubscribe = await connection.subscribe(filters, (topic, payload) => pipeline.handle(topic, payload));
+      log.info({ url: config.url, regions: config.regions, filters: filters.length }, "ingest subscribed");
     },
     async stop() {
-      stopped = true;
-      for (const unsubscribe of unsubscribes) unsubscribe();
+      unsubscribe?.();
+      unsubscribe = null;
     },
   };
 }
 
-async function mqttTransport(
-  config: IngestConfig,
-  filters: string[],
-  handle: (topic: string, payload: Buffer) => void,
-  log: Logger,
-  throttled: ThrottledLog,
-): Promise<Transport> {
-  const client: MqttClient = mqtt.connect(config.url, {
-    protocolVersion: 4,
-    clientId: config.clientId ?? `hub-ingest-${randomBytes(6).toString("hex")}`,
-    username: config.username,
-    password: config.password,
-    clean: true,
-    keepalive: config.keepaliveS,
-    connectTimeout: config.connectTimeoutMs,
-    reconnectPeriod: config.reconnectPeriodMs,
-  });
-  client.on("message", handle);
+/**
+ * Connect to a broker (the embedded one or an external one) as the hub, subscribe to the edge
+ * topics of `regions`, and feed every message through the ingest pipeline. Resolves once
+ * connected and subscribed; rejects (and gives up) if the broker refuses the login or a
+ * subscription, or does not answer within `connectTimeoutMs`.
+ */
+export async function startIngest(input: IngestConfigInput, options: IngestOptions = {}): Promise<Ingest & { connection: BrokerConnection }> {
+  const config = parseIngestConfig(input);
+  const connection = await connectBroker(config, { ...(options.logger ? { logger: options.logger } : {}), ...(options.now ? { now: options.now } : {}) });
+  const ingest = createIngest(config, connection, options);
   try {
-    await firstConnect(client, config);
-    disableNagle(client); // and again on every reconnect, below
-    await subscribeAll(client, filters, config.url);
+    await ingest.start();
   } catch (err) {
-    await client.endAsync(true);
+    await connection.stop();
     throw err;
   }
-
-  let wasOffline = false;
-  client.on("offline", () => {
-    if (!wasOffline) log.warn({ url: config.url }, "ingest lost the broker; reconnecting");
-    wasOffline = true;
-  });
-  client.on("connect", () => {
-    disableNagle(client);
-    if (wasOffline) log.info({ url: config.url }, "ingest reconnected");
-    wasOffline = false;
-  });
-  client.on("error", (err) => throttled.warn("mqtt", { url: config.url, err: err.message }, "ingest MQTT error"));
-
-  let stopping: Promise<void> | null = null;
-  return {
-    get connected() {
-      return client.connected;
+  return Object.assign(ingest, {
+    connection,
+    async stop() {
+      await connection.stop();
     },
-    async send(message, retain) {
-      // mqtt.js would queue it in memory, unbounded, until a reconnect: a caller is better told now.
-      if (!client.connected) throw new Error(`not connected to ${config.url}: ${message.topic} not sent`);
-      await client.publishAsync(message.topic, message.body, { qos: 1, retain });
-    },
-    stop() {
-      stopping ??= client.endAsync();
-      return stopping;
-    },
-  };
-}
-
-function firstConnect(client: MqttClient, config: IngestConfig): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no answer from ${config.url} within ${config.connectTimeoutMs} ms`)), config.connectTimeoutMs);
-    const onConnect = (): void => finish(null);
-    const onError = (err: Error & { code?: unknown }): void => {
-      // CONNACK 4 (bad username or password) and 5 (not authorized) will not fix themselves.
-      if (err.code === 4 || err.code === 5) finish(new Error(`broker ${config.url} refused the login as ${config.username ?? "(anonymous)"}: ${err.message}`));
-    };
-    function finish(err: Error | null): void {
-      clearTimeout(timer);
-      client.off("connect", onConnect);
-      client.off("error", onError);
-      if (err) reject(err);
-      else resolve();
-    }
-    client.on("connect", onConnect);
-    client.on("error", onError);
   });
-}
-
-/** Subscribe at QoS 1; throws naming every filter the broker refused (its ACL, say). */
-async function subscribeAll(client: MqttClient, filters: string[], url: string): Promise<void> {
-  let codes: unknown[];
-  try {
-    codes = (await client.subscribeAsync(filters, { qos: 1 })).map((grant) => grant.qos);
-  } catch (err) {
-    // mqtt.js rejects when any code is a failure; the SUBACK says which.
-    const granted = (err as { packet?: { granted?: unknown } }).packet?.granted;
-    if (!Array.isArray(granted)) throw err;
-    codes = granted;
-  }
-  const refused = filters.filter((_, i) => codes[i] === 128);
-  if (refused.length > 0) throw new Error(`broker ${url} refused the subscription(s) ${refused.join(", ")}`);
 }

@@ -26,7 +26,7 @@ describe("IngestPipeline", () => {
     p.handle(T("i-1", "status"), json(status("i-1", 4, true)));
     expect(heard).toEqual(["measures i-1 north", "signal adaptive", "events 2", "status true"]);
     expect(p.store.get("i-1")).toMatchObject({ online: true, lastSeenMs: 42, measures: { seq: 1 }, signal: { seq: 2 } });
-    expect(p.stats().messages).toEqual({ measures: 1, signal: 1, events: 1, status: 1, plan: 0, snapshot: 0 });
+    expect(p.stats().messages).toEqual({ measures: 1, signal: 1, events: 1, status: 1, plan: 0, snapshot: 0, config: 0 });
   });
 
   it("rejects and counts each kind of bad message by reason, without throwing", () => {

@@ -19,7 +19,7 @@ export type IngestListener<K extends EdgeKind> = (payload: PayloadByKind[K], reg
 
 export interface IngestStats {
   /** Accepted messages per kind (`plan`: plans seen on the broker, the hub's own included). */
-  messages: Record<EdgeKind | "plan" | "snapshot", number>;
+  messages: Record<EdgeKind | "plan" | "snapshot" | "config", number>;
   rejects: Record<IngestRejectReason, number>;
   intersections: number;
   listenerErrors: number;
@@ -78,9 +78,11 @@ export class IngestPipeline {
   private readonly approachesHeard = new Map<string, Set<string>>();
   private readonly windows = new Map<string, Windows>();
   private readonly listeners: ListenerSets = { measures: new Set(), signal: new Set(), events: new Set(), status: new Set() };
-  private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0, snapshot: 0 };
+  private readonly messages: IngestStats["messages"] = { measures: 0, signal: 0, events: 0, status: 0, plan: 0, snapshot: 0, config: 0 };
   /** Camera snapshots are the latest picture only: no history, no duplicate window (QoS 0). */
   private readonly snapshotListeners = new Set<(payload: PayloadByKind["snapshot"], region: string) => void>();
+  /** Controller configurations (`…/config`): the latest per intersection matters, so no duplicate window either. */
+  private readonly configListeners = new Set<(payload: PayloadByKind["config"], region: string) => void>();
   private readonly rejects = Object.fromEntries(INGEST_REJECT_REASONS.map((r) => [r, 0])) as Record<IngestRejectReason, number>;
   private listenerErrors = 0;
 
@@ -109,6 +111,12 @@ export class IngestPipeline {
     return () => void this.snapshotListeners.delete(listener);
   }
 
+  /** Add a listener for controller configurations; returns a function that removes it. */
+  onControllerConfig(listener: (payload: PayloadByKind["config"], region: string) => void): () => void {
+    this.configListeners.add(listener);
+    return () => void this.configListeners.delete(listener);
+  }
+
   handle(topic: string, raw: Uint8Array | string): void {
     const decoded = decodeMessage(topic, raw);
     if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.error);
@@ -131,6 +139,17 @@ export class IngestPipeline {
       case "snapshot":
         this.messages.snapshot++;
         for (const listener of this.snapshotListeners) {
+          try {
+            listener(decoded.payload, decoded.region);
+          } catch (err) {
+            this.listenerErrors++;
+            this.onListenerError("status", err);
+          }
+        }
+        return;
+      case "config":
+        this.messages.config++;
+        for (const listener of this.configListeners) {
           try {
             listener(decoded.payload, decoded.region);
           } catch (err) {
@@ -176,13 +195,14 @@ export class IngestPipeline {
   }
 
   /** Is the sender's `ts` plausible against the hub's clock? Rejects and reports (once per device) when not. */
-  private plausible(kind: EdgeKind | "snapshot", payload: { intersectionId: string; ts: number } & { online?: boolean }, region: string, nowMs: number, topic: string): boolean {
+  private plausible(kind: EdgeKind | "snapshot" | "config", payload: { intersectionId: string; ts: number } & { online?: boolean }, region: string, nowMs: number, topic: string): boolean {
     const limits = this.clockSkew;
     if (limits === null) return true;
     const id = payload.intersectionId;
     const aheadMs = payload.ts - nowMs;
-    const lastWill = kind === "status" && payload.online === false;
-    if (aheadMs <= limits.aheadMs && (lastWill || -aheadMs <= limits.behindMs)) {
+    // A last will carries its connect's `ts`; a retained configuration, the `ts` it was published at (days ago, maybe).
+    const retainedState = (kind === "status" && payload.online === false) || kind === "config";
+    if (aheadMs <= limits.aheadMs && (retainedState || -aheadMs <= limits.behindMs)) {
       if (this.skewed.size > 0 && this.skewed.delete(id)) this.onClockSkew(id, region, false, `${id}: clock plausible again`);
       return true;
     }

@@ -1,2 +1,2 @@
-export { Planner, type PlannedPlan } from "./planner.js";
+export { Planner, type PlannedPlan, type PlannerIntersection, type PlanningState } from "./planner.js";
 export { PlanQueue, type PlanQueueOptions } from "./plan-queue.js";

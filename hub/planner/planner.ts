@@ -1,10 +1,12 @@
-import type { Measures, PlanBody } from "../../protocol/index.js";
+import type { ControllerTiming, Measures, PlanBody } from "../../protocol/index.js";
 import {
   checkPlanAgainstRules,
   computeCorridorPlans,
   emptyDemand,
+  timingFromController,
   updateDemand,
   type DemandState,
+  type HubTiming,
   type IntersectionTiming,
   type PlanExplanation,
 } from "../control/index.js";
@@ -28,8 +30,31 @@ export interface PlannedPlan {
   explanation: PlanExplanation | null;
 }
 
+/** An intersection the hub plans for: its own settings; the phases come from its controller (`setController`). */
+export interface PlannerIntersection {
+  intersectionId: string;
+  settings: HubTiming;
+}
+
+/** Whether an intersection can be planned for, and why not. */
+export type PlanningState =
+  | { state: "planning"; controllerHash: string | null }
+  | { state: "no-controller-config"; reason: string }
+  | { state: "misfit"; controllerHash: string; reason: string; problems: string[] };
+
 interface Member {
-  config: IntersectionTiming;
+  /** The hub's own settings; null for a member given whole (`IntersectionTiming`, tests and offline tools). */
+  settings: HubTiming | null;
+  /** What plans are made with: null until the controller's configuration arrives and fits the settings. */
+  config: IntersectionTiming | null;
+  /** Corridor, refresh and validity: the hub's, known before any controller speaks. */
+  corridorId: string | undefined;
+  planRefreshS: number;
+  planValidityS: number;
+  controllerHash: string | null;
+  problems: string[];
+  /** The approach ids `config`'s phases serve (undefined: none known); read per measures message, so kept. */
+  approachIds: ReadonlySet<string> | undefined;
   demand: DemandState;
   previous: PlanBody | null;
   /** An operator's plan, kept (and refreshed) until it expires or is released. */
@@ -53,13 +78,27 @@ export class Planner {
   private groupList: string[][] | null = null;
   private groupOf = new Map<string, string[]>();
 
+  /**
+   * `intersections`: the hub's settings for each (planned once its controller's configuration
+   * arrives, `setController`), or a whole `IntersectionTiming` (planned at once: tests, offline tools).
+   */
   constructor(
-    configs: readonly IntersectionTiming[],
+    intersections: readonly (PlannerIntersection | IntersectionTiming)[],
     private readonly report: (intersectionId: string, problem: string) => void = () => undefined,
   ) {
-    for (const config of configs) {
-      this.members.set(config.intersectionId, {
-        config,
+    for (const x of intersections) {
+      const whole = "phases" in x ? x : null;
+      const settings = "settings" in x ? x.settings : null;
+      const own = whole ?? settings!;
+      this.members.set(x.intersectionId, {
+        settings,
+        config: whole,
+        corridorId: own.corridor?.id,
+        planRefreshS: own.planRefreshS,
+        planValidityS: own.planValidityS,
+        controllerHash: null,
+        problems: [],
+        approachIds: approachIdsOf(whole),
         demand: emptyDemand(),
         previous: null,
         override: null,
@@ -78,8 +117,56 @@ export class Planner {
     return this.members.has(intersectionId);
   }
 
+  /** The timing plans are made with (the controller's phases with the hub's settings), once there is one. */
   config(intersectionId: string): IntersectionTiming | undefined {
-    return this.members.get(intersectionId)?.config;
+    return this.members.get(intersectionId)?.config ?? undefined;
+  }
+
+  /** The approach ids the intersection's controller serves, once its configuration is known. */
+  approaches(intersectionId: string): ReadonlySet<string> | undefined {
+    return this.members.get(intersectionId)?.approachIds;
+  }
+
+  planningState(intersectionId: string): PlanningState | undefined {
+    const m = this.members.get(intersectionId);
+    if (!m) return undefined;
+    if (m.config !== null) return { state: "planning", controllerHash: m.controllerHash };
+    if (m.controllerHash === null) {
+      return { state: "no-controller-config", reason: "no plan: the controller has not published its configuration (…/config) yet, so the hub has no phases to plan" };
+    }
+    return {
+      state: "misfit",
+      controllerHash: m.controllerHash,
+      reason: `no plan: the hub's settings do not fit the controller's configuration: ${m.problems.join("; ")}`,
+      problems: m.problems,
+    };
+  }
+
+  /**
+   * The controller's configuration as it published it (`…/config`). A new hash replaces the timing
+   * (the next plan is due at once, made from scratch: the running plan was for the old phases) or,
+   * when the hub's settings do not fit it, leaves the intersection without plans and says why.
+   * `changed` is false for the configuration already in use (a reconnect's republish).
+   */
+  setController(intersectionId: string, hash: string, controller: ControllerTiming): { changed: boolean; state: PlanningState } | undefined {
+    const m = this.members.get(intersectionId);
+    if (!m || m.settings === null) return undefined;
+    if (m.controllerHash === hash) return { changed: false, state: this.planningState(intersectionId)! };
+    const fit = timingFromController(intersectionId, m.settings, controller);
+    m.controllerHash = hash;
+    m.config = fit.ok ? fit.timing : null;
+    m.problems = fit.ok ? [] : fit.problems;
+    m.approachIds = approachIdsOf(m.config);
+    m.previous = null;
+    m.lastPlannedMs = null;
+    if (m.override && m.config !== null) {
+      const check = checkPlanAgainstRules(m.config, m.override);
+      if (!check.ok) {
+        this.report(intersectionId, `operator plan ${m.override.planId} dropped: it does not keep the controller's new configuration: ${check.errors.join("; ")}`);
+        m.override = null;
+      }
+    }
+    return { changed: true, state: this.planningState(intersectionId)! };
   }
 
   /** The demand estimate plans are made from (smoothed flows and queues per approach). */
@@ -115,7 +202,7 @@ export class Planner {
     const out: PlannedPlan[] = [];
     for (const ids of groups) {
       const members = ids.map((id) => this.members.get(id)!);
-      const refreshMs = Math.min(...members.map((m) => m.config.planRefreshS * 1000));
+      const refreshMs = Math.min(...members.map((m) => m.planRefreshS * 1000));
       const last = Math.min(...members.map((m) => m.lastPlannedMs ?? -Infinity));
       if (nowMs - last < refreshMs) continue;
       out.push(...this.plan(ids, nowMs));
@@ -127,7 +214,22 @@ export class Planner {
   check(intersectionId: string, plan: PlanBody): { ok: true } | { ok: false; errors: string[] } {
     const member = this.members.get(intersectionId);
     if (!member) return { ok: false, errors: [`unknown intersection ${intersectionId}`] };
+    const state = this.planningState(intersectionId)!;
+    if (member.config === null || state.state !== "planning") return { ok: false, errors: [`intersection ${intersectionId}: ${state.state === "planning" ? "no timing" : state.reason}`] };
     return checkPlanAgainstRules(member.config, plan);
+  }
+
+  /**
+   * An operator's plan kept from before a restart: held as it was checked then, and checked again
+   * against the controller's configuration when that arrives (dropped, and reported, if it no longer fits).
+   */
+  restoreOverride(intersectionId: string, plan: PlanBody): { ok: true } | { ok: false; errors: string[] } {
+    const member = this.members.get(intersectionId);
+    if (!member) return { ok: false, errors: [`unknown intersection ${intersectionId}`] };
+    if (member.config !== null) return this.override(intersectionId, plan);
+    member.override = plan;
+    member.previous = plan;
+    return { ok: true };
   }
 
   /**
@@ -160,7 +262,7 @@ export class Planner {
   overrideCopy(intersectionId: string, nowMs: number): PlanBody | null {
     const member = this.members.get(intersectionId);
     if (!member?.override) return null;
-    return { ...member.override, validUntil: Math.min(member.override.validUntil, nowMs + member.config.planValidityS * 1000) };
+    return { ...member.override, validUntil: Math.min(member.override.validUntil, nowMs + member.planValidityS * 1000) };
   }
 
   /** Sets the plan the edge is running (after a hub restart, from the retained plan topic). */
@@ -175,7 +277,7 @@ export class Planner {
       const byCorridor = new Map<string, string[]>();
       const singles: string[][] = [];
       for (const [id, m] of this.members) {
-        const corridor = m.config.corridor?.id;
+        const corridor = m.corridorId;
         if (corridor === undefined) singles.push([id]);
         else byCorridor.set(corridor, [...(byCorridor.get(corridor) ?? []), id]);
       }
@@ -193,6 +295,8 @@ export class Planner {
     const adaptive: string[] = [];
     for (const id of ids) {
       const m = this.members.get(id)!;
+      // No controller configuration (or one the hub's settings do not fit): nothing is sent, not even an override.
+      if (m.config === null) continue;
       if (m.override && m.override.validUntil <= nowMs) m.override = null;
       if (m.override) {
         // Re-sent while valid, so an override is a heartbeat like any plan; it ends at its own validUntil.
@@ -203,7 +307,7 @@ export class Planner {
     if (adaptive.length === 0) return out;
     const inputs = adaptive.map((id) => {
       const m = this.members.get(id)!;
-      return { config: m.config, demand: m.demand, previous: m.previous, nowMs };
+      return { config: m.config!, demand: m.demand, previous: m.previous, nowMs };
     });
     let results;
     try {
@@ -223,7 +327,7 @@ export class Planner {
     results.forEach((r, i) => {
       const id = adaptive[i]!;
       const m = this.members.get(id)!;
-      const check = checkPlanAgainstRules(m.config, r.plan);
+      const check = checkPlanAgainstRules(m.config!, r.plan);
       if (!check.ok) {
         this.report(id, `computed plan ${r.plan.planId} broke the intersection's rules and was not sent: ${check.errors.join("; ")}`);
         return;
@@ -235,4 +339,10 @@ export class Planner {
     });
     return out;
   }
+}
+
+function approachIdsOf(config: IntersectionTiming | null): ReadonlySet<string> | undefined {
+  if (config === null) return undefined;
+  const ids = new Set(config.phases.flatMap((p) => p.approaches.map((a) => a.approachId)));
+  return ids.size > 0 ? ids : undefined;
 }

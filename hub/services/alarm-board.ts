@@ -1,25 +1,9 @@
-export const ALARM_TYPES = ["offline", "fallback", "conflict-flash", "camera", "tsdb-unreachable", "plan-rejected", "command-unanswered", "clock-skew"] as const;
+export const ALARM_TYPES = ["offline", "fallback", "conflict-flash", "camera", "tsdb-unreachable", "plan-rejected", "command-unanswered", "clock-skew", "controller-config"] as const;
 export type AlarmType = (typeof ALARM_TYPES)[number];
 
-export interface AlarmRecord {
-  id: string;
-  type: AlarmType;
-  /** null for hub-wide alarms (the time-series server). */
-  intersectionId: string | null;
-  /** The latest occurrence's words. */
-  message: string;
-  /** First seen. */
-  raisedAtMs: number;
-  /** Latest occurrence (or raise) folded into this record. */
-  lastSeenMs: number;
-  /** Occurrences (or raises) folded into this record since it was first seen. */
-  count: number;
-  /** Still true of the street; a cleared alarm stays listed until acknowledged. */
-  active: boolean;
-  clearedAtMs: number | null;
-  acknowledgedBy: string | null;
-  acknowledgedAtMs: number | null;
-}
+/** One alarm as the board keeps it and the API shows it: the contract's record. */
+export type { AlarmRecord } from "../api/contract.js";
+import type { AlarmRecord } from "../api/contract.js";
 
 export interface AlarmBoardOptions {
   /** Records kept at most; beyond it the oldest acknowledged, then the oldest cleared, then the oldest go. */

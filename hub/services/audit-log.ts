@@ -1,17 +1,7 @@
 import { appendFile } from "node:fs/promises";
-import { z } from "zod";
+import type { AuditEntry } from "../api/contract.js";
 
-export const AuditEntry = z.object({
-  ts: z.number().int(),
-  actor: z.string(),
-  role: z.enum(["viewer", "operator", "admin"]),
-  action: z.string(),
-  intersectionId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()).default({}),
-  result: z.enum(["ok", "refused", "failed"]),
-  reason: z.string().optional(),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
+export { AuditEntry } from "../api/contract.js";
 
 /**
  * Who did what, when, and how it ended. Kept in memory (bounded, newest last) for the API, and

@@ -1,17 +1,8 @@
-import type { CommandAck, CommandAction } from "../../protocol/index.js";
+import type { CommandAck } from "../../protocol/index.js";
 
-export type CommandState = "sent" | "accepted" | "rejected" | "completed" | "unanswered";
-
-export interface TrackedCommand {
-  commandId: string;
-  intersectionId: string;
-  action: CommandAction;
-  issuedBy: string;
-  sentAtMs: number;
-  state: CommandState;
-  reason?: string;
-  updatedAtMs: number;
-}
+/** A command and what the edge answered: the contract's record. */
+export type { CommandState, TrackedCommand } from "../api/contract.js";
+import type { TrackedCommand } from "../api/contract.js";
 
 /**
  * Operator commands and what the edge answered. A command the edge has not acknowledged within

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { PlanBody } from "../../protocol/index.js";
 import type { AlarmRecord } from "../services/alarm-board.js";
-import { AuditEntry } from "../services/audit-log.js";
+import { AuditEntry } from "../api/contract.js";
 import type { TrackedCommand } from "../services/command-tracker.js";
 
 /** The file in the data directory. */

@@ -6,6 +6,7 @@ import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, waitUntil } from "../../tests/support/mqtt.js";
 import { DEVICE, hubConfig, publishAs } from "../api/test-fixtures.js";
+import { publishControllerConfigs } from "../test-support/controller-config.js";
 import { Hub, type Actor } from "../hub.js";
 import { STATE_FILE } from "./index.js";
 
@@ -19,7 +20,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = (): Promise<Hub> => Hub.start({ ...hubConfig(), dataDir: dir });
+/** A hub on the same data folder whose controllers have published their configuration. */
+const start = async (): Promise<Hub> => {
+  const hub = await Hub.start({ ...hubConfig(), dataDir: dir });
+  await publishControllerConfigs(hub, "north", ["x1", "x2"]);
+  return hub;
+};
 
 async function device(hub: Hub): Promise<MqttClient> {
   return connectClient(hub.brokerUrl, { username: DEVICE.username, password: DEVICE.password, clientId: "edge-x1" });

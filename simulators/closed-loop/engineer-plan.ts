@@ -1,9 +1,9 @@
-import { computeCorridorPlans, parseIntersectionTiming, uniformDemand } from "../../hub/control/index.js";
+import { computeCorridorPlans, uniformDemand } from "../../hub/control/index.js";
 import { FixedTimeSignals } from "../traffic/fixed-time-signals.js";
 import { TrafficSimulation } from "../traffic/simulation.js";
 import type { Scenario } from "../traffic/scenario.js";
 import type { FixedPlan } from "./intersection-control.js";
-import { timingConfigOf } from "./intersection-timing.js";
+import { plannedTimingOf } from "./planned-timing.js";
 
 /** Corridor scenarios (several intersections on one east–west arterial) plan as one corridor. */
 export function corridorIdOf(scenario: Scenario): string | undefined {
@@ -29,7 +29,7 @@ export function engineerPlans(scenario: Scenario, seed: number, durationS: numbe
   }
   const corridorId = corridorIdOf(scenario);
   const inputs = scenario.intersections.map((x) => {
-    const timing = parseIntersectionTiming(timingConfigOf(scenario, x, corridorId ? { corridorId } : {}));
+    const timing = plannedTimingOf(scenario, x, corridorId ? { corridorId } : {});
     // A fixed-time plan runs the intersection's phasing as designed: protected lefts were put in
     // because the peak warrants them (ITE's left × opposing flow guideline), so the engineer does
     // not drop them for the hour's average; only the adaptive hub leaves them out when not warranted.

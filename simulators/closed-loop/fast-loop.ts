@@ -1,10 +1,10 @@
-import { ControllerCore } from "../../edge/agent/controller/index.js";
-import { parseIntersectionTiming } from "../../hub/control/index.js";
+import { ControllerCore, publishedTimingOf } from "../../edge/agent/controller/index.js";
+import { parseHubTiming } from "../../hub/control/index.js";
 import { Planner } from "../../hub/planner/index.js";
 import type { ControllerEvent, Measures, SignalState } from "../../protocol/index.js";
 import { corridorIdOf, engineerPlans } from "./engineer-plan.js";
 import { controllerConfigOf, movementGroupId } from "./intersection-control.js";
-import { timingConfigOf } from "./intersection-timing.js";
+import { hubTimingOf } from "./intersection-timing.js";
 import { SIM_EPOCH_MS } from "./run.js";
 import { TrafficSimulation, type NetworkSnapshot, type Scenario } from "../traffic/index.js";
 
@@ -52,10 +52,16 @@ export function runPolicy(scenario: Scenario, policy: Policy, seed: number, dura
   for (const [id, c] of controllers) groups.set(id, c.state().groups);
   const sim = new TrafficSimulation(scenario, { stateOf: (id, leg, turn) => groups.get(id)?.[movementGroupId(leg, turn)] ?? "R" }, { seed });
   const corridorId = corridorIdOf(scenario);
-  const planner =
-    policy === "hub"
-      ? new Planner(scenario.intersections.map((x) => parseIntersectionTiming(timingConfigOf(scenario, x, corridorId ? { corridorId } : {}))))
-      : null;
+  let planner: Planner | null = null;
+  if (policy === "hub") {
+    // As in the city: the hub has its own settings, and plans against what each controller publishes.
+    planner = new Planner(scenario.intersections.map((x) => ({ intersectionId: x.id, settings: parseHubTiming(hubTimingOf(scenario, x, corridorId ? { corridorId } : {})) })));
+    for (const [id, c] of controllers) {
+      const { controller, hash } = publishedTimingOf(c.config);
+      const state = planner.setController(id, hash, controller)?.state;
+      if (state?.state !== "planning") throw new Error(`fast loop: intersection ${id} cannot be planned: ${state && "reason" in state ? state.reason : "unknown"}`);
+    }
+  }
   const counts = new Map<string, number>();
   const lastCrossed: { id: string; leg: string }[] = [];
   let seq = 0;

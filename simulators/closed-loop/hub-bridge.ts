@@ -4,18 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { AgentPublisher } from "../../edge/agent/agent-core.js";
+import { publishedTimingOf } from "../../edge/agent/controller/index.js";
 import { MqttLink } from "../../edge/agent/link/index.js";
 import { Hub } from "../../hub/hub.js";
 import type { HubConfigInput, Role } from "../../hub/config.js";
 import type { Scenario } from "../traffic/scenario.js";
 import { corridorIdOf } from "./engineer-plan.js";
-import { timingConfigOf } from "./intersection-timing.js";
+import { hubTimingOf } from "./intersection-timing.js";
 import { SIM_EPOCH_MS, type HubBridge, type SimulatedAgentStatus } from "./run.js";
 import { SimulatedClock } from "./sim-clock.js";
 
 export const SIM_REGION = "sim";
 
-/** Hub configuration for a scenario: every intersection with its timing, a device account each. */
+/** Hub configuration for a scenario: every intersection with the hub's own settings (phases come from each controller), a device account each. */
 export function hubConfigForScenario(
   scenario: Scenario,
   options: {
@@ -39,7 +40,7 @@ export function hubConfigForScenario(
     },
     api: { port: options.apiPort ?? 0, ...(options.tokens ? { tokens: options.tokens } : {}) },
     intersections: scenario.intersections.map((x) => {
-      const { intersectionId: _id, ...timing } = timingConfigOf(scenario, x, { ...(corridorId ? { corridorId } : {}), ...(options.policy ? { policy: options.policy } : {}) });
+      const timing = hubTimingOf(scenario, x, { ...(corridorId ? { corridorId } : {}), ...(options.policy ? { policy: options.policy } : {}) });
       return { intersectionId: x.id, region: SIM_REGION, ...(x.name ? { name: x.name } : {}), position: x.position, timing };
     }),
     planning: { clock: options.clock },
@@ -102,7 +103,7 @@ export async function bridgeToHub(
   let settledAt = 0;
   return {
     hub,
-    async publisherFor(intersectionId, deliver): Promise<AgentPublisher & { setStatus(status: SimulatedAgentStatus): void }> {
+    async publisherFor(intersectionId, deliver, controller): Promise<AgentPublisher & { setStatus(status: SimulatedAgentStatus): void }> {
       const link = await MqttLink.open({
         url: hub.brokerUrl,
         username: `edge-${intersectionId}`,
@@ -115,6 +116,8 @@ export async function bridgeToHub(
         version: "simulated",
       }, { now: hub.now });
       links.push(link);
+      // As a field agent does: the hub plans against the controller's own timing.
+      link.setControllerTiming(publishedTimingOf(controller));
       link.onPlan((plan) => {
         plansReceived++;
         deliver.plan(plan);

@@ -1,7 +1,7 @@
 import type { ControllerConfigInput } from "../../edge/agent/controller/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
 import type { ScenarioIntersection } from "../traffic/scenario.js";
-import { mainPhaseOf, omittablePhase } from "./intersection-timing.js";
+import { mainPhaseOf, omittablePhase, phaseApproachesOf } from "./intersection-timing.js";
 
 /** A signal group per movement: `N-through`, `E-left`, … */
 export function movementGroupId(approach: Leg, turn: Turn): string {
@@ -80,8 +80,9 @@ export function defaultPlanOf(x: ScenarioIntersection): FixedPlan {
 /**
  * The edge controller's configuration for a scenario intersection, as a signal engineer would
  * write it: one signal group per movement, the geometric conflict matrix, the phases with their
- * timings, detectors (the camera's loop zones on the approaches a phase serves) for actuation, and
- * the local fallback plan.
+ * timings and the approaches (lanes, flow share) they serve, detectors (the camera's loop zones on
+ * the approaches a phase serves) for actuation, and the local fallback plan. The only place a
+ * scenario intersection's phases are written for the project's controllers and hub.
  */
 export function controllerConfigOf(
   x: ScenarioIntersection,
@@ -111,6 +112,7 @@ export function controllerConfigOf(
         ...(p.pedClearanceS !== undefined ? { pedClearanceS: p.pedClearanceS } : {}),
         detectors: options.loopZonesOf ? approaches.flatMap((a) => options.loopZonesOf!(a)) : [],
         ...(omittablePhase(x, p) ? { omittable: true } : {}),
+        approaches: phaseApproachesOf(x, p),
       };
     }),
     fallback: { mode: options.fallback, cycleS: plan.cycleS, splitsS: plan.splitsS, offsetS: plan.offsetS },

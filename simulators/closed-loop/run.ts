@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseOrThrow, type Command, type ControlMode, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
 import { AgentCore, type AgentPublisher } from "../../edge/agent/agent-core.js";
-import { ControllerCore, type ControllerConfigInput } from "../../edge/agent/controller/index.js";
+import { ControllerCore, type ControllerConfig, type ControllerConfigInput } from "../../edge/agent/controller/index.js";
 import { VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
 import { CameraRenderer, countAccuracy, encodeJpeg } from "../camera/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
@@ -47,9 +47,11 @@ export interface SimulatedAgentStatus {
  * for the hub to answer what simulated time produced.
  */
 export interface HubBridge {
+  /** `controller`: the configuration the intersection's controller runs, whose timing the agent publishes for the hub (`…/config`). */
   publisherFor(
     intersectionId: string,
     deliver: { plan(plan: Plan): void; command(command: Command): void },
+    controller: ControllerConfig,
   ): Promise<AgentPublisher & { setStatus?(status: SimulatedAgentStatus): void }>;
   /** Simulated time has reached `simMs`: the hub's clock follows (set before the step's messages go out). */
   advance(simMs: number): void;
@@ -149,7 +151,7 @@ export async function runClosedLoop(
       const remote = await hooks.hub.publisherFor(x.id, {
         plan: (plan) => core?.plan(plan, simNowMs),
         command: (command) => core?.command(command, simNowMs),
-      });
+      }, controller.config);
       // The status goes out at once and with every measures interval, so the dashboard's Agent
       // panel fills in within seconds of the start (it stayed "–" when only `online` was sent).
       let lastStatusMs = epochMs;

@@ -59,7 +59,15 @@ describe("loadScenario", () => {
   it("says a file is not valid YAML, and where", async () => {
     const path = join(dir, "broken.yaml");
     writeFileSync(path, "name: [unclosed\n");
-    await expect(loadScenario(path)).rejects.toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not valid YAML`));
+    await expect(loadScenario(path)).rejects.toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid YAML`));
+  });
+
+  it("refuses an unknown key, naming the file, the key and where it is", async () => {
+    const single = await loadScenario("single");
+    const path = join(dir, "typo.json");
+    const [first] = single.intersections;
+    writeFileSync(path, JSON.stringify({ ...single, intersections: [{ ...first, positon: first!.position }] }));
+    await expect(loadScenario(path)).rejects.toThrow(`${path}: scenario.intersections[0]: unknown key "positon"`);
   });
 
   it("lists the bundled scenarios when a name is unknown", async () => {

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
-import { dirname, extname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseDocument } from "yaml";
+import { parseConfigText } from "../../common/config-file.js";
 import { ValidationError } from "../../protocol/index.js";
 import { parseScenario, type Scenario } from "./scenario.js";
 
@@ -36,12 +36,10 @@ export async function bundledScenarioNames(): Promise<string[]> {
 
 /** Parse scenario text (YAML, which JSON also is); `source` names the file in errors. */
 export function parseScenarioText(text: string, source: string): Scenario {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ValidationError(`${source}: not valid ${extname(source) === ".json" ? "JSON/" : ""}YAML: ${doc.errors[0].message}`);
-  }
+  // YAML whatever the name: JSON is YAML too.
+  const value = parseConfigText(text, "yaml", source);
   try {
-    return parseScenario(doc.toJS());
+    return parseScenario(value);
   } catch (err) {
     if (err instanceof ValidationError) throw new ValidationError(`${source}: ${err.message}`);
     throw err;

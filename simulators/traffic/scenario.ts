@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Id, PhaseNumber, VEHICLE_CLASSES, ValidationError, formatIssues, type VehicleClass } from "../../protocol/index.js";
+import { Id, PhaseNumber, VEHICLE_CLASSES, ValidationError, type VehicleClass } from "../../protocol/index.js";
+import { parseConfig } from "../../common/config-file.js";
 import { LEGS, TURNS, type Leg, type Turn } from "./geometry.js";
 import { iteYellowS } from "./ite-yellow.js";
 
@@ -282,7 +283,5 @@ export type LaneCounts = LaneCountsValue;
 
 /** Parse a scenario; a ValidationError names each bad field, e.g. `scenario.intersections[1].approaches.N.lanes.through: …`. */
 export function parseScenario(value: unknown): Scenario {
-  const result = Scenario.safeParse(value);
-  if (!result.success) throw new ValidationError(formatIssues("scenario", result.error));
-  return result.data;
+  return parseConfig(Scenario, value, "scenario");
 }

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { IntervalMeasures } from "../../edge/inference/index.js";
 import { AgentCore, ControllerCore, MqttLink, type AgentPublisher } from "../../edge/agent/index.js";
+import { publishedTimingOf } from "../../edge/agent/controller/index.js";
 import type { ControlMode } from "../../protocol/index.js";
 import type { Scenario, ScenarioIntersection } from "../../simulators/index.js";
 import { controllerConfigOf, defaultPlanOf } from "../../simulators/closed-loop/intersection-control.js";
-import { timingConfigOf } from "../../simulators/closed-loop/intersection-timing.js";
+import { hubTimingOf } from "../../simulators/closed-loop/intersection-timing.js";
 import type { HubConfigInput } from "../../hub/config.js";
 
 /** Device password of every simulated agent (test-only). */
@@ -20,7 +21,7 @@ type DeviceAccountInput = { username: string; password: string; intersectionId: 
 export function hubSideOf(scenario: Scenario, region: string): { intersections: HubIntersectionInput[]; devices: DeviceAccountInput[] } {
   return {
     intersections: scenario.intersections.map((x) => {
-      const { intersectionId: _id, ...timing } = timingConfigOf(scenario, x, { corridorId: scenario.name });
+      const timing = hubTimingOf(scenario, x, { corridorId: scenario.name });
       return { intersectionId: x.id, region, name: x.name ?? x.id, position: { xM: x.position.xM, yM: x.position.yM }, timing };
     }),
     devices: scenario.intersections.map((x) => ({ username: `dev-${x.id}`, password: SIM_DEVICE_PASSWORD, intersectionId: x.id, region })),
@@ -129,6 +130,7 @@ export async function startSimAgents(options: SimAgentsOptions): Promise<SimAgen
         },
       );
       publisher.link = link;
+      link.setControllerTiming(publishedTimingOf(controller.config));
       let statusMode: ControlMode | undefined;
       let lastPlan: string | null = null;
       const status = (): void => {

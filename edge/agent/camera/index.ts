@@ -19,6 +19,5 @@ export { HWACCELS, rtspArgs, v4l2Args, rtspLabel, redactCredentials, type Hwacce
 export { PushSource, CallbackSource } from "./push-source.js";
 export type { CameraSourceOptions } from "./source-runtime.js";
 export { type Clock, systemClock } from "./clock.js";
-export { type BackoffOptions, DEFAULT_BACKOFF, backoffDelayMs } from "./backoff.js";
 export { CameraError } from "./camera-error.js";
 export { MjpegParser, parseStreamFraming, type StreamFraming } from "./mjpeg-parser.js";

@@ -1,8 +1,11 @@
 import { pino, type Logger } from "pino";
-import { DEFAULT_BACKOFF, backoffDelayMs, type BackoffOptions } from "./backoff.js";
+import { BackoffOptions, backoffDelayMs } from "../../../common/backoff.js";
 import type { CameraHealth } from "./camera-source.js";
 import { linkSignals, systemClock, type Clock } from "./clock.js";
 import { HealthTracker } from "./health-tracker.js";
+
+/** 500 ms doubling to 30 s, a fifth of each delay jittered, unless the source says otherwise. */
+const CAMERA_BACKOFF: BackoffOptions = BackoffOptions.parse({});
 
 /** What every camera source takes besides its config: time, retry pacing and a logger. */
 export interface CameraSourceOptions {
@@ -37,7 +40,7 @@ export class SourceRuntime {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? pino({ level: "silent" })).child({ camera: name });
     this.health = new HealthTracker(this.clock, this.log);
-    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.backoff = { ...CAMERA_BACKOFF, ...options.backoff };
     this.random = options.random ?? Math.random;
   }
 
@@ -63,7 +66,7 @@ export class SourceRuntime {
 
   /** Records a failure and waits out its backoff (cut short by `signal`). */
   async retryAfter(what: string, signal: AbortSignal): Promise<void> {
-    const delayMs = backoffDelayMs(this.health.failuresInARow + 1, this.backoff, this.random);
+    const delayMs = backoffDelayMs(this.health.failuresInARow, this.backoff, this.random);
     this.health.failed(what, delayMs);
     await this.clock.sleep(delayMs, signal);
   }

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { checkPhaseTiming, Id, parseOrThrow, PhaseTimingFields } from "../../../protocol/index.js";
-import { splitIssues } from "./split-rules.js";
+import { checkPhaseTiming, Id, parseOrThrow, PhaseApproach, PhaseTimingFields, splitIssues } from "../../../protocol/index.js";
 
 /** "1".."16": a phase number keying an object, as in the protocol's plans. */
 const PhaseKey = z.string().regex(/^([1-9]|1[0-6])$/, "expected a phase number 1–16");
@@ -26,6 +25,12 @@ export const PhaseConfig = z
      * then run permissive with the through traffic. The local fallback always runs every phase.
      */
     omittable: z.boolean().default(false),
+    /**
+     * The approaches (camera approach ids) whose traffic this phase serves, with its lanes and the
+     * share of each approach's measured flow it carries: what the hub plans splits from. Published
+     * to the hub with the timing (`…/config`); empty for a phase with no measured approach.
+     */
+    approaches: z.array(PhaseApproach.extend({ share: PhaseApproach.shape.share.default(1) })).max(16).default([]),
   })
   .superRefine(checkPhaseTiming);
 export type PhaseConfig = z.infer<typeof PhaseConfig>;

@@ -116,7 +116,7 @@ describe("plans", () => {
   });
 
   it.each([
-    ["an unknown phase", { splitsS: { "1": 12, "2": 46, "3": 12, "4": 20, "7": 10 } }, "plan.splitsS.7: phase 7 is not in this controller's sequence (1, 2, 3, 4)"],
+    ["an unknown phase", { splitsS: { "1": 12, "2": 46, "3": 12, "4": 20, "7": 10 } }, "plan.splitsS.7: phase 7 is not in the controller's sequence (1, 2, 3, 4)"],
     ["a missing phase", { splitsS: { "1": 12, "2": 46, "4": 42 } }, "plan.splitsS: phase 3 has no split"],
     ["splits that miss the cycle", { cycleS: 110 }, "plan.cycleS: splits add up to 100 s but the cycle is 110 s"],
     ["a NaN split", { splitsS: { "1": 12, "2": Number.NaN, "3": 12, "4": 30 } }, "plan.splitsS.2:"],

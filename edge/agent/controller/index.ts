@@ -28,6 +28,7 @@ export {
 } from "./config.js";
 export { ConflictMonitor, MONITOR_TIMER_TOLERANCE_MS, monitorRulesFromConfig, hasRightOfWay, type GroupStates, type MonitorRules, type GroupLimits } from "./conflict-monitor.js";
 export { checkPlan, skewText, type PlanCheck } from "./plan-check.js";
+export { publishedTimingOf } from "./published-timing.js";
 export { PersistedState } from "./persisted-state.js";
 export { PED_BEGIN_DONT_WALK } from "./hires.js";
-export { effectiveMinGreenS, minSplitS, splitIssues, CYCLE_TOLERANCE_S } from "./split-rules.js";
+

@@ -1,6 +1,5 @@
-import { PlanBody, formatIssues } from "../../../protocol/index.js";
+import { checkPlanRules, type PlanBody } from "../../../protocol/index.js";
 import type { ControllerConfig } from "./config.js";
-import { splitIssues } from "./split-rules.js";
 
 export type PlanCheck = { ok: true; plan: PlanBody; validForMs: number } | { ok: false; reason: string; planId?: string };
 
@@ -13,13 +12,12 @@ export type PlanCheck = { ok: true; plan: PlanBody; validForMs: number } | { ok:
  * monotonic clock.
  */
 export function checkPlan(config: ControllerConfig, plan: unknown, wallMs: number, sentAtMs?: number): PlanCheck {
-  const parsed = PlanBody.safeParse(plan);
-  if (!parsed.success) return { ok: false, reason: formatIssues("plan", parsed.error), planId: planIdOf(plan) };
-  const body = parsed.data;
+  // The plan rules the hub checked too (protocol/plan-rules.ts), checked again here: the hub is not trusted.
+  const rules = checkPlanRules(config.phases, plan);
+  if (!rules.ok && rules.plan === null) return { ok: false, reason: rules.errors.join("; "), planId: planIdOf(plan) };
+  const body = rules.plan!;
   const { maxPlanValidityS, maxClockSkewS } = config.limits;
-  const problems = splitIssues(config.phases, body.splitsS, body.cycleS, body.omitPhases).map(
-    (issue) => `plan.${issue.path.join(".")}: ${issue.message}`,
-  );
+  const problems = rules.ok ? [] : [...rules.errors];
   const validForMs = body.validUntil - wallMs;
   if (validForMs <= 0) {
     problems.push(`plan.validUntil: expired ${(-validForMs / 1000).toFixed(1)} s ago (${isoOf(body.validUntil)})`);

@@ -3,7 +3,7 @@ import { startupAllRedS, type ControllerConfig, type PhaseConfig } from "./confi
 import type { GroupStates } from "./conflict-monitor.js";
 import type { DetectorBank } from "./detectors.js";
 import { hires, PED_BEGIN_DONT_WALK, type HiRes } from "./hires.js";
-import { effectiveMinGreenS } from "./split-rules.js";
+import { effectiveMinGreenS } from "../../../protocol/index.js";
 import { offsetCorrectedGreens, secondsIntoCycle, type CycleTiming } from "./timing.js";
 
 interface CoordinatedCycle {

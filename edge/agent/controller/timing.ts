@@ -1,6 +1,6 @@
 import type { PlanBody } from "../../../protocol/index.js";
 import type { ControllerConfig, PhaseConfig } from "./config.js";
-import { effectiveMinGreenS, greenFromSplitS } from "./split-rules.js";
+import { effectiveMinGreenS, greenFromSplitS } from "../../../protocol/index.js";
 
 /** The timing the sequencer runs: a checked hub plan or the local fallback plan. */
 export interface CycleTiming {

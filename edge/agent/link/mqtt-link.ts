@@ -13,6 +13,7 @@ import {
   topicFor,
   ValidationError,
   type Command,
+  type ControllerTiming,
   type Events,
   type Measures,
   type PayloadByKind,
@@ -21,7 +22,7 @@ import {
   type Signal,
   type TopicKind,
 } from "../../../protocol/index.js";
-import { backoffDelayMs } from "./backoff.js";
+import { backoffDelayMs } from "../../../common/backoff.js";
 import { MqttLinkOptions, type MqttLinkOptionsInput } from "./options.js";
 import { Outbox } from "./outbox.js";
 import { Sequencer } from "./sequencer.js";
@@ -102,6 +103,8 @@ export class MqttLink {
   private readonly planTopic: string;
   private readonly commandTopic: string;
   private statusFields: StatusFields;
+  /** The controller's timing as published on `…/config` (retained), or null before the agent gives it. */
+  private controllerTiming: { controller: ControllerTiming; hash: string } | null = null;
   private client: MqttClient | undefined;
   private connected = false;
   private closing = false;
@@ -177,6 +180,18 @@ export class MqttLink {
     if (this.connected) this.publishStatus(true);
   }
 
+  /**
+   * The controller's timing for the hub (`…/config`, QoS 1, retained), with its content hash:
+   * published now when connected, again on every connect, and again whenever it changes. Not
+   * through the outbox: only the latest configuration matters. Throws on an invalid one.
+   */
+  setControllerTiming(timing: { controller: ControllerTiming; hash: string }): void {
+    this.encodeControllerConfig(timing);
+    const changed = this.controllerTiming?.hash !== timing.hash;
+    this.controllerTiming = timing;
+    if (changed && this.connected) this.publishControllerConfig();
+  }
+
   /** Queue measures; resolves with their `seq` once they are safe in the outbox. */
   publishMeasures(measures: MeasuresInput): Promise<number> {
     return this.enqueue("measures", (seq) => ({ ...measures, seq, intersectionId: this.options.intersectionId })).then((m) => m.seq);
@@ -212,23 +227,6 @@ export class MqttLink {
    */
   close(): Promise<void> {
     this.closed ??= this.shutDown();
-    return this.closed;
-  }
-
-  /**
-   * Test hook: lose the connection as a crashed process would, with no DISCONNECT and no offline
-   * status, so the broker publishes the last will. The link is unusable afterwards.
-   */
-  simulateCrash(): Promise<void> {
-    this.closed ??= (async () => {
-      this.closing = true;
-      this.cancelRetry();
-      const client = this.client;
-      this.client = undefined;
-      this.connected = false;
-      client?.end(true);
-      await this.outbox.close();
-    })();
     return this.closed;
   }
 
@@ -334,6 +332,7 @@ export class MqttLink {
       }
     });
     this.publishStatus(true);
+    this.publishControllerConfig();
     this.inflight = [];
     this.sentThroughId = -1;
     this.pump();
@@ -455,6 +454,26 @@ export class MqttLink {
     const { topic, body } = this.encodeStatus(online);
     client.publish(topic, body, { qos: 1, retain: true }, (err) => {
       if (err && this.client === client) this.log.debug({ err }, "status publish failed");
+    });
+  }
+
+  private publishControllerConfig(): void {
+    const client = this.client;
+    if (!client || this.controllerTiming === null) return;
+    const { topic, body } = this.encodeControllerConfig(this.controllerTiming);
+    client.publish(topic, body, { qos: 1, retain: true }, (err) => {
+      if (err && this.client === client) this.log.debug({ err }, "controller config publish failed");
+    });
+  }
+
+  private encodeControllerConfig(timing: { controller: ControllerTiming; hash: string }): { topic: string; body: string } {
+    return encodeMessage(this.options.region, "config", {
+      ts: this.now(),
+      seq: this.sequencer.next(),
+      intersectionId: this.options.intersectionId,
+      version: 1,
+      hash: timing.hash,
+      controller: timing.controller,
     });
   }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Id } from "../../../protocol/index.js";
-import { BackoffOptions } from "./backoff.js";
+import { BackoffOptions } from "../../../common/backoff.js";
 import { OutboxOptions } from "./outbox.js";
 
 /** The edge agent's MQTT link; defaults live here, so a config file only states what differs. */

@@ -28,7 +28,7 @@ export function twoPhaseController(overrides: Partial<ControllerConfigInput> = {
     ],
     conflicts: [["ns", "ew"]],
     phases: [
-      { phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1, detectors: ["N-stopbar"] },
+      { phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1, detectors: ["N-stopbar"], approaches: [{ approachId: "N", lanes: 1 }] },
       { phase: 4, groups: ["ew"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1 },
     ],
     fallback: { mode: "fixed", cycleS: 20, splitsS: { "2": 10, "4": 10 }, offsetS: 0 },

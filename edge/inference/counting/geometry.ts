@@ -1,5 +1,9 @@
 import type { Box, PointXY } from "./types.js";
 
+import { segmentsCross } from "../../../protocol/index.js";
+
+export { polygonArea, segmentsCross } from "../../../protocol/index.js";
+
 /** Where a vehicle touches the road: the middle of its box's bottom edge. */
 export function groundPoint(box: Box): PointXY {
   return [(box.x1 + box.x2) / 2, box.y2];
@@ -18,15 +22,6 @@ export function iou(a: Box, b: Box): number {
   return inter / (boxArea(a) + boxArea(b) - inter);
 }
 
-/** Signed shoelace area; its sign depends on the winding, so compare its magnitude with 0. */
-export function polygonArea(polygon: readonly PointXY[]): number {
-  let twice = 0;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    twice += (polygon[j][0] + polygon[i][0]) * (polygon[j][1] - polygon[i][1]);
-  }
-  return twice / 2;
-}
-
 /** Even-odd ray casting; a point exactly on an edge may fall either way. */
 export function pointInPolygon(point: PointXY, polygon: readonly PointXY[]): boolean {
   const [x, y] = point;
@@ -42,19 +37,6 @@ export function pointInPolygon(point: PointXY, polygon: readonly PointXY[]): boo
 /** A vehicle is in a zone when its ground point is: the box itself leans over neighbouring lanes. */
 export function boxInZone(box: Box, polygon: readonly PointXY[]): boolean {
   return pointInPolygon(groundPoint(box), polygon);
-}
-
-function cross(o: PointXY, a: PointXY, b: PointXY): number {
-  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-}
-
-/** True when segments p1p2 and p3p4 cross at a point interior to both (touching ends do not count). */
-export function segmentsCross(p1: PointXY, p2: PointXY, p3: PointXY, p4: PointXY): boolean {
-  const d1 = cross(p3, p4, p1);
-  const d2 = cross(p3, p4, p2);
-  const d3 = cross(p1, p2, p3);
-  const d4 = cross(p1, p2, p4);
-  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
 }
 
 /** Whether any part of the box overlaps the polygon (a looser test than `boxInZone`). */

@@ -1,8 +1,7 @@
-import { z } from "zod";
 import type { VehicleClass } from "../../../protocol/index.js";
 
-/** An image point `[x, y]` in pixels, y pointing down. */
-export type PointXY = readonly [x: number, y: number];
+export { ZONE_KINDS, ZoneKind, CountDirection, type PointXY } from "../../../protocol/index.js";
+import type { CountDirection, PointXY, ZoneKind } from "../../../protocol/index.js";
 
 /** An axis-aligned box in image pixels: (x1, y1) top-left, (x2, y2) bottom-right. */
 export interface Box {
@@ -20,13 +19,6 @@ export interface Detection {
   box: Box;
 }
 
-export const ZONE_KINDS = ["queue", "presence", "loop"] as const;
-export const ZoneKind = z.enum(ZONE_KINDS);
-export type ZoneKind = z.infer<typeof ZoneKind>;
-
-/** Which crossings of a counting line count; see `lineSide` for what "positive" means. */
-export const CountDirection = z.enum(["positive", "negative", "both"]);
-export type CountDirection = z.infer<typeof CountDirection>;
 
 export type CrossingDirection = "positive" | "negative";
 

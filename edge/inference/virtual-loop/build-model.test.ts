@@ -5,7 +5,7 @@ import { onnx } from "./onnx-builders.js";
 import { countPixels, rasterizeZones } from "./rasterize.js";
 import { parseVirtualLoopSpec, type VirtualLoopSpec, type VirtualLoopSpecInput } from "./spec.js";
 import { specHash } from "./spec-hash.js";
-import { seededRandom } from "./test-scene.js";
+import { seededRandom } from "./test-support/scene.js";
 import { gatherZonePixels, zonePixelIndex } from "./zone-pixels.js";
 
 const WIDTH = 40;

@@ -13,7 +13,7 @@ import {
   roadFrame,
   type PixelRect,
   type Rgb,
-} from "./test-scene.js";
+} from "./test-support/scene.js";
 import { gatherZonePixels, zonePixelIndex } from "./zone-pixels.js";
 
 const W = 64;

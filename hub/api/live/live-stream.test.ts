@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChangeListener } from "../../hub.js";
-import type { IntersectionDetail, IntersectionSummary } from "../schemas.js";
+import type { IntersectionDetail, IntersectionSummary } from "../contract.js";
 import { LiveStream, type LiveSocket, type LiveSource } from "./live-stream.js";
 
 class FakeSocket implements LiveSocket {

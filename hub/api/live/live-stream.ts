@@ -1,7 +1,7 @@
 import { pino, type Logger } from "pino";
-import type { Role } from "../../config.js";
+import type { Role } from "../../services/actor.js";
 import type { ChangeKind, ChangeListener } from "../../hub.js";
-import type { AlarmRecord, IntersectionDetail, IntersectionSummary, TrackedCommand } from "../schemas.js";
+import type { AlarmRecord, IntersectionDetail, IntersectionSummary, LiveServerMessage, TrackedCommand } from "../contract.js";
 import { parseClientMessage } from "./messages.js";
 
 /** What the stream needs of a websocket (ws's WebSocket has all of it). */
@@ -246,7 +246,7 @@ export class LiveStream {
     if (this.changed.size === 0 && !this.alarmsChanged) return null;
     const ids = new Set(this.changed);
     this.changed.clear();
-    const message: { type: "update"; intersections: IntersectionSummary[]; alarms?: AlarmRecord[]; commands?: TrackedCommand[] } = {
+    const message: Extract<LiveServerMessage, { type: "update" }> = {
       type: "update",
       intersections: this.source.summaries(ids),
     };

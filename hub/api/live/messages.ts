@@ -1,13 +1,7 @@
-import { z } from "zod";
-import { Id } from "../../../protocol/index.js";
+import { LiveClientMessage } from "../contract.js";
 import { issueLines } from "../request-validation.js";
 
-/** What a live client may send. */
-export const LiveClientMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("resync") }),
-  z.object({ type: z.literal("subscribe"), intersectionId: Id.nullable() }),
-]);
-export type LiveClientMessage = z.infer<typeof LiveClientMessage>;
+export { LiveClientMessage } from "../contract.js";
 
 export function parseClientMessage(text: string): { ok: true; value: LiveClientMessage } | { ok: false; error: string } {
   let value: unknown;

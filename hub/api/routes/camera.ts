@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { CameraConfig } from "../../../edge/inference/index.js";
+import { CameraConfig } from "../../../protocol/index.js";
 import { actorOf, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams, TrackedCommand } from "../schemas.js";
-import type { ApiContext } from "./context.js";
+import { ErrorBody, IntersectionParams, TrackedCommand } from "../contract.js";
+import type { CommandRoutesOptions } from "./commands.js";
 
 /**
  * The zone editor's save: an admin's camera configuration (approaches, zones, counting lines),
  * checked with the edge's own camera schema, so the errors are the ones the YAML would give, and
  * sent to the agent as a `set-camera` command. The command (and any refusal) is audited.
  */
-export const cameraRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views, now }) => {
-  const mayEdit = requireRole(hub, { role: "admin", what: "edit camera zones", auditAction: () => "command.set-camera" }, now);
+export const cameraRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async (app, { commands, views, audit, now }) => {
+  const mayEdit = requireRole(audit, { role: "admin", what: "edit camera zones", auditAction: () => "command.set-camera" }, now);
 
   app.put(
     "/api/intersections/:id/camera",
@@ -30,7 +30,7 @@ export const cameraRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub
       if (!views.has(id)) throw notFound(`no intersection ${id}`);
       let command: TrackedCommand;
       try {
-        command = await hub.sendCommand(id, { action: "set-camera", camera: request.body as unknown as Record<string, unknown> }, actorOf(request));
+        command = await commands.send(id, { action: "set-camera", camera: request.body as unknown as Record<string, unknown> }, actorOf(request));
       } catch (err) {
         throw new ApiError(503, "broker_unavailable", `camera configuration not sent: ${(err as Error).message}`);
       }

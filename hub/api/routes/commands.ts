@@ -1,14 +1,23 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CommandAction } from "../../../protocol/index.js";
-import { CommandRefused } from "../../hub.js";
+import { CommandRefused } from "../../features/index.js";
+import type { AuditLog } from "../../services/audit-log.js";
 import { actorOf, commandAuditAction, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams, TrackedCommand } from "../schemas.js";
-import type { ApiContext } from "./context.js";
+import { ErrorBody, IntersectionParams, TrackedCommand } from "../contract.js";
+import type { IntersectionViews } from "../intersection-views.js";
+import type { ApiServices } from "../services.js";
 
-export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views, now }) => {
-  const mayCommand = requireRole(hub, { role: "operator", what: "send commands", auditAction: commandAuditAction }, now);
+export interface CommandRoutesOptions {
+  commands: ApiServices["commands"];
+  views: Pick<IntersectionViews, "has">;
+  audit: AuditLog;
+  now: () => number;
+}
+
+export const commandRoutes: FastifyPluginAsyncZod<CommandRoutesOptions> = async (app, { commands, views, audit, now }) => {
+  const mayCommand = requireRole(audit, { role: "operator", what: "send commands", auditAction: commandAuditAction }, now);
 
   app.post(
     "/api/intersections/:id/commands",
@@ -29,7 +38,7 @@ export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hu
       if (request.body.action === "set-camera") throw new ApiError(400, "bad_request", "set-camera: use PUT /api/intersections/:id/camera (admin)");
       let command: TrackedCommand;
       try {
-        command = await hub.sendCommand(id, request.body, actorOf(request));
+        command = await commands.send(id, request.body, actorOf(request));
       } catch (err) {
         // A set-plan is checked as an override is; a hold's duration is bounded.
         if (err instanceof CommandRefused) throw new ApiError(422, "command_refused", err.message, err.errors);
@@ -42,7 +51,7 @@ export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hu
   app.get(
     "/api/intersections/:id/commands",
     { schema: { summary: "Commands sent to the intersection, newest first", tags: ["commands"], params: IntersectionParams, response: { 200: z.array(TrackedCommand) } } },
-    async (request) => hub.commands.list(request.params.id),
+    async (request) => commands.list(request.params.id),
   );
 
   app.get(
@@ -56,7 +65,7 @@ export const commandRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hu
       },
     },
     async (request) => {
-      const command = hub.commands.get(request.params.commandId);
+      const command = commands.get(request.params.commandId);
       if (command === undefined) throw notFound(`no command ${request.params.commandId}`);
       return command;
     },

@@ -1,19 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { Health } from "../contract.js";
 import { renderMetrics } from "../prometheus.js";
-import type { ApiContext } from "./context.js";
-
-const Health = z.object({
-  /** `degraded`: the hub's own broker connection is down. */
-  status: z.enum(["ok", "degraded"]),
-  broker: z.object({ connected: z.boolean() }),
-  timeSeries: z.object({ configured: z.boolean(), reachable: z.boolean().nullable(), bufferedLines: z.number() }),
-});
+import type { HubMetrics } from "../../features/index.js";
+import type { LiveStream } from "../live/index.js";
 
 /** Public: for load balancers, probes and Prometheus. */
-export const healthRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, live }) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ metrics: () => HubMetrics; live: Pick<LiveStream, "stats"> }> = async (app, { metrics, live }) => {
   app.get("/api/health", { schema: { summary: "Liveness and the hub's connections (no token needed)", tags: ["health"], security: [], response: { 200: Health } } }, async () => {
-    const m = hub.metrics();
+    const m = metrics();
     const ts = m.timeSeries;
     return {
       status: m.ingest.connected ? ("ok" as const) : ("degraded" as const),
@@ -23,6 +18,6 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub
   });
 
   app.get("/metrics", { schema: { summary: "Prometheus metrics (no token needed)", tags: ["health"], security: [] } }, async (_request, reply) =>
-    reply.type("text/plain; version=0.0.4; charset=utf-8").send(renderMetrics(hub.metrics(), live.stats())),
+    reply.type("text/plain; version=0.0.4; charset=utf-8").send(renderMetrics(metrics(), live.stats())),
   );
 };

@@ -1,24 +1,22 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ControllerEvent, Signal } from "../../../protocol/index.js";
 import { notFound } from "../errors.js";
-import { ErrorBody, IntersectionDetail, IntersectionParams, IntersectionSummary } from "../schemas.js";
-import type { ApiContext } from "./context.js";
+import { ErrorBody, History, IntersectionDetail, IntersectionParams, IntersectionSummary } from "../contract.js";
+import type { IntersectionViews } from "../intersection-views.js";
+import type { ApiServices } from "../services.js";
 
 const HistoryQuery = z.object({
   /** Device-clock ms; everything kept when absent. */
   sinceMs: z.coerce.number().int().nonnegative().default(0),
 });
 
-const History = z.object({
-  measures: z.array(
-    z.object({ ts: z.number(), approachId: z.string(), intervalMs: z.number(), count: z.number(), queue: z.number(), occupancy: z.number() }),
-  ),
-  signals: z.array(Signal),
-  events: z.array(ControllerEvent),
-});
+export interface IntersectionRoutesOptions {
+  views: Pick<IntersectionViews, "has" | "all" | "detail">;
+  history: ApiServices["recording"]["history"];
+  cameras: ApiServices["cameras"];
+}
 
-export const intersectionRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views }) => {
+export const intersectionRoutes: FastifyPluginAsyncZod<IntersectionRoutesOptions> = async (app, { views, history, cameras }) => {
   const known = (id: string): void => {
     if (!views.has(id)) throw notFound(`no intersection ${id}`);
   };
@@ -54,7 +52,6 @@ export const intersectionRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
       const { id } = request.params;
       const { sinceMs } = request.query;
       known(id);
-      const history = hub.recorder.history;
       return {
         measures: history.measuresSince(id, sinceMs).map((s) => ({
           ts: s.ts,
@@ -74,7 +71,7 @@ export const intersectionRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
     "/api/intersections/:id/camera.jpg",
     { schema: { summary: "The latest camera frame (JPEG), when the agent or simulator offers one", tags: ["intersections"], params: IntersectionParams } },
     async (request, reply) => {
-      const camera = hub.camera(request.params.id);
+      const camera = cameras.get(request.params.id);
       if (camera === undefined) throw notFound(`no camera for intersection ${request.params.id}`);
       const jpeg = await camera.latestJpeg();
       if (jpeg === null) throw notFound(`no frame from the camera of intersection ${request.params.id} yet`);

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, authenticate } from "../auth-hooks.js";
-import type { ApiContext } from "./context.js";
+import type { TokenMatcher } from "../auth-hooks.js";
+import type { LiveStream } from "../live/index.js";
 
 /** The websocket: hello and snapshot on connect, then coalesced updates (docs/api.md). */
-export const liveRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { live, match }) => {
+export const liveRoutes: FastifyPluginAsyncZod<{ live: LiveStream; match: TokenMatcher }> = async (app, { live, match }) => {
   // Browsers cannot set headers on a websocket, so the token may come as ?token=.
   app.addHook("onRequest", authenticate(match, { allowQueryToken: true }));
   app.get(

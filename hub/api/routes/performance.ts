@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AtspmMeasures, computeMeasure, computeMeasures, MEASURE_NAMES, toAtspmCsv, type MeasureName } from "../../atspm/index.js";
 import { badRequest, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams } from "../schemas.js";
-import type { ApiContext } from "./context.js";
+import { ErrorBody, IntersectionParams, Performance, PerformanceRange } from "../contract.js";
+import type { Intersections } from "../../features/index.js";
+import type { IntersectionViews } from "../intersection-views.js";
+import type { ApiServices } from "../services.js";
 
 const MAX_RANGE_MS = 7 * 24 * 3_600_000;
 const DEFAULT_RANGE_MS = 3_600_000;
@@ -17,35 +19,29 @@ const RangeQuery = z
   })
   .strict();
 
-const Range = z.object({
-  intersectionId: z.string(),
-  fromMs: z.number(),
-  toMs: z.number(),
-  /** The span of events the hub holds for the intersection (older ones have aged out); null when none. */
-  heldFromMs: z.number().nullable(),
-  heldToMs: z.number().nullable(),
-  /** Detector channels configured for the measures (`atspm.detectors` in the hub's configuration). */
-  detectorsConfigured: z.number().int(),
-});
-
-const Performance = Range.extend({ measures: AtspmMeasures });
 
 /**
  * ATSPM performance measures per intersection and time range, computed from the hi-res events the
  * hub holds, and those events in ATSPM's CSV import format.
  */
 const MeasureParams = IntersectionParams.extend({ measure: z.enum(MEASURE_NAMES) });
-const OneMeasure = Range.extend({
+const OneMeasure = PerformanceRange.extend({
   measure: z.enum(MEASURE_NAMES),
   values: z.union(MEASURE_NAMES.map((name) => AtspmMeasures.shape[name])),
 });
 
-export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views }) => {
-  const atspmOf = new Map(hub.config.intersections.map((x) => [x.intersectionId, x.atspm]));
+export interface PerformanceRoutesOptions {
+  views: Pick<IntersectionViews, "has">;
+  intersections: Pick<Intersections, "list">;
+  hiRes: ApiServices["recording"]["hiRes"];
+}
 
-  function rangeOf(id: string, query: z.infer<typeof RangeQuery>): z.infer<typeof Range> {
+export const performanceRoutes: FastifyPluginAsyncZod<PerformanceRoutesOptions> = async (app, { views, intersections, hiRes }) => {
+  const atspmOf = new Map(intersections.list().map((x) => [x.intersectionId, x.atspm]));
+
+  function rangeOf(id: string, query: z.infer<typeof RangeQuery>): PerformanceRange {
     if (!views.has(id)) throw notFound(`no intersection ${id}`);
-    const held = hub.recorder.hiRes.span(id);
+    const held = hiRes.span(id);
     const toMs = query.toMs ?? (held === null ? 0 : held.newestMs + 1);
     const fromMs = query.fromMs ?? Math.max(0, toMs - DEFAULT_RANGE_MS);
     if (toMs <= fromMs) throw badRequest("toMs must be after fromMs", [`fromMs ${fromMs}, toMs ${toMs}`]);
@@ -60,8 +56,8 @@ export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, 
     };
   }
 
-  function measuresOf(range: z.infer<typeof Range>): AtspmMeasures {
-    const log = hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs);
+  function measuresOf(range: PerformanceRange): AtspmMeasures {
+    const log = hiRes.range(range.intersectionId, range.fromMs, range.toMs);
     return computeMeasures(log, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
   }
 
@@ -118,7 +114,7 @@ export const performanceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, 
     },
     async (request, reply) => {
       const range = rangeOf(request.params.id, request.query);
-      const csv = toAtspmCsv(range.intersectionId, hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs));
+      const csv = toAtspmCsv(range.intersectionId, hiRes.range(range.intersectionId, range.fromMs, range.toMs));
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="${range.intersectionId}-${range.fromMs}-${range.toMs}.csv"`)

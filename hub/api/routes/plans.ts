@@ -3,33 +3,29 @@ import { z } from "zod";
 import { Plan, PlanBody } from "../../../protocol/index.js";
 import { actorOf, requireRole } from "../auth-hooks.js";
 import { ApiError, notFound } from "../errors.js";
-import { ErrorBody, IntersectionParams, PlanRecord } from "../schemas.js";
-import type { ApiContext } from "./context.js";
+import { ErrorBody, IntersectionParams, PlanOverrideBody, PlanOverrideResult, PlanRecord } from "../contract.js";
 
-/** `PlanBody` less `validUntil`, plus how long the override holds. */
-export const PlanOverrideBody = z
-  .object({
-    planId: PlanBody.shape.planId,
-    cycleS: PlanBody.shape.cycleS,
-    offsetS: PlanBody.shape.offsetS,
-    splitsS: PlanBody.shape.splitsS,
-    reason: PlanBody.shape.reason.optional(),
-    policy: PlanBody.shape.policy,
-    omitPhases: PlanBody.shape.omitPhases,
-    durationS: z.number().positive().max(86_400),
-  })
-  .refine((p) => p.offsetS < p.cycleS, { message: "offsetS must be less than cycleS", path: ["offsetS"] });
-export type PlanOverrideBody = z.infer<typeof PlanOverrideBody>;
+export { PlanOverrideBody } from "../contract.js";
+import type { AuditLog } from "../../services/audit-log.js";
+import type { IntersectionViews } from "../intersection-views.js";
+import type { ApiServices } from "../services.js";
 
 const PlansQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
-export const planRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, views, now }) => {
-  const mayOverride = requireRole(hub, { role: "operator", what: "override plans", auditAction: () => "plan.override" }, now);
-  const mayRelease = requireRole(hub, { role: "operator", what: "release plan overrides", auditAction: () => "plan.release" }, now);
+export interface PlanRoutesOptions {
+  planning: ApiServices["planning"];
+  views: Pick<IntersectionViews, "has">;
+  audit: AuditLog;
+  now: () => number;
+}
+
+export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { planning, views, audit, now }) => {
+  const mayOverride = requireRole(audit, { role: "operator", what: "override plans", auditAction: () => "plan.override" }, now);
+  const mayRelease = requireRole(audit, { role: "operator", what: "release plan overrides", auditAction: () => "plan.release" }, now);
 
   /** 404 for an intersection nobody knows; 422 for one heard of but without timing here. */
   const plannable = (id: string): void => {
-    if (hub.planner.has(id)) return;
+    if (planning.planner.has(id)) return;
     if (!views.has(id)) throw notFound(`no intersection ${id}`);
     throw new ApiError(422, "plan_rejected", `intersection ${id} has no timing configuration at this hub`, [`intersection ${id} has no timing configuration at this hub`]);
   };
@@ -45,7 +41,7 @@ export const planRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, 
         response: { 200: z.array(PlanRecord) },
       },
     },
-    async (request) => hub.plans(request.params.id, request.query.limit),
+    async (request) => planning.plans(request.params.id, request.query.limit),
   );
 
   app.put(
@@ -57,7 +53,7 @@ export const planRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, 
         tags: ["plans"],
         params: IntersectionParams,
         body: PlanOverrideBody,
-        response: { 200: z.object({ plan: Plan }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+        response: { 200: PlanOverrideResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => {
@@ -66,7 +62,7 @@ export const planRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, 
       const actor = actorOf(request);
       const { durationS, reason, policy, ...timing } = request.body;
       const body: PlanBody = { ...timing, validUntil: now() + durationS * 1000, reason: reason ?? `operator override by ${actor.name}`, policy: policy ?? "manual" };
-      const result = await hub.overridePlan(id, body, actor);
+      const result = await planning.override(id, body, actor);
       if (!result.ok) throw new ApiError(422, "plan_rejected", `plan ${body.planId} breaks the intersection's rules`, result.errors);
       return { plan: result.plan };
     },
@@ -77,7 +73,7 @@ export const planRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { hub, 
     { preValidation: mayRelease, schema: { summary: "Release an operator's plan: adaptive planning resumes", tags: ["plans"], params: IntersectionParams, response: { 204: z.null(), 403: ErrorBody, 404: ErrorBody } } },
     async (request, reply) => {
       plannable(request.params.id);
-      hub.releaseOverride(request.params.id, actorOf(request));
+      planning.release(request.params.id, actorOf(request));
       return reply.code(204).send(null);
     },
   );

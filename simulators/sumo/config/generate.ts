@@ -1,7 +1,7 @@
 import type { ControllerConfigInput } from "../../../edge/agent/controller/index.js";
 import type { HubConfigInput } from "../../../hub/config.js";
 import { SIM_REGION } from "../../closed-loop/hub-bridge.js";
-import type { IntersectionTimingInput } from "../../../hub/control/index.js";
+import type { HubTimingInput } from "../../../hub/control/index.js";
 import type { SumoNet } from "../net/read-net.js";
 import { safeId, tlsLayout, trafficLightIds, type TlsLayout } from "../net/tls-layout.js";
 import type { SumoDetector, SumoIntersectionConfigInput } from "./schema.js";
@@ -95,7 +95,8 @@ function mainPhaseIndex(net: SumoNet, layout: TlsLayout): number {
 export interface GeneratedIntersection {
   layout: TlsLayout;
   config: SumoIntersectionConfigInput;
-  timing: Omit<IntersectionTimingInput, "intersectionId">;
+  /** The hub's own settings for it (no phases: the hub plans against what its controller publishes). */
+  timing: HubTimingInput;
 }
 
 /**
@@ -163,7 +164,12 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   const controller: ControllerConfigInput = {
     signalGroups: layout.groups.map((g) => ({ id: g.id, kind: "vehicle" as const })),
     conflicts: groupConflicts(layout),
-    phases: phases.map(({ greenS: _, ...p }, k) => ({ ...p, ...(omittable[k] ? { omittable: true } : {}) })),
+    // The phases, with the approaches each serves, live here only: the hub plans against what the controller publishes.
+    phases: phases.map(({ greenS: _, ...p }, k) => ({
+      ...p,
+      ...(omittable[k] ? { omittable: true } : {}),
+      approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
+    })),
     fallback: { mode: "fixed", cycleS, splitsS, offsetS: ((layout.program.offset % cycleS) + cycleS) % cycleS },
     coordination: { phase: main + 1 },
   };
@@ -176,19 +182,15 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     detectors,
     controller,
   };
-  const timing: Omit<IntersectionTimingInput, "intersectionId"> = {
+  const permissiveLefts = phases.flatMap((p, k) => {
+    const opposing = omittable[k] ? permissiveOf(layout, approaches, k) : [];
+    return opposing.length > 0 ? [{ phase: p.phase, opposing }] : [];
+  });
+  const timing: HubTimingInput = {
     policy: "webster",
     minCycleS: 40,
     maxCycleS: 120,
-    phases: phases.map((p, k) => ({
-      phase: p.phase,
-      minGreenS: p.minGreenS,
-      maxGreenS: p.maxGreenS,
-      yellowS: p.yellowS,
-      redClearanceS: p.redClearanceS,
-      ...(omittable[k] ? permissiveOf(layout, approaches, k) : {}),
-      approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
-    })),
+    ...(permissiveLefts.length > 0 ? { permissiveLefts } : {}),
     planValidityS: 300,
     planRefreshS: 60,
   };
@@ -211,10 +213,10 @@ function fitCycle(phases: { minGreenS: number; maxGreenS: number; greenS: number
 }
 
 /**
- * For the hub, an omittable phase's turns and the traffic they yield to when run permissive: each
+ * For the hub's permissive-left guideline, an omittable phase's turns and the traffic they yield to when run permissive: each
  * approach it serves paired with the approach holding most of the links its links give way to.
  */
-function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phaseIndex: number): { permissive?: { opposing: { approachId: string; opposingApproachId: string; opposingLanes: number }[] } } {
+function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phaseIndex: number): { approachId: string; opposingApproachId: string; opposingLanes: number }[] {
   const approachOfLane = new Map(approaches.flatMap((a) => a.lanes.map((lane) => [lane, a] as const)));
   const opposing = approaches
     .filter((a) => approachServedBy(layout, a, phaseIndex))
@@ -230,7 +232,7 @@ function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phas
       const best = [...count.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
       return best ? [{ approachId: a.id, opposingApproachId: best.id, opposingLanes: clamp(best.lanes.length, 1, 8) }] : [];
     });
-  return opposing.length > 0 ? { permissive: { opposing } } : {};
+  return opposing;
 }
 
 /** Signal groups that must never have the right of way together: a link of each crosses the other's and the program never shows them together. */

@@ -169,7 +169,7 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
                 core?.plan(plan, simNowMs);
               },
               command: (command) => core?.command(command, simNowMs),
-            })
+            }, controller.config)
           : undefined;
         const publisher: AgentPublisher = {
           publishMeasures: (m) => {

@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { seededRandom } from "../../../inference/virtual-loop/test-scene.js";
+import { seededRandom } from "../../../inference/virtual-loop/test-support/scene.js";
 
 /**
  * `count` distinct JPEGs of noise (noise makes the compressed data full of stuffed FF 00 bytes,

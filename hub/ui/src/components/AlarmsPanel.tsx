@@ -14,6 +14,7 @@ const ALARM_TITLES: Record<AlarmType, string> = {
   "plan-rejected": "Plan rejected",
   "command-unanswered": "Command unanswered",
   "clock-skew": "Device clock implausible",
+  "controller-config": "Hub settings do not fit the controller",
 };
 
 /** Alarms an operator still has to see, newest first; operators acknowledge them here. */

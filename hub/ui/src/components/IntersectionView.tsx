@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { IntersectionDetail, MeasurePoint, PlanRecord } from "../net/contract.js";
+import type { CameraZones, IntersectionDetail, MeasurePoint, PlanRecord } from "../net/contract.js";
 import type { HubApi } from "../net/hub-api.js";
 import type { LiveClient } from "../net/live-client.js";
 import { congestionOf, healthOf } from "../state/classify.js";
@@ -121,6 +121,11 @@ export function IntersectionView({ id, api, store, live, canControl, canEditZone
         <span>queue {summary.queueVeh === null ? "–" : Math.round(summary.queueVeh)} veh</span>
       </div>
       {error && <p class="error">{error}</p>}
+      {detail && detail.planning.state !== "planning" && (
+        <p class="error" data-testid="planning-problem">
+          {detail.planning.reason}
+        </p>
+      )}
       <div class="grid">
         <section class="card" aria-label="Signal">
           <h2>
@@ -160,7 +165,7 @@ export function IntersectionView({ id, api, store, live, canControl, canEditZone
         </section>
         <section class="card" aria-label="Camera">
           <h2>Camera</h2>
-          {detail ? <CameraView api={api} id={id} available={detail.camera.available} zones={detail.camera.zones} canEdit={canEditZones} /> : <p class="muted">Loading…</p>}
+          {detail ? <CameraView api={api} id={id} available={detail.camera.available} zones={/* the API leaves zones open: a simulator's camera configuration or an agent's snapshot geometry, both this shape */ detail.camera.zones as CameraZones | undefined} canEdit={canEditZones} /> : <p class="muted">Loading…</p>}
         </section>
         <section class="card" aria-label="Plan history">
           <h2>Plans</h2>

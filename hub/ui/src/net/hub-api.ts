@@ -1,4 +1,5 @@
-import type { AlarmRecord, CameraZones, CommandAction, History, IntersectionDetail, IntersectionSummary, Me, Performance, Plan, PlanBody, PlanRecord, TrackedCommand } from "./contract.js";
+import { z } from "zod";
+import { AlarmRecord, History, IntersectionDetail, IntersectionSummary, Me, Performance, PlanOverrideBody, PlanOverrideResult, PlanRecord, TrackedCommand, type CameraZones, type CommandAction } from "./contract.js";
 
 /** A refused or failed request, with the hub's error code and the fields it named. */
 export class ApiError extends Error {
@@ -24,7 +25,12 @@ function detailText(item: unknown): string {
 }
 
 /** An override as the operator writes it: the plan less `validUntil`, plus how long it holds. */
-export type PlanOverride = Omit<PlanBody, "validUntil"> & { durationS: number };
+export type PlanOverride = z.input<typeof PlanOverrideBody>;
+
+/** An answer that does not match the API's schema (a hub of another version, say). */
+export class ContractError extends Error {
+  override name = "ContractError";
+}
 
 /** The hub's REST API with the operator's bearer token. */
 export class HubApi {
@@ -35,21 +41,21 @@ export class HubApi {
   ) {}
 
   me(): Promise<Me> {
-    return this.json("GET", "/api/me");
+    return this.json(Me, "GET", "/api/me");
   }
   intersections(): Promise<IntersectionSummary[]> {
-    return this.json("GET", "/api/intersections");
+    return this.json(z.array(IntersectionSummary), "GET", "/api/intersections");
   }
   detail(id: string): Promise<IntersectionDetail> {
-    return this.json("GET", `/api/intersections/${encodeURIComponent(id)}`);
+    return this.json(IntersectionDetail, "GET", `/api/intersections/${encodeURIComponent(id)}`);
   }
   history(id: string, sinceMs: number): Promise<History> {
-    return this.json("GET", `/api/intersections/${encodeURIComponent(id)}/history?sinceMs=${Math.floor(sinceMs)}`);
+    return this.json(History, "GET", `/api/intersections/${encodeURIComponent(id)}/history?sinceMs=${Math.floor(sinceMs)}`);
   }
   /** ATSPM measures over [fromMs, toMs); without them, the last hour of events the hub holds. */
   performance(id: string, range: { fromMs: number; toMs: number } | null = null): Promise<Performance> {
     const query = range === null ? "" : `?fromMs=${Math.floor(range.fromMs)}&toMs=${Math.floor(range.toMs)}`;
-    return this.json("GET", `/api/intersections/${encodeURIComponent(id)}/performance${query}`);
+    return this.json(Performance, "GET", `/api/intersections/${encodeURIComponent(id)}/performance${query}`);
   }
   /** Where the ATSPM CSV export of a range is (the browser downloads it with the token in a header, so via fetch). */
   async eventsCsv(id: string, range: { fromMs: number; toMs: number }): Promise<Blob> {
@@ -58,29 +64,29 @@ export class HubApi {
     return res.blob();
   }
   plans(id: string, limit = 20): Promise<PlanRecord[]> {
-    return this.json("GET", `/api/intersections/${encodeURIComponent(id)}/plans?limit=${limit}`);
+    return this.json(z.array(PlanRecord), "GET", `/api/intersections/${encodeURIComponent(id)}/plans?limit=${limit}`);
   }
   sendCommand(id: string, action: CommandAction): Promise<TrackedCommand> {
-    return this.json("POST", `/api/intersections/${encodeURIComponent(id)}/commands`, action);
+    return this.json(TrackedCommand, "POST", `/api/intersections/${encodeURIComponent(id)}/commands`, action);
   }
   /** The zone editor's save (admin): the whole camera configuration, checked by the hub and sent to the agent. */
   saveCamera(id: string, camera: CameraZones): Promise<TrackedCommand> {
-    return this.json("PUT", `/api/intersections/${encodeURIComponent(id)}/camera`, camera);
+    return this.json(TrackedCommand, "PUT", `/api/intersections/${encodeURIComponent(id)}/camera`, camera);
   }
   command(commandId: string): Promise<TrackedCommand> {
-    return this.json("GET", `/api/commands/${encodeURIComponent(commandId)}`);
+    return this.json(TrackedCommand, "GET", `/api/commands/${encodeURIComponent(commandId)}`);
   }
-  overridePlan(id: string, body: PlanOverride): Promise<{ plan: Plan }> {
-    return this.json("PUT", `/api/intersections/${encodeURIComponent(id)}/plan-override`, body);
+  overridePlan(id: string, body: PlanOverride): Promise<z.infer<typeof PlanOverrideResult>> {
+    return this.json(PlanOverrideResult, "PUT", `/api/intersections/${encodeURIComponent(id)}/plan-override`, body);
   }
   releasePlan(id: string): Promise<void> {
-    return this.json("DELETE", `/api/intersections/${encodeURIComponent(id)}/plan-override`);
+    return this.json(null, "DELETE", `/api/intersections/${encodeURIComponent(id)}/plan-override`);
   }
   alarms(): Promise<AlarmRecord[]> {
-    return this.json("GET", "/api/alarms");
+    return this.json(z.array(AlarmRecord), "GET", "/api/alarms");
   }
   acknowledgeAlarm(alarmId: string): Promise<AlarmRecord> {
-    return this.json("POST", `/api/alarms/${encodeURIComponent(alarmId)}/ack`, {});
+    return this.json(AlarmRecord, "POST", `/api/alarms/${encodeURIComponent(alarmId)}/ack`, {});
   }
 
   /** The latest camera frame as a Blob, or null when the intersection has none (404). */
@@ -101,15 +107,19 @@ export class HubApi {
     return { authorization: `Bearer ${this.token}`, ...(body ? { "content-type": "application/json" } : {}) };
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A request whose answer is checked against the API's schema for it (`null`: no body expected). */
+  private async json<S extends z.ZodType | null>(schema: S, method: string, path: string, body?: unknown): Promise<S extends z.ZodType ? z.infer<S> : void> {
+    type Result = S extends z.ZodType ? z.infer<S> : void;
     const res = await this.fetchFn(`${this.base}${path}`, {
       method,
       headers: this.headers(body !== undefined),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     if (!res.ok) throw await this.errorOf(res);
-    if (res.status === 204) return undefined as T;
-    return (await res.json()) as T;
+    if (schema === null || res.status === 204) return undefined as Result;
+    const result = schema.safeParse(await res.json());
+    if (!result.success) throw new ContractError(`${method} ${path}: the answer does not match the API's contract: ${result.error.issues[0]?.message ?? "invalid"} at ${result.error.issues[0]?.path.join(".") ?? ""}`);
+    return result.data as Result;
   }
 
   private async errorOf(res: Response): Promise<ApiError> {

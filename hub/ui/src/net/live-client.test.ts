@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { LiveMessage } from "./contract.js";
 import { LiveClient, type ConnectionState, type SocketLike } from "./live-client.js";
-import { reconnectDelayMs } from "./backoff.js";
+import { backoffDelayMs } from "../../../../common/backoff.js";
+import { LIVE_BACKOFF } from "./live-client.js";
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -46,17 +47,17 @@ function harness() {
     setTimer: (cb, ms) => timers.push({ cb, ms }),
     clearTimer: () => undefined,
     random: () => 0,
-    backoff: { initialMs: 100, maxMs: 1000 },
+    backoff: { ...LIVE_BACKOFF, initialMs: 100, maxMs: 1000 },
   });
   return { client, sockets, timers, states, messages };
 }
 
 describe("live client", () => {
   it("backs off exponentially with jitter up to a ceiling", () => {
-    const o = { initialMs: 100, maxMs: 1000 };
-    expect([0, 1, 2, 3, 4, 10].map((n) => reconnectDelayMs(n, 0, o))).toEqual([50, 100, 200, 400, 500, 500]);
-    expect(reconnectDelayMs(2, 0.999, o)).toBeLessThanOrEqual(400);
-    expect(reconnectDelayMs(2, 0.999, o)).toBeGreaterThan(390);
+    const o = { ...LIVE_BACKOFF, initialMs: 100, maxMs: 1000 };
+    expect([0, 1, 2, 3, 4, 10].map((n) => backoffDelayMs(n, o, () => 0))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(backoffDelayMs(2, o, () => 0.999)).toBeGreaterThanOrEqual(200);
+    expect(backoffDelayMs(2, o, () => 0.999)).toBeLessThan(210);
   });
 
   it("is live only once a snapshot arrives, and reconnects with growing delays after losing the hub", () => {

@@ -1,5 +1,8 @@
 import { asLiveMessage, type LiveMessage, type LiveRequest } from "./contract.js";
-import { DEFAULT_BACKOFF, reconnectDelayMs, type BackoffOptions } from "./backoff.js";
+import { backoffDelayMs, type BackoffOptions } from "../../../../common/backoff.js";
+
+/** 500 ms doubling to 10 s, "equal jitter" (half fixed, half random), so a control room of dashboards does not reconnect in step when the hub comes back. */
+export const LIVE_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 10_000, factor: 2, jitter: 0.5 };
 
 /** The part of the browser's WebSocket the client uses; tests pass a fake. */
 export interface SocketLike {
@@ -48,7 +51,7 @@ export class LiveClient {
       setTimer: (cb, ms) => setTimeout(cb, ms),
       clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
       random: Math.random,
-      backoff: DEFAULT_BACKOFF,
+      backoff: LIVE_BACKOFF,
       ...options,
     };
   }
@@ -128,7 +131,7 @@ export class LiveClient {
   private scheduleReconnect(): void {
     if (this.stopped) return;
     this.setState("reconnecting");
-    const delayMs = reconnectDelayMs(this.attempt++, this.o.random(), this.o.backoff);
+    const delayMs = backoffDelayMs(this.attempt++, this.o.backoff, this.o.random);
     this.timer = this.o.setTimer(() => this.connect(), delayMs);
   }
 

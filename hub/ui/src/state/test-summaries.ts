@@ -17,6 +17,8 @@ export function summary(id: string, fields: Partial<IntersectionSummary> = {}): 
     queueVeh: 3,
     activeAlarms: 0,
     lastSeenMs: 1_000,
+    signalTs: 1_000,
+    cycleSecond: 12,
     ...fields,
   };
 }

@@ -33,8 +33,8 @@ export function approachSeries(points: readonly MeasurePoint[], windowMs = HOUR_
 }
 
 /** Add a live measures message's approaches to the points, ignoring one already there. */
-export function withMeasures(points: readonly MeasurePoint[], measures: { ts: number; approaches: { approachId: string; count: number; queue: number; occupancy: number }[] }, windowMs = HOUR_MS): MeasurePoint[] {
+export function withMeasures(points: readonly MeasurePoint[], measures: { ts: number; intervalMs: number; approaches: { approachId: string; count: number; queue: number; occupancy: number }[] }, windowMs = HOUR_MS): MeasurePoint[] {
   if (points.some((p) => p.ts === measures.ts)) return points as MeasurePoint[];
-  const added = measures.approaches.map((a) => ({ ts: measures.ts, approachId: a.approachId, count: a.count, queue: a.queue, occupancy: a.occupancy }));
+  const added = measures.approaches.map((a) => ({ ts: measures.ts, approachId: a.approachId, intervalMs: measures.intervalMs, count: a.count, queue: a.queue, occupancy: a.occupancy }));
   return [...points, ...added].filter((p) => p.ts > measures.ts - windowMs);
 }

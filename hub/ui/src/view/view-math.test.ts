@@ -61,17 +61,17 @@ describe("dashboard view math", () => {
   it("lays measures out per approach on a shared time axis, within the last hour", () => {
     const hour = 3_600_000;
     const points = [
-      { ts: 1_000, approachId: "N", count: 9, queue: 9, occupancy: 0 },
-      { ts: hour + 5_000, approachId: "N", count: 1, queue: 2, occupancy: 0 },
-      { ts: hour + 5_000, approachId: "E", count: 3, queue: 4, occupancy: 0 },
-      { ts: hour + 10_000, approachId: "E", count: 5, queue: 6, occupancy: 0 },
+      { ts: 1_000, approachId: "N", intervalMs: 5000, count: 9, queue: 9, occupancy: 0 },
+      { ts: hour + 5_000, approachId: "N", intervalMs: 5000, count: 1, queue: 2, occupancy: 0 },
+      { ts: hour + 5_000, approachId: "E", intervalMs: 5000, count: 3, queue: 4, occupancy: 0 },
+      { ts: hour + 10_000, approachId: "E", intervalMs: 5000, count: 5, queue: 6, occupancy: 0 },
     ];
     const s = approachSeries(points);
     expect(s.approaches).toEqual(["E", "N"]);
     expect(s.timesS).toEqual([(hour + 5_000) / 1000, (hour + 10_000) / 1000]);
     expect(s.queue).toEqual([[4, 6], [2, null]]);
-    const more = withMeasures(points, { ts: hour + 15_000, approaches: [{ approachId: "N", count: 2, queue: 1, occupancy: 0.1 }] });
+    const more = withMeasures(points, { ts: hour + 15_000, intervalMs: 5000, approaches: [{ approachId: "N", count: 2, queue: 1, occupancy: 0.1 }] });
     expect(more).toHaveLength(4);
-    expect(withMeasures(more, { ts: hour + 15_000, approaches: [] })).toBe(more);
+    expect(withMeasures(more, { ts: hour + 15_000, intervalMs: 5000, approaches: [] })).toBe(more);
   });
 });

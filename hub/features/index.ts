@@ -1,0 +1,10 @@
+export { Features, every, type Feature } from "./feature.js";
+export { ChangeFeed, type ChangeKind, type ChangeListener } from "./changes.js";
+export { Intersections } from "./intersections.js";
+export { Recording } from "./recording.js";
+export { signalAlarms, statusAlarms, eventAlarms, type AlarmChange } from "./alarm-rules.js";
+export { Alarms } from "./alarms.js";
+export { Planning, type PlanRecord } from "./planning.js";
+export { Commands, CommandRefused } from "./commands.js";
+export { Cameras, type CameraSource } from "./cameras.js";
+export type { HubMetrics } from "./metrics.js";
