@@ -61,8 +61,8 @@ export const performanceRoutes: FastifyPluginAsyncZod<PerformanceRoutesOptions> 
     return computeMeasures(log, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
   }
 
-  function measureOf<K extends MeasureName>(range: z.infer<typeof Range>, name: K): AtspmMeasures[K] {
-    const log = hub.recorder.hiRes.range(range.intersectionId, range.fromMs, range.toMs);
+  function measureOf<K extends MeasureName>(range: PerformanceRange, name: K): AtspmMeasures[K] {
+    const log = hiRes.range(range.intersectionId, range.fromMs, range.toMs);
     return computeMeasure(log, name, atspmOf.get(range.intersectionId) ?? {}, { fromMs: range.fromMs, toMs: range.toMs });
   }
 
