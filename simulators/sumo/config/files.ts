@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Document, isScalar, isSeq, parse as parseYaml, visit } from "yaml";
-import { parseOrThrow, ValidationError } from "../../../protocol/index.js";
+import { ValidationError } from "../../../protocol/index.js";
+import { parseConfig } from "../../../common/config-file.js";
 import { parseHubConfig, type HubConfig, type HubConfigInput } from "../../../hub/config.js";
 import { SumoIntersectionConfig, type SumoIntersectionConfigInput } from "./schema.js";
 
@@ -46,7 +47,7 @@ export async function loadConfigs(dir: string): Promise<LoadedConfigs> {
   const intersections: SumoIntersectionConfig[] = [];
   for (const f of files) {
     const path = join(dir, INTERSECTIONS_DIR, f);
-    intersections.push(parseOrThrow(SumoIntersectionConfig, readYaml(await readFile(path, "utf8"), path), path));
+    intersections.push(parseConfig(SumoIntersectionConfig, readYaml(await readFile(path, "utf8"), path), path));
   }
   const hubPath = join(dir, HUB_FILE);
   let hub: HubConfig;
