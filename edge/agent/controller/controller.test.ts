@@ -299,6 +299,100 @@ describe("actuated fallback", () => {
     expect(again.nowMs).toBeGreaterThan(yellow.nowMs);
   });
 
+  describe("per-detector passage times (stop-line and advance loops)", () => {
+    /** Phase 1 with an advance loop (2 s to the stop line) and a stop-line loop (1 s); phase passage 3 s. */
+    function twoLoopConfig() {
+      const base = actuatedConfig();
+      return {
+        ...base,
+        phases: base.phases.map((p) =>
+          p.phase === 1 ? { ...p, passageS: 3, detectors: ["d-nsl-adv", "d-nsl-stop"], detectorPassageS: { "d-nsl-adv": 2, "d-nsl-stop": 1 } } : p,
+        ),
+      };
+    }
+
+    function greenOfPhase1(core: ControllerCore) {
+      core.detectorCall("d-nsl-stop", true, T0);
+      core.detectorCall("d-nsl-stop", false, T0 + 500);
+      return tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    }
+
+    it("holds the green from the advance loop until the stop-line loop's own passage after the vehicle crosses it", () => {
+      const core = new ControllerCore(twoLoopConfig(), T0);
+      const green = greenOfPhase1(core);
+      core.tick(green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", true, green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", false, green.nowMs + 4_300);
+      core.tick(green.nowMs + 6_000);
+      core.detectorCall("d-nsl-stop", true, green.nowMs + 6_000);
+      core.detectorCall("d-nsl-stop", false, green.nowMs + 6_300);
+      const yellow = tickUntil(core, green.nowMs + 6_100, (s) => s.groups.nsl !== "G");
+      // 1 s after it left the stop-line loop; the phase's 3 s passage would have held it to 9.3 s.
+      expect(yellow.nowMs - green.nowMs).toBe(7_300);
+      expect(hiresCodes(yellow.events, HIRES.phaseGapOut)).toEqual([1]);
+    });
+
+    it("ends the advance loop's extension after its own travel time when no vehicle reaches the stop line", () => {
+      const core = new ControllerCore(twoLoopConfig(), T0);
+      const green = greenOfPhase1(core);
+      core.tick(green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", true, green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", false, green.nowMs + 4_200);
+      const yellow = tickUntil(core, green.nowMs + 4_100, (s) => s.groups.nsl !== "G");
+      expect(yellow.nowMs - green.nowMs).toBe(6_200);
+    });
+
+    it("uses the phase's passage time for a detector without its own", () => {
+      const base = twoLoopConfig();
+      const config = { ...base, phases: base.phases.map((p) => (p.phase === 1 ? { ...p, detectorPassageS: { "d-nsl-stop": 1 } } : p)) };
+      const core = new ControllerCore(config, T0);
+      const green = greenOfPhase1(core);
+      core.tick(green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", true, green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", false, green.nowMs + 4_200);
+      const yellow = tickUntil(core, green.nowMs + 4_100, (s) => s.groups.nsl !== "G");
+      expect(yellow.nowMs - green.nowMs).toBe(7_200);
+    });
+  });
+
+  describe("one-phase light", () => {
+    function onePhaseConfig() {
+      return {
+        signalGroups: [{ id: "thru", kind: "vehicle" as const }],
+        conflicts: [],
+        phases: [{ phase: 1, groups: ["thru"], minGreenS: 5, maxGreenS: 20, yellowS: 3, redClearanceS: 2, detectors: ["d-thru"] }],
+        fallback: { mode: "actuated" as const, cycleS: 25, splitsS: { "1": 25 } },
+      };
+    }
+
+    it("rests in green when it gaps out or maxes out: nobody else wants the junction", () => {
+      const core = new ControllerCore(onePhaseConfig(), T0);
+      const green = tickUntil(core, T0, (s) => s.groups.thru === "G");
+      const events: ControllerEvent[] = [];
+      let t = green.nowMs;
+      for (; t <= green.nowMs + 120_000; t += 100) {
+        // Vehicles every second for the first minute (past max green), then none.
+        if (t - green.nowMs < 60_000 && (t - green.nowMs) % 1_000 === 0) core.detectorCall("d-thru", (t - green.nowMs) % 2_000 === 0, t);
+        events.push(...core.tick(t).events);
+        expect(core.state().groups.thru).toBe("G");
+      }
+      expect(hiresCodes(events, HIRES.phaseBeginYellow)).toEqual([]);
+    });
+
+    it("still leaves the green for flash, after its minimum and its yellow", () => {
+      const core = new ControllerCore(onePhaseConfig(), T0);
+      const green = tickUntil(core, T0, (s) => s.groups.thru === "G");
+      const resting = green.nowMs + 30_000;
+      for (let t = green.nowMs + 100; t < resting; t += 100) core.tick(t);
+      expect(core.state().groups.thru).toBe("G");
+      expect(acks(core.command("f1", { action: "flash" }, resting), "f1")).toEqual(["accepted"]);
+      const yellow = tickUntil(core, resting, (s) => s.groups.thru === "Y");
+      expect(yellow.nowMs).toBe(resting);
+      const flash = tickUntil(core, yellow.nowMs, (s) => s.mode === "flash");
+      expect(flash.nowMs - yellow.nowMs).toBe(3_000 + 100);
+    });
+  });
+
   it("skips phases nobody calls and serves one as soon as it is called", () => {
     const core = new ControllerCore(actuatedConfig(), T0);
     const events: ControllerEvent[] = [];
