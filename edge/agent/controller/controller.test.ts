@@ -471,6 +471,24 @@ describe("coordinated-actuated hub plans", () => {
     for (const g of greens.filter((x) => x.phase === 2)) expect(cycleSecond(g.endMs)).toBeCloseTo(PHASE2_FORCE_OFF_S, 0);
   });
 
+  it("times gaps with the phase's passage, not per-detector ones: an early gap-out would cost the queue a whole cycle", () => {
+    const base = fourPhaseConfig({ coordination: { phase: 2 } });
+    const config = { ...base, phases: base.phases.map((p) => (p.phase === 4 ? { ...p, detectorPassageS: { "d-ew": 1 } } : p)) };
+    // A vehicle over phase 4's loop every 2.5 s: 2 s gaps, inside the 3 s passage, outside the loop's own 1 s.
+    const pulses = (t: number) => ({ "d-ew": (t - T0) % 2_500 < 500 });
+    const busy = run(config, pulses).filter((g) => g.phase === 4);
+    expect(busy.length).toBeGreaterThanOrEqual(3);
+    expect(busy.every((g) => g.endMs - g.startMs === 14_000 && g.code === HIRES.phaseForceOff)).toBe(true);
+    // The same loop in free (actuated fallback) operation uses its own 1 s and gaps out.
+    const free = new ControllerCore({ ...config, fallback: { ...config.fallback, mode: "actuated" as const } }, T0);
+    const events: ControllerEvent[] = [];
+    for (let t = T0; t <= T0 + 120_000; t += 100) {
+      for (const [id, on] of Object.entries(pulses(t))) free.detectorCall(id, on, t);
+      events.push(...free.tick(t).events);
+    }
+    expect(hiresCodes(events, HIRES.phaseGapOut)).toContain(4);
+  });
+
   it("runs the same plan fixed-time without a coordinated phase: idle phases keep their whole split", () => {
     const greens = run(fourPhaseConfig());
     expect(greens.filter((g) => g.phase === 1).every((g) => g.endMs - g.startMs === 8_000)).toBe(true);

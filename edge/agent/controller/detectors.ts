@@ -56,14 +56,15 @@ export class DetectorBank {
    * green's start: one that sits there longer is not discharging, a permissive turn waiting for a
    * gap or a blocked exit), and for its passage time after its last change: its own
    * (`detectorPassageS`: a stop-line loop's short, an advance loop's its travel time to the stop
-   * line) or the phase's `passageS`.
+   * line) or the phase's `passageS`. `ownPassage` false: every detector uses `passageS`
+   * (coordinated operation, where a green that gaps out early costs its traffic a whole cycle).
    */
-  gappedOut(phaseIndex: number, sinceMs: number, nowMs: number, stuckMs: number): boolean {
+  gappedOut(phaseIndex: number, sinceMs: number, nowMs: number, stuckMs: number, ownPassage: boolean): boolean {
     const phase = this.phases[phaseIndex];
     return phase.detectors.every((d) => {
       const onMs = this.occupied.get(d);
       if (onMs !== undefined && nowMs - Math.max(onMs, sinceMs) < stuckMs) return false;
-      const passageMs = (phase.detectorPassageS?.[d] ?? phase.passageS) * 1000;
+      const passageMs = ((ownPassage ? phase.detectorPassageS?.[d] : undefined) ?? phase.passageS) * 1000;
       return nowMs - Math.max(this.lastChangeMs.get(d) ?? Number.NEGATIVE_INFINITY, sinceMs) >= passageMs;
     });
   }

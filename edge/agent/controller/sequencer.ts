@@ -180,7 +180,7 @@ export class Sequencer {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
     } else if (elapsedMs >= (timing.source === "plan" ? Math.min(phase.maxGreenS, timing.greensS[i]) : phase.maxGreenS) * 1000) {
       endCode = HIRES.phaseMaxOut;
-    } else if (detectors.gappedOut(i, iv.startMs, nowMs, stuckOccupancyMs(phase))) {
+    } else if (detectors.gappedOut(i, iv.startMs, nowMs, stuckOccupancyMs(phase), true)) {
       endCode = HIRES.phaseGapOut;
     }
     if (endCode === null) return events;
@@ -222,7 +222,10 @@ export class Sequencer {
     if (coordinatedPhase) return null;
     if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
     if (!detectors.hasDetectors(i)) return null;
-    return detectors.gappedOut(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase)) ? HIRES.phaseGapOut : null;
+    // Per-detector passage times are for free operation: tried in coordination they cut side-street
+    // greens short, each early gap-out costing its queue a whole cycle (SUMO's arterial +17 %,
+    // docs/experiments/policy-sumo.md).
+    return detectors.gappedOut(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase), false) ? HIRES.phaseGapOut : null;
   }
 
   private flash(nowMs: number): HiRes[] {
