@@ -21,6 +21,17 @@ describe("controller configuration", () => {
     expect(config.transitionMode).toBe("cycle-boundary");
   });
 
+  it("refuses a per-detector passage time for a detector the phase does not list, or a negative one", () => {
+    const c = fourPhaseConfig();
+    c.phases = structuredClone(c.phases);
+    c.phases[0].detectorPassageS = { "d-nsl": 1, "d-ew": 2 };
+    c.phases[2].detectorPassageS = { "d-ewl": -1 };
+    const message = errorOf(c);
+    expect(message).toContain(`config.phases[0].detectorPassageS.d-ew: detector "d-ew" is not one of phase 1's detectors`);
+    expect(message).toMatch(/config\.phases\[2\]\.detectorPassageS\.d-ewl: Too small/);
+    expect(message).not.toContain("d-nsl");
+  });
+
   it("refuses two conflicting groups in one phase, whatever the phase says", () => {
     const c = fourPhaseConfig();
     c.phases = structuredClone(c.phases);

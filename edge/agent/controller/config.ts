@@ -20,6 +20,13 @@ export const PhaseConfig = z
     /** Gap time: each actuation extends the green by this much. */
     passageS: z.number().min(0.5).max(10).default(3),
     /**
+     * Passage time per detector, for those that should not use `passageS` (NEMA's per-detector
+     * extend): an advance loop's travel time to the stop line, so its vehicle's extension hands
+     * over to the stop-line loop as it arrives; a stop-line loop's short (0: only while a moving
+     * vehicle is on it), so the green ends soon after the queue has discharged.
+     */
+    detectorPassageS: z.record(Id, z.number().min(0).max(10)).optional(),
+    /**
      * A hub plan may leave this phase out (`omitPhases`). Only for a phase whose every signal group
      * another phase also serves, so nothing loses its right of way: a protected left whose turns
      * then run permissive with the through traffic. The local fallback always runs every phase.
@@ -131,6 +138,9 @@ export const ControllerConfig = z
           }
         }
       });
+      for (const id of Object.keys(p.detectorPassageS ?? {})) {
+        if (!p.detectors.includes(id)) ctx.addIssue({ code: "custom", path: ["phases", i, "detectorPassageS", id], message: `detector "${id}" is not one of phase ${p.phase}'s detectors` });
+      }
       if (pedestrians > 0 && p.pedWalkS === undefined) {
         ctx.addIssue({ code: "custom", path: ["phases", i, "pedWalkS"], message: `phase ${p.phase} serves pedestrians and needs pedWalkS and pedClearanceS` });
       }

@@ -144,7 +144,7 @@ function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): st
  * Fallback operation, and hub plans run fixed-time or coordinated-actuated around phase 2 or 4;
  * "permissive-": protected-permissive lefts, so plans may leave out phases 1 and 3.
  */
-const MODES = fc.constantFrom("fixed", "actuated", "coordinated-2", "coordinated-4", "permissive-fixed", "permissive-coordinated-4");
+const MODES = fc.constantFrom("fixed", "actuated", "actuated-loops", "coordinated-2", "coordinated-4", "permissive-fixed", "permissive-coordinated-4");
 
 function configFor(mode: string): ReturnType<typeof fourPhaseConfig> {
   if (mode.startsWith("permissive-")) {
@@ -153,6 +153,12 @@ function configFor(mode: string): ReturnType<typeof fourPhaseConfig> {
   }
   const base = fourPhaseConfig();
   if (mode === "actuated") return { ...base, fallback: { ...base.fallback, mode: "actuated" as const } };
+  if (mode === "actuated-loops") {
+    // Per-detector passage times, down to 0 s (a stop-line loop that extends only while occupied).
+    const own: Record<number, Record<string, number>> = { 1: { "d-nsl": 0 }, 3: { "d-ewl": 0.5 }, 4: { "d-ew": 1 } };
+    const phases = base.phases.map((p) => (own[p.phase] ? { ...p, detectorPassageS: own[p.phase] } : p));
+    return { ...base, phases, fallback: { ...base.fallback, mode: "actuated" as const } };
+  }
   if (mode.startsWith("coordinated-")) return { ...base, coordination: { phase: Number(mode.slice("coordinated-".length)) } };
   return base;
 }

@@ -299,6 +299,100 @@ describe("actuated fallback", () => {
     expect(again.nowMs).toBeGreaterThan(yellow.nowMs);
   });
 
+  describe("per-detector passage times (stop-line and advance loops)", () => {
+    /** Phase 1 with an advance loop (2 s to the stop line) and a stop-line loop (1 s); phase passage 3 s. */
+    function twoLoopConfig() {
+      const base = actuatedConfig();
+      return {
+        ...base,
+        phases: base.phases.map((p) =>
+          p.phase === 1 ? { ...p, passageS: 3, detectors: ["d-nsl-adv", "d-nsl-stop"], detectorPassageS: { "d-nsl-adv": 2, "d-nsl-stop": 1 } } : p,
+        ),
+      };
+    }
+
+    function greenOfPhase1(core: ControllerCore) {
+      core.detectorCall("d-nsl-stop", true, T0);
+      core.detectorCall("d-nsl-stop", false, T0 + 500);
+      return tickUntil(core, T0, (s) => s.groups.nsl === "G");
+    }
+
+    it("holds the green from the advance loop until the stop-line loop's own passage after the vehicle crosses it", () => {
+      const core = new ControllerCore(twoLoopConfig(), T0);
+      const green = greenOfPhase1(core);
+      core.tick(green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", true, green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", false, green.nowMs + 4_300);
+      core.tick(green.nowMs + 6_000);
+      core.detectorCall("d-nsl-stop", true, green.nowMs + 6_000);
+      core.detectorCall("d-nsl-stop", false, green.nowMs + 6_300);
+      const yellow = tickUntil(core, green.nowMs + 6_100, (s) => s.groups.nsl !== "G");
+      // 1 s after it left the stop-line loop; the phase's 3 s passage would have held it to 9.3 s.
+      expect(yellow.nowMs - green.nowMs).toBe(7_300);
+      expect(hiresCodes(yellow.events, HIRES.phaseGapOut)).toEqual([1]);
+    });
+
+    it("ends the advance loop's extension after its own travel time when no vehicle reaches the stop line", () => {
+      const core = new ControllerCore(twoLoopConfig(), T0);
+      const green = greenOfPhase1(core);
+      core.tick(green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", true, green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", false, green.nowMs + 4_200);
+      const yellow = tickUntil(core, green.nowMs + 4_100, (s) => s.groups.nsl !== "G");
+      expect(yellow.nowMs - green.nowMs).toBe(6_200);
+    });
+
+    it("uses the phase's passage time for a detector without its own", () => {
+      const base = twoLoopConfig();
+      const config = { ...base, phases: base.phases.map((p) => (p.phase === 1 ? { ...p, detectorPassageS: { "d-nsl-stop": 1 } } : p)) };
+      const core = new ControllerCore(config, T0);
+      const green = greenOfPhase1(core);
+      core.tick(green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", true, green.nowMs + 4_000);
+      core.detectorCall("d-nsl-adv", false, green.nowMs + 4_200);
+      const yellow = tickUntil(core, green.nowMs + 4_100, (s) => s.groups.nsl !== "G");
+      expect(yellow.nowMs - green.nowMs).toBe(7_200);
+    });
+  });
+
+  describe("one-phase light", () => {
+    function onePhaseConfig() {
+      return {
+        signalGroups: [{ id: "thru", kind: "vehicle" as const }],
+        conflicts: [],
+        phases: [{ phase: 1, groups: ["thru"], minGreenS: 5, maxGreenS: 20, yellowS: 3, redClearanceS: 2, detectors: ["d-thru"] }],
+        fallback: { mode: "actuated" as const, cycleS: 25, splitsS: { "1": 25 } },
+      };
+    }
+
+    it("rests in green when it gaps out or maxes out: nobody else wants the junction", () => {
+      const core = new ControllerCore(onePhaseConfig(), T0);
+      const green = tickUntil(core, T0, (s) => s.groups.thru === "G");
+      const events: ControllerEvent[] = [];
+      let t = green.nowMs;
+      for (; t <= green.nowMs + 120_000; t += 100) {
+        // Vehicles every second for the first minute (past max green), then none.
+        if (t - green.nowMs < 60_000 && (t - green.nowMs) % 1_000 === 0) core.detectorCall("d-thru", (t - green.nowMs) % 2_000 === 0, t);
+        events.push(...core.tick(t).events);
+        expect(core.state().groups.thru).toBe("G");
+      }
+      expect(hiresCodes(events, HIRES.phaseBeginYellow)).toEqual([]);
+    });
+
+    it("still leaves the green for flash, after its minimum and its yellow", () => {
+      const core = new ControllerCore(onePhaseConfig(), T0);
+      const green = tickUntil(core, T0, (s) => s.groups.thru === "G");
+      const resting = green.nowMs + 30_000;
+      for (let t = green.nowMs + 100; t < resting; t += 100) core.tick(t);
+      expect(core.state().groups.thru).toBe("G");
+      expect(acks(core.command("f1", { action: "flash" }, resting), "f1")).toEqual(["accepted"]);
+      const yellow = tickUntil(core, resting, (s) => s.groups.thru === "Y");
+      expect(yellow.nowMs).toBe(resting);
+      const flash = tickUntil(core, yellow.nowMs, (s) => s.mode === "flash");
+      expect(flash.nowMs - yellow.nowMs).toBe(3_000 + 100);
+    });
+  });
+
   it("skips phases nobody calls and serves one as soon as it is called", () => {
     const core = new ControllerCore(actuatedConfig(), T0);
     const events: ControllerEvent[] = [];
@@ -375,6 +469,24 @@ describe("coordinated-actuated hub plans", () => {
     expect(busy.every((g) => g.endMs - g.startMs === 14_000 && g.code === HIRES.phaseForceOff)).toBe(true);
     expect(greens.filter((g) => g.phase === 1).every((g) => g.endMs - g.startMs === 8_000)).toBe(true);
     for (const g of greens.filter((x) => x.phase === 2)) expect(cycleSecond(g.endMs)).toBeCloseTo(PHASE2_FORCE_OFF_S, 0);
+  });
+
+  it("times gaps with the phase's passage, not per-detector ones: an early gap-out would cost the queue a whole cycle", () => {
+    const base = fourPhaseConfig({ coordination: { phase: 2 } });
+    const config = { ...base, phases: base.phases.map((p) => (p.phase === 4 ? { ...p, detectorPassageS: { "d-ew": 1 } } : p)) };
+    // A vehicle over phase 4's loop every 2.5 s: 2 s gaps, inside the 3 s passage, outside the loop's own 1 s.
+    const pulses = (t: number) => ({ "d-ew": (t - T0) % 2_500 < 500 });
+    const busy = run(config, pulses).filter((g) => g.phase === 4);
+    expect(busy.length).toBeGreaterThanOrEqual(3);
+    expect(busy.every((g) => g.endMs - g.startMs === 14_000 && g.code === HIRES.phaseForceOff)).toBe(true);
+    // The same loop in free (actuated fallback) operation uses its own 1 s and gaps out.
+    const free = new ControllerCore({ ...config, fallback: { ...config.fallback, mode: "actuated" as const } }, T0);
+    const events: ControllerEvent[] = [];
+    for (let t = T0; t <= T0 + 120_000; t += 100) {
+      for (const [id, on] of Object.entries(pulses(t))) free.detectorCall(id, on, t);
+      events.push(...free.tick(t).events);
+    }
+    expect(hiresCodes(events, HIRES.phaseGapOut)).toContain(4);
   });
 
   it("runs the same plan fixed-time without a coordinated phase: idle phases keep their whole split", () => {

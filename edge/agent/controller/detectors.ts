@@ -11,7 +11,8 @@ export class DetectorBank {
   /** Occupied detectors and when each turned on. */
   private readonly occupied = new Map<string, number>();
   private readonly calls: boolean[];
-  private readonly lastActuationMs: number[];
+  /** When each detector last turned on or off. */
+  private readonly lastChangeMs = new Map<string, number>();
 
   constructor(private readonly phases: readonly PhaseConfig[]) {
     phases.forEach((p, index) => {
@@ -23,7 +24,6 @@ export class DetectorBank {
       }
     });
     this.calls = phases.map(() => false);
-    this.lastActuationMs = phases.map(() => Number.NEGATIVE_INFINITY);
   }
 
   /** Record a detector change; false if the detector is unknown or already in that state. */
@@ -32,10 +32,8 @@ export class DetectorBank {
     if (phaseIndexes === undefined || this.occupied.has(detectorId) === on) return false;
     if (on) this.occupied.set(detectorId, nowMs);
     else this.occupied.delete(detectorId);
-    for (const i of phaseIndexes) {
-      if (on) this.calls[i] = true;
-      this.lastActuationMs[i] = Math.max(this.lastActuationMs[i], nowMs);
-    }
+    this.lastChangeMs.set(detectorId, Math.max(this.lastChangeMs.get(detectorId) ?? Number.NEGATIVE_INFINITY, nowMs));
+    if (on) for (const i of phaseIndexes) this.calls[i] = true;
     return true;
   }
 
@@ -53,20 +51,22 @@ export class DetectorBank {
   }
 
   /**
-   * A detector of the phase is occupied by a vehicle that has been on it, counted from `sinceMs`
-   * (the green's start), for less than `stuckMs`: a vehicle moving over it. One that sits there
-   * longer is not discharging (a permissive turn waiting for a gap, a blocked exit) and does not
-   * extend the green.
+   * Whether the phase's green has gapped out (`sinceMs`: the green's start). A detector extends
+   * the green while a vehicle moves over it (occupied for less than `stuckMs`, counted from the
+   * green's start: one that sits there longer is not discharging, a permissive turn waiting for a
+   * gap or a blocked exit), and for its passage time after its last change: its own
+   * (`detectorPassageS`: a stop-line loop's short, an advance loop's its travel time to the stop
+   * line) or the phase's `passageS`. `ownPassage` false: every detector uses `passageS`
+   * (coordinated operation, where a green that gaps out early costs its traffic a whole cycle).
    */
-  isOccupiedByMoving(phaseIndex: number, sinceMs: number, nowMs: number, stuckMs: number): boolean {
-    return this.phases[phaseIndex].detectors.some((d) => {
+  gappedOut(phaseIndex: number, sinceMs: number, nowMs: number, stuckMs: number, ownPassage: boolean): boolean {
+    const phase = this.phases[phaseIndex];
+    return phase.detectors.every((d) => {
       const onMs = this.occupied.get(d);
-      return onMs !== undefined && nowMs - Math.max(onMs, sinceMs) < stuckMs;
+      if (onMs !== undefined && nowMs - Math.max(onMs, sinceMs) < stuckMs) return false;
+      const passageMs = ((ownPassage ? phase.detectorPassageS?.[d] : undefined) ?? phase.passageS) * 1000;
+      return nowMs - Math.max(this.lastChangeMs.get(d) ?? Number.NEGATIVE_INFINITY, sinceMs) >= passageMs;
     });
-  }
-
-  lastActuationAtMs(phaseIndex: number): number {
-    return this.lastActuationMs[phaseIndex];
   }
 
   /** The phase's green has ended; a max-out keeps the call so the phase comes back. */

@@ -180,13 +180,17 @@ export class Sequencer {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
     } else if (elapsedMs >= (timing.source === "plan" ? Math.min(phase.maxGreenS, timing.greensS[i]) : phase.maxGreenS) * 1000) {
       endCode = HIRES.phaseMaxOut;
-    } else if (
-      !detectors.isOccupiedByMoving(i, iv.startMs, nowMs, stuckOccupancyMs(phase)) &&
-      nowMs - Math.max(detectors.lastActuationAtMs(i), iv.startMs) >= phase.passageS * 1000
-    ) {
+    } else if (detectors.gappedOut(i, iv.startMs, nowMs, stuckOccupancyMs(phase), true)) {
       endCode = HIRES.phaseGapOut;
     }
     if (endCode === null) return events;
+    if (this.soleActuatedPhase(inputs)) {
+      // Rest in green (NEMA): a one-phase light run actuated has nobody else to serve, so a gap-out
+      // or max-out would only show its own traffic a yellow and red. Each step at rest is a cycle
+      // boundary, where a new plan (or the fallback) is taken up.
+      this.startCycle(inputs);
+      return events;
+    }
     if (endCode === HIRES.phaseForceOff && this.restsInGreen(i, inputs)) {
       // Rest in green (NEMA): every other phase is omitted, so the coordinated phase carries on
       // into the next cycle (a new plan is taken up there) instead of showing its own traffic a
@@ -218,8 +222,10 @@ export class Sequencer {
     if (coordinatedPhase) return null;
     if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
     if (!detectors.hasDetectors(i)) return null;
-    const sinceActuationMs = nowMs - Math.max(detectors.lastActuationAtMs(i), this.interval.startMs);
-    return !detectors.isOccupiedByMoving(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase)) && sinceActuationMs >= phase.passageS * 1000 ? HIRES.phaseGapOut : null;
+    // Per-detector passage times are for free operation: tried in coordination they cut side-street
+    // greens short, each early gap-out costing its queue a whole cycle (SUMO's arterial +17 %,
+    // docs/experiments/policy-sumo.md).
+    return detectors.gappedOut(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase), false) ? HIRES.phaseGapOut : null;
   }
 
   private flash(nowMs: number): HiRes[] {
@@ -291,6 +297,11 @@ export class Sequencer {
     if (this.wantsService(j, detectors)) return true;
     const groups = this.phases[j].groups;
     return this.phases.some((p, k) => k !== j && timing.omitted[k] && detectors.isOccupied(k) && p.groups.some((g) => groups.includes(g)));
+  }
+
+  /** A light with one phase, run actuated, with no hold or flash wanted: its green never needs to end. */
+  private soleActuatedPhase(inputs: StepInputs): boolean {
+    return this.phases.length === 1 && inputs.timing.operation === "actuated" && inputs.holdPhaseIndex === null && !inputs.flashWanted;
   }
 
   /** The coordinated phase at its force-off with every other phase omitted or skipped (no call): it may rest in green. */

@@ -35,6 +35,26 @@ describe("configuration generated from a SUMO net", () => {
     else expect(corridor.every((c) => c === undefined)).toBe(true);
   });
 
+  it("gives each loop its own passage time: 1 s at the stop line, the travel time to the stop line at an advance loop", async () => {
+    const net = await readNet(scenario("arterial"));
+    for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
+      const config = SumoIntersectionConfig.parse(x.config);
+      const byId = new Map(config.detectors.map((d) => [d.id, d]));
+      for (const p of config.controller.phases) {
+        expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
+        for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
+          const d = byId.get(id)!;
+          if (d.kind === "stop") expect(passageS).toBe(1);
+          else {
+            const stop = config.detectors.find((s) => s.kind === "stop" && s.lane === d.lane)!;
+            const speed = net.edge.flatMap((e) => e.lane).find((l) => l.id === d.lane)!.speed;
+            expect(passageS).toBeCloseTo((stop.posM - d.posM) / speed, 1);
+          }
+        }
+      }
+    }
+  });
+
   it("lets the hub leave out a protected left the program also runs permissive, naming the traffic it yields to", async () => {
     const net = await readNet(scenario("arterial"));
     const b = configsFromNet(net, () => "pw-0123456789abc").intersections.find((x) => x.config.tlsId === "B0")!;

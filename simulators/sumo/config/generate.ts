@@ -14,6 +14,8 @@ const DEFAULT_MIN_GREEN_S = 5;
 const VEHICLE_LENGTH_M = 6;
 const ADVANCE_UPSTREAM_M = 30;
 const QUEUE_ZONE_M = 100;
+/** Stop-line loop's passage time: the green ends this soon after the last vehicle has crossed it. */
+const STOP_LINE_PASSAGE_S = 1;
 
 /** To the nearest half second. */
 function toHalf(s: number): number {
@@ -106,7 +108,8 @@ export interface GeneratedIntersection {
  * from its maxDur or twice its duration; yellow from the program (at least 3 s), red clearance
  * from its all-red or ITE's (width + vehicle length) / speed; conflicts from the junction's foe
  * table less the pairs the program itself shows together (permissive turns). Detectors per
- * incoming lane: stop-line and advance loops for calls, a lane-area detector for queues.
+ * incoming lane: stop-line and advance loops for calls, each with its own passage time, a
+ * lane-area detector for queues.
  */
 export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<string>): GeneratedIntersection {
   const layout = tlsLayout(net, tlsId);
@@ -121,11 +124,21 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   const detectorIds = new Set<string>();
   const detectors: SumoDetector[] = [];
   const detectorsOfLane = new Map<string, string[]>();
+  // Each loop's own passage time (docs/experiments/policy-sumo.md): the stop-line loop's short,
+  // the advance loop's its travel time to the stop line at the lane's speed, so a vehicle holds
+  // the green from the advance loop until just after it has crossed the stop line.
+  const passageOf = new Map<string, number>();
   for (const [lane, approachId] of approachOfLane) {
     const length = layout.laneLength[lane] ?? 50;
     const stop: SumoDetector = { id: safeId(`${lane}.stop`, detectorIds), kind: "stop", lane, posM: Math.max(0, length - 1), approachId };
+    passageOf.set(stop.id, STOP_LINE_PASSAGE_S);
     const list = [stop];
-    if (length > ADVANCE_UPSTREAM_M + 5) list.push({ id: safeId(`${lane}.adv`, detectorIds), kind: "advance", lane, posM: length - ADVANCE_UPSTREAM_M, approachId });
+    if (length > ADVANCE_UPSTREAM_M + 5) {
+      const advance: SumoDetector = { id: safeId(`${lane}.adv`, detectorIds), kind: "advance", lane, posM: length - ADVANCE_UPSTREAM_M, approachId };
+      const travelS = (stop.posM - advance.posM) / Math.max(layout.laneSpeed[lane] ?? 8, 1);
+      passageOf.set(advance.id, clamp(Math.round(travelS * 10) / 10, 0, 10));
+      list.push(advance);
+    }
     const zone = Math.min(length, QUEUE_ZONE_M);
     list.push({ id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId });
     detectors.push(...list);
@@ -167,6 +180,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     // The phases, with the approaches each serves, live here only: the hub plans against what the controller publishes.
     phases: phases.map(({ greenS: _, ...p }, k) => ({
       ...p,
+      detectorPassageS: Object.fromEntries(p.detectors.map((id) => [id, passageOf.get(id)!])),
       ...(omittable[k] ? { omittable: true } : {}),
       approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
     })),
