@@ -30,7 +30,7 @@ export interface PipelineOptions {
   seqWindow?: number;
   now?: () => number;
   onReject?: (reason: IngestRejectReason, topic: string, error: string) => void;
-  onListenerError?: (kind: EdgeKind, err: unknown) => void;
+  onListenerError?: (kind: EdgeKind | "snapshot" | "config", err: unknown) => void;
   /** The region the hub's configuration puts an intersection in, if it names it. */
   configuredRegion?: (intersectionId: string) => string | undefined;
   /**
@@ -138,25 +138,11 @@ export class IngestPipeline {
         return this.reject("bad_topic", topic, "command: the hub does not ingest commands");
       case "snapshot":
         this.messages.snapshot++;
-        for (const listener of this.snapshotListeners) {
-          try {
-            listener(decoded.payload, decoded.region);
-          } catch (err) {
-            this.listenerErrors++;
-            this.onListenerError("status", err);
-          }
-        }
+        this.callEach("snapshot", this.snapshotListeners, decoded.payload, decoded.region);
         return;
       case "config":
         this.messages.config++;
-        for (const listener of this.configListeners) {
-          try {
-            listener(decoded.payload, decoded.region);
-          } catch (err) {
-            this.listenerErrors++;
-            this.onListenerError("status", err);
-          }
-        }
+        this.callEach("config", this.configListeners, decoded.payload, decoded.region);
         return;
       case "status":
         // A last will carries the seq of the connect it was registered at: it must never be dropped as old.
@@ -249,7 +235,12 @@ export class IngestPipeline {
   }
 
   private notify<K extends EdgeKind>(kind: K, payload: PayloadByKind[K], region: string): void {
-    for (const listener of this.listeners[kind] as Set<IngestListener<K>>) {
+    this.callEach(kind, this.listeners[kind] as Set<IngestListener<K>>, payload, region);
+  }
+
+  /** One listener's throw is counted and reported, never keeps the others from hearing. */
+  private callEach<P>(kind: EdgeKind | "snapshot" | "config", listeners: Iterable<(payload: P, region: string) => void>, payload: P, region: string): void {
+    for (const listener of listeners) {
       try {
         listener(payload, region);
       } catch (err) {

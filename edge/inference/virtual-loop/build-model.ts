@@ -1,4 +1,5 @@
-import { canonicalJson, specHash } from "./spec-hash.js";
+import { canonicalJson } from "../../../protocol/config-hash.js";
+import { specHash } from "./spec-hash.js";
 import { countPixels, rasterizeZones } from "./rasterize.js";
 import { zoneMembership, zonePixelIndex } from "./zone-pixels.js";
 import { parseVirtualLoopSpec, type VirtualLoopSpec, type VirtualLoopSpecInput } from "./spec.js";

@@ -6,7 +6,7 @@ export {
   type VirtualLoopSpecInput,
 } from "./spec.js";
 export { rasterizePolygon, rasterizeZones, countPixels } from "./rasterize.js";
-export { specHash, canonicalJson } from "./spec-hash.js";
+export { specHash } from "./spec-hash.js";
 export { zonePixelIndex, zoneMembership, gatherZonePixels } from "./zone-pixels.js";
 export {
   buildVirtualLoopModel,
