@@ -24,6 +24,7 @@ import { fourPhaseConfig } from "../edge/agent/controller/test-support/fixtures.
 import { buildApi } from "../hub/api/app.js";
 import { TIMING } from "../hub/api/test-fixtures.js";
 import { Hub } from "../hub/hub.js";
+import { publishControllerConfigs } from "../hub/test-support/controller-config.js";
 import { measuresAt as benchMeasures, T0, TEN_YEARS_MS, timeAttackHubConfig } from "../hub/test-support/time-attack-hub.js";
 import { decodeMessage, encodeMessage, type Command, type Measures, type Plan } from "../protocol/index.js";
 
@@ -98,6 +99,8 @@ interface AttackResult {
 async function hubAttacks(totals: Totals): Promise<AttackResult[]> {
   let nowMs = T0;
   const hub = await Hub.start(hubConfig(), { now: () => nowMs });
+  // The hub plans only against a controller's published timing, as its agents would send at connect.
+  await publishControllerConfigs(hub, "north", ["x1", "x2"]);
   const app = await buildApi(hub);
   const clients: MqttClient[] = [];
   const results: AttackResult[] = [];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CameraConfig } from "../../edge/inference/index.js";
+import type { CameraConfig } from "../../protocol/index.js";
 import { decodeMessage } from "../../protocol/index.js";
 import { connectClient, record, waitUntil, type Received } from "../../tests/support/mqtt.js";
 import { Hub } from "../hub.js";

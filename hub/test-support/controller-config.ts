@@ -1,4 +1,4 @@
-// Shared by the hub's tests and benches (compiled into dist via tsconfig.build.json): what a
+// Shared by the hub's tests and benches (benches that use test support run from source through tsx, so none of it is in dist): what a
 // controller publishes on `…/config`, and publishing it as retained state through the hub's broker.
 import { controllerConfigHash, encodeMessage, type ControllerConfigMessage, type ControllerTiming } from "../../protocol/index.js";
 import type { Hub } from "../hub.js";

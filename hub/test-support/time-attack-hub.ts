@@ -1,4 +1,4 @@
-// Shared by hub/time-safety.test.ts and bench/safety.ts (compiled into dist via tsconfig.build.json):
+// Shared by hub/time-safety.test.ts and bench/safety.ts (benches that use test support run from source through tsx, so none of it is in dist):
 // a two-intersection corridor hub on a clock the caller drives, and the measures it is fed.
 import type { Measures } from "../../protocol/index.js";
 import type { HubConfigInput } from "../config.js";

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../hub/broker/index.js";
-import { twoPhaseController, Watcher, writeRoadFrames } from "./test-support/agent-rig.js";
+import { twoPhaseController, Watcher, writeRoadFrames } from "../../edge/agent/test-support/agent-rig.js";
 
-const cli = join(import.meta.dirname, "../cli.ts");
+const cli = join(import.meta.dirname, "../../edge/cli.ts");
 const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
 const HUB = { username: "hub", password: "hub-secret" };
 

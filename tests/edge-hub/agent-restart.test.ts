@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../hub/broker/index.js";
 import { topicFor, type Command, type CommandAction } from "../../protocol/index.js";
-import { connectClient } from "../../tests/support/mqtt.js";
-import { memoryLogger } from "./camera/test-support/memory-logger.js";
-import type { CameraConfig } from "../inference/index.js";
-import { Agent, type AgentDeps } from "./agent.js";
-import { PersistedState } from "./controller/index.js";
-import { exampleCamera, testAgentConfig, Watcher, writeRoadFrames } from "./test-support/agent-rig.js";
+import { connectClient } from "../support/mqtt.js";
+import { memoryLogger } from "../../edge/agent/camera/test-support/memory-logger.js";
+import type { CameraConfig } from "../../edge/inference/index.js";
+import { Agent, type AgentDeps } from "../../edge/agent/agent.js";
+import { PersistedState } from "../../edge/agent/controller/index.js";
+import { exampleCamera, testAgentConfig, Watcher, writeRoadFrames } from "../../edge/agent/test-support/agent-rig.js";
 
 const REGION = "r1";
 const HUB = { username: "hub", password: "hub-secret" };

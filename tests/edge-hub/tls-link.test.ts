@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBroker, type RunningBroker } from "../../../hub/broker/index.js";
-import { makeTestPki, opensslBinary, type TestPki } from "../../../tests/support/certs.js";
-import { connectClient, record, waitUntil } from "../../../tests/support/mqtt.js";
-import { MqttLink } from "./index.js";
+import { startBroker, type RunningBroker } from "../../hub/broker/index.js";
+import { makeTestPki, opensslBinary, type TestPki } from "../support/certs.js";
+import { connectClient, record, waitUntil } from "../support/mqtt.js";
+import { MqttLink } from "../../edge/agent/link/index.js";
 
 const HUB = { username: "hub", password: "hub-secret" };
 let pki: TestPki;

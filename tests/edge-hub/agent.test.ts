@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type RunningBroker } from "../../hub/broker/index.js";
 import { controllerConfigHash, HIRES, topicFor, type Command, type Plan } from "../../protocol/index.js";
-import { connectClient } from "../../tests/support/mqtt.js";
-import type { CameraConfig } from "../inference/index.js";
-import { Agent } from "./agent.js";
-import { exampleCamera, testAgentConfig, twoPhaseController, Watcher, writeRoadFrames } from "./test-support/agent-rig.js";
+import { connectClient } from "../support/mqtt.js";
+import type { CameraConfig } from "../../edge/inference/index.js";
+import { Agent } from "../../edge/agent/agent.js";
+import { exampleCamera, testAgentConfig, twoPhaseController, Watcher, writeRoadFrames } from "../../edge/agent/test-support/agent-rig.js";
 
 const REGION = "r1";
 const HUB = { username: "hub", password: "hub-secret" };
