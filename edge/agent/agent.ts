@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { backoffDelayMs, type BackoffOptions } from "../../common/backoff.js";
-import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
+import { approachMismatches, formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
 import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
 import { CameraConfig, DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
@@ -412,6 +412,12 @@ export class Agent {
     const parsed = CameraConfig.safeParse(value);
     if (!parsed.success) {
       ack("rejected", formatIssues("camera", parsed.error));
+      return;
+    }
+    // The YAML loader's check too: every approach the controller serves measured, no other.
+    const mismatches = approachMismatches(parsed.data, this.config.controller, { camera: "camera", controller: "agent.controller" });
+    if (mismatches.length > 0) {
+      ack("rejected", mismatches.join("; "));
       return;
     }
     ack("accepted");
