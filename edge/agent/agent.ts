@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { backoffDelayMs, type BackoffOptions } from "../../common/backoff.js";
-import { approachMismatches, formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
+import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
 import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
+import { cameraEditProblems } from "./camera-edit-check.js";
 import { CameraConfig, DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
@@ -414,8 +415,8 @@ export class Agent {
       ack("rejected", formatIssues("camera", parsed.error));
       return;
     }
-    // The YAML loader's check too: every approach the controller serves measured, no other.
-    const mismatches = approachMismatches(parsed.data, this.config.controller, { camera: "camera", controller: "agent.controller" });
+    // The YAML loader's approach check, and the controller's detector zones kept.
+    const mismatches = cameraEditProblems(this.nextCounter?.camera ?? this.counter.camera, parsed.data, this.config.controller);
     if (mismatches.length > 0) {
       ack("rejected", mismatches.join("; "));
       return;
