@@ -391,6 +391,8 @@ export class Agent {
     this.nextCounter = null;
     const old = this.counter;
     this.counter = next;
+    // Hi-res detector events name the new zones by their channels.
+    this.core.setZones(next.camera.approaches.flatMap((a) => a.zones.map((z) => z.id)), detectorChannelsOf(next.camera));
     await old.close().catch((err: unknown) => this.log.warn({ err }, "old model did not close cleanly"));
   }
 
