@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agent } from "../../edge/agent/index.js";
 import { countedOnN, exampleCamera, startRoadAgent, withLoopAt, type RoadAgent } from "../../edge/agent/test-support/agent-rig.js";
 import type { CameraConfig } from "../../edge/inference/index.js";
-import { DEVICE, hubConfig, TOKENS } from "../../hub/api/test-fixtures.js";
+import { bearer, DEVICE, hubConfig, TOKENS } from "../../hub/api/test-fixtures.js";
 import { startHubServer, type RunningHubServer } from "../../hub/server.js";
+import { until } from "../support/poll.js";
 import { buildDashboard, chromiumBinary, CHROMIUM_ARGS } from "../support/ui-browser.js";
 
 const CORNER: [number, number][] = [[40, 600], [200, 600], [200, 660], [40, 660]];
@@ -180,6 +181,12 @@ describe.skipIf(chromiumBinary.skip)(`the zone editor in a real browser${chromiu
     const deadline = Date.now() + 5000;
     while (countedOnN(rig2.agent) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(countedOnN(rig2.agent)).toBeGreaterThan(0);
+    // Its hi-res detector events carry its channel: its place among the zones now (2), not a stale number.
+    const detectorOn = await until("a detector-on event of the drawn loop at the hub", async () => {
+      const detail = (await (await fetch(`${server.url}/api/intersections/x2`, { headers: bearer(TOKENS.admin) })).json()) as { recentEvents: { type: string; code?: number; param?: number }[] };
+      return detail.recentEvents.find((e) => e.type === "hires" && e.code === 82 && e.param !== 1) ?? undefined;
+    });
+    expect(detectorOn.param).toBe(2);
     await page.close();
   }, 60_000);
 });
