@@ -8,7 +8,7 @@ import type { CameraConfig } from "../../edge/inference/index.js";
 import { bearer, DEVICE, hubConfig, TOKENS } from "../../hub/api/test-fixtures.js";
 import { startHubServer, type RunningHubServer } from "../../hub/server.js";
 import { until } from "../support/poll.js";
-import { buildDashboard, chromiumBinary, CHROMIUM_ARGS } from "../support/ui-browser.js";
+import { artifactsDir, buildDashboard, chromiumBinary, CHROMIUM_ARGS } from "../support/ui-browser.js";
 
 const CORNER: [number, number][] = [[40, 600], [200, 600], [200, 660], [40, 660]];
 /** A second device, for the drawing tests on intersection x2 (configured by `hubConfig`). */
@@ -163,6 +163,7 @@ describe.skipIf(chromiumBinary.skip)(`the zone editor in a real browser${chromiu
     await click([460, 490]);
     await click([820, 490]);
     await page.waitForSelector("[data-testid=line-N-line]", { state: "attached" });
+    await page.screenshot({ path: join(artifactsDir, "ui-zone-editor.png"), fullPage: true });
 
     await page.click("[data-testid=save-zones]");
     await page.waitForSelector("[data-testid=zone-note]:has-text('Applied by the agent')", { timeout: 10_000 });

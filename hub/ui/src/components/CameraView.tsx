@@ -120,6 +120,8 @@ export function CameraView({
   const w = zones?.width ?? size?.w ?? 640;
   const h = zones?.height ?? size?.h ?? 360;
   const handleR = Math.max(6, w / 120);
+  // Labels in image pixels, sized to the image so they stay readable once it is scaled to the card.
+  const labelPx = Math.max(11, w / 50);
   const selecting = editing && tool === "select";
 
   /** Pointer position in image pixels (the overlay stretches the image's coordinates to the box). */
@@ -304,7 +306,7 @@ export function CameraView({
                         data-testid={`zone-${z.id}`}
                         onPointerDown={startDrag({ kind: "zone", approach: ai, zone: zi }, sel)}
                       />
-                      <text x={z.polygon[0]?.[0] ?? 0} y={(z.polygon[0]?.[1] ?? 0) - 4} class="zone-label">
+                      <text x={z.polygon[0]?.[0] ?? 0} y={(z.polygon[0]?.[1] ?? 0) - 4} class="zone-label" style={{ fontSize: `${labelPx}px` }}>
                         {z.id}
                       </text>
                       {selecting &&
