@@ -201,7 +201,6 @@ export function parseCameraConfig(value: unknown): CameraConfig {
   return result.data;
 }
 
-
 /** What a camera configuration's approaches are checked against: the controller's phases and the approaches each serves. */
 export interface PhaseApproaches {
   phases: readonly { approaches?: readonly { approachId: string }[] | undefined }[];
