@@ -201,3 +201,40 @@ export function parseCameraConfig(value: unknown): CameraConfig {
   return result.data;
 }
 
+/** What a camera configuration's approaches are checked against: the controller's phases and the approaches each serves. */
+export interface PhaseApproaches {
+  phases: readonly { approaches?: readonly { approachId: string }[] | undefined }[];
+}
+
+/**
+ * Where a camera and its controller disagree on approach ids, one line per problem naming the
+ * field under `roots`: a phase serving an approach the camera does not measure (planned from no
+ * data), or a camera approach no phase serves (the hub keys demand by the phases' approaches and
+ * refuses measures of any other as `unknown_approach`). The second is not checked while no phase
+ * lists approaches, as the hub then does not describe the intersection either. The agent's YAML
+ * loader, its `set-camera` command and the hub's zone editor all use this one check.
+ */
+export function approachMismatches(
+  camera: { approaches: readonly { id: string }[] },
+  controller: PhaseApproaches,
+  roots: { camera: string; controller: string },
+): string[] {
+  const measured = camera.approaches.map((a) => a.id);
+  const served = new Set(controller.phases.flatMap((p) => (p.approaches ?? []).map((a) => a.approachId)));
+  const problems: string[] = [];
+  controller.phases.forEach((phase, i) => {
+    (phase.approaches ?? []).forEach((a, j) => {
+      if (!measured.includes(a.approachId)) {
+        problems.push(`${roots.controller}.phases[${i}].approaches[${j}].approachId: the camera has no approach "${a.approachId}" (it has ${measured.join(", ") || "none"})`);
+      }
+    });
+  });
+  if (served.size > 0) {
+    camera.approaches.forEach((a, i) => {
+      if (!served.has(a.id)) {
+        problems.push(`${roots.camera}.approaches[${i}].id: no phase of the controller serves approach "${a.id}" (they serve ${[...served].join(", ")})`);
+      }
+    });
+  }
+  return problems;
+}

@@ -46,7 +46,7 @@ export class AgentCore {
   private nextMeasuresMs: number;
   private pendingEvents: ControllerEvent[] = [];
   private lastSnapshot: string;
-  private readonly detectorNumber: Map<string, number>;
+  private detectorNumber: Map<string, number>;
   framesSinceStatus = 0;
   /** Frames counted since the start. */
   framesTotal = 0;
@@ -59,6 +59,11 @@ export class AgentCore {
 
   get controller(): ControllerCore {
     return this.o.controller;
+  }
+
+  /** A zone edit changed the camera's zones: their detector numbers from now on (as `zoneIds`/`zoneChannels` at start). */
+  setZones(zoneIds: readonly string[], zoneChannels?: ReadonlyMap<string, number>): void {
+    this.detectorNumber = new Map(zoneIds.map((id, i) => [id, zoneChannels?.get(id) ?? i + 1]));
   }
 
   /** A processed camera frame: loop transitions become detector calls (actuation) and events 81/82. */

@@ -4,6 +4,7 @@ import { pino, type Logger } from "pino";
 import { backoffDelayMs, type BackoffOptions } from "../../common/backoff.js";
 import { formatIssues, type Alarm, type Command, type ControlMode, type Plan } from "../../protocol/index.js";
 import { readSavedCamera, writeSavedCamera } from "./camera-state-file.js";
+import { cameraEditProblems } from "./camera-edit-check.js";
 import { CameraConfig, DetectorVehicleCounter, detectorChannelsOf, VirtualLoopVehicleCounter, type FrameReport, type ObjectDetection, type VehicleCounter } from "../inference/index.js";
 import { AgentCore, type AgentPublisher } from "./agent-core.js";
 import { createCameraSource, systemClock, type CameraFrame, type CameraSource, type Clock } from "./camera/index.js";
@@ -390,6 +391,8 @@ export class Agent {
     this.nextCounter = null;
     const old = this.counter;
     this.counter = next;
+    // Hi-res detector events name the new zones by their channels.
+    this.core.setZones(next.camera.approaches.flatMap((a) => a.zones.map((z) => z.id)), detectorChannelsOf(next.camera));
     await old.close().catch((err: unknown) => this.log.warn({ err }, "old model did not close cleanly"));
   }
 
@@ -412,6 +415,12 @@ export class Agent {
     const parsed = CameraConfig.safeParse(value);
     if (!parsed.success) {
       ack("rejected", formatIssues("camera", parsed.error));
+      return;
+    }
+    // The YAML loader's approach check, and the controller's detector zones kept.
+    const mismatches = cameraEditProblems(this.nextCounter?.camera ?? this.counter.camera, parsed.data, this.config.controller);
+    if (mismatches.length > 0) {
+      ack("rejected", mismatches.join("; "));
       return;
     }
     ack("accepted");

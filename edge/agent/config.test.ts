@@ -110,6 +110,17 @@ describe("loadAgentConfig", () => {
         { ...base(), controller: twoPhaseController({ phases: [{ phase: 2, groups: ["ns"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1, approaches: [{ approachId: "Q", lanes: 1 }] }, { phase: 4, groups: ["ew"], minGreenS: 5, maxGreenS: 30, yellowS: 3, redClearanceS: 1 }] }) },
         /^agent\.controller\.phases\[0\]\.approaches\[0\]\.approachId: the camera has no approach "Q" \(it has N\)/,
       ],
+      [
+        // A camera approach no phase serves: the hub would refuse its measures as unknown_approach.
+        {
+          ...base(),
+          camera: {
+            source: { type: "folder", path: "frames" },
+            config: { width: 100, height: 100, approaches: [{ id: "N", lines: [{ id: "n", from: [0, 50], to: [100, 50] }] }, { id: "E", lines: [{ id: "e", from: [50, 0], to: [50, 100] }] }] },
+          },
+        },
+        /^agent\.camera\.config\.approaches\[1\]\.id: no phase of the controller serves approach "E" \(they serve N\)/,
+      ],
     ];
     for (const [value, expected] of cases) expect(await loadError(value)).toMatch(expected);
   });

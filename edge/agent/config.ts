@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { Id, ValidationError } from "../../protocol/index.js";
+import { approachMismatches, Id, ValidationError } from "../../protocol/index.js";
 import { describeFsError, formatOf, parseConfig, parseConfigText, readConfigText } from "../../common/config-file.js";
 import { CameraConfig, DetectorConfig } from "../inference/index.js";
 import { CameraSourceConfig } from "./camera/index.js";
@@ -131,25 +131,9 @@ export async function resolveAgentConfig(value: unknown, baseDir: string): Promi
     model,
     controller: await documentOrInline(file.controller, ControllerConfig, at, `${ROOT}.controller`, "controller"),
   };
-  const unknown = unknownPhaseApproach(config);
-  if (unknown !== null) throw new ValidationError(unknown);
+  const mismatches = approachMismatches(config.camera.config, config.controller, { camera: `${ROOT}.camera.config`, controller: `${ROOT}.controller` });
+  if (mismatches.length > 0) throw new ValidationError(mismatches.join("; "));
   return config;
-}
-
-/**
- * A controller phase serving an approach the camera does not measure would be planned from no
- * data: the hub keys demand by the camera's approach ids. Null when every id is the camera's.
- */
-export function unknownPhaseApproach(config: Pick<AgentConfig, "camera" | "controller">): string | null {
-  const measured = new Set(config.camera.config.approaches.map((a) => a.id));
-  for (const [i, phase] of config.controller.phases.entries()) {
-    for (const [j, a] of phase.approaches.entries()) {
-      if (!measured.has(a.approachId)) {
-        return `${ROOT}.controller.phases[${i}].approaches[${j}].approachId: the camera has no approach "${a.approachId}" (it has ${[...measured].join(", ")})`;
-      }
-    }
-  }
-  return null;
 }
 
 /** An inline document as it is, or the one in the named file, validated with errors that name that file. */

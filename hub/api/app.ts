@@ -112,7 +112,7 @@ export async function buildApi(hub: ApiServices, options: BuildApiOptions = {}):
     await api.register(meRoutes);
     await api.register(intersectionRoutes, { views, history: hub.recording.history, cameras });
     await api.register(commandRoutes, { commands, views, audit, now });
-    await api.register(cameraRoutes, { commands, views, audit, now });
+    await api.register(cameraRoutes, { commands, views, audit, now, controllerOf: (id) => planning.planner.config(id) });
     await api.register(planRoutes, { planning, views, audit, now });
     await api.register(alarmRoutes, { alarms, audit, now });
     await api.register(auditRoutes, { audit, now });

@@ -41,8 +41,10 @@ describe("the zone editor's save: an admin's camera configuration reaches the ru
     const bad = await put(TOKENS.admin, withLoopAt(camera, [[1, 1], [2, 2]]));
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/approaches.*zones.*polygon/);
-    const audit = (await (await fetch(`${server.url}/api/audit`, { headers: bearer(TOKENS.admin) })).json()) as { action: string; result: string }[];
-    expect(audit.some((a) => a.action === "command.set-camera" && a.result === "refused")).toBe(true);
+    const audit = (await (await fetch(`${server.url}/api/audit`, { headers: bearer(TOKENS.admin) })).json()) as { action: string; result: string; role: string; reason?: string }[];
+    expect(audit.some((a) => a.action === "command.set-camera" && a.result === "refused" && a.role === "operator")).toBe(true);
+    // The schema's refusal is audited too, with the field named.
+    expect(audit.some((a) => a.action === "command.set-camera" && a.result === "refused" && a.role === "admin" && /polygon: needs at least 3 points/.test(a.reason ?? ""))).toBe(true);
   });
 
   it("moves the loop onto the vehicles' path: applied without a restart within 2 s, counting starts, saved in the state folder, audited", async () => {
@@ -67,5 +69,31 @@ describe("the zone editor's save: an admin's camera configuration reaches the ru
     expect(existsSync(join(dir, "state", "camera.json.tmp"))).toBe(false);
     const audit = (await (await fetch(`${server.url}/api/audit`, { headers: bearer(TOKENS.admin) })).json()) as { action: string; result: string }[];
     expect(audit.some((a) => a.action === "command.set-camera" && a.result === "ok")).toBe(true);
+  });
+
+  it("refuses an approach the controller does not serve, with the YAML's message: at the hub (400, audited) and at the agent (rejected ack)", async () => {
+    // The hub checks once the agent has published its controller's phases (phase 2 serves N).
+    await until("the controller's phases at the hub", async () => ((await (await fetch(`${server.url}/api/intersections/x1`, { headers: bearer(TOKENS.admin) })).json()) as { phases: unknown[] }).phases.length > 0 || undefined);
+    const withE: CameraConfig = { ...camera, approaches: [...camera.approaches, { id: "E", zones: [], lines: [{ id: "E-stop", from: [10, 10], to: [200, 10], countDirection: "positive" }] }] };
+    const res = await put(TOKENS.admin, withE);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { details: string[] };
+    expect(body.details).toEqual(['body.approaches[1].id: no phase of the controller serves approach "E" (they serve N)']);
+    const withoutN: CameraConfig = { ...camera, approaches: [{ ...camera.approaches[0]!, id: "S" }] };
+    const gone = (await (await put(TOKENS.admin, withoutN)).json()) as { details: string[] };
+    expect(gone.details[0]).toMatch(/^controller\.phases\[\d\]\.approaches\[0\]\.approachId: the camera has no approach "N" \(it has S\)$/);
+    const audit = (await (await fetch(`${server.url}/api/audit`, { headers: bearer(TOKENS.admin) })).json()) as { action: string; result: string; reason?: string }[];
+    expect(audit.some((a) => a.action === "command.set-camera" && a.result === "refused" && /approach "E"/.test(a.reason ?? ""))).toBe(true);
+
+    // The agent does not rely on the hub: the same check refuses it in its ack, and nothing changes.
+    const before = readFileSync(join(dir, "state", "camera.json"), "utf8");
+    await agent.applyCamera("local-edit-e", withE);
+    const ack = await until("the agent's rejected ack", async () => {
+      const detail = (await (await fetch(`${server.url}/api/intersections/x1`, { headers: bearer(TOKENS.admin) })).json()) as { recentEvents: { type: string; commandId?: string; result?: string; reason?: string }[] };
+      return detail.recentEvents.find((e) => e.type === "ack" && e.commandId === "local-edit-e");
+    });
+    expect(ack.result).toBe("rejected");
+    expect(ack.reason).toBe('camera.approaches[1].id: no phase of the controller serves approach "E" (they serve N)');
+    expect(readFileSync(join(dir, "state", "camera.json"), "utf8")).toBe(before);
   });
 });

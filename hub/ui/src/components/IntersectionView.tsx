@@ -165,7 +165,7 @@ export function IntersectionView({ id, api, store, live, canControl, canEditZone
         </section>
         <section class="card" aria-label="Camera">
           <h2>Camera</h2>
-          {detail ? <CameraView api={api} id={id} available={detail.camera.available} zones={/* the API leaves zones open: a simulator's camera configuration or an agent's snapshot geometry, both this shape */ detail.camera.zones as CameraZones | undefined} canEdit={canEditZones} /> : <p class="muted">Loading…</p>}
+          {detail ? <CameraView api={api} id={id} available={detail.camera.available} zones={/* the API leaves zones open: a simulator's camera configuration or an agent's snapshot geometry, both this shape */ detail.camera.zones as CameraZones | undefined} servedApproaches={detail.phases.flatMap((ph) => ph.approaches.map((a) => a.approachId))} canEdit={canEditZones} /> : <p class="muted">Loading…</p>}
         </section>
         <section class="card" aria-label="Plan history">
           <h2>Plans</h2>
