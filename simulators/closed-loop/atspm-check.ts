@@ -1,5 +1,8 @@
 import { SPLIT_FAILURE_THRESHOLD, type AtspmMeasures } from "../../hub/atspm/index.js";
 import type { AtspmRun } from "./atspm-run.js";
+import { STEP_S } from "./fast-loop.js";
+
+const STEP_MS = STEP_S * 1000;
 
 /** ATSPM estimates from a run's events beside the simulator's truth. */
 export interface TruthCheck {
@@ -18,15 +21,36 @@ export interface TruthCheck {
   /** Another reading of the truth: a vehicle that reached the stop line before the yellow began is left queued after it. */
   splitFailureUnservedPct: number;
   greens: number;
+  /** Every green the two disagree on, with what each side saw: where the split-failure error comes from. */
+  splitFailureCases: SplitFailureCase[];
   /** Greens the two disagree on, and why: where the split-failure error comes from. */
   splitFailureDisagreements: {
     /** Events call it failed (GOR and ROR5 over 79 %); a vehicle was queued for 79 % of the green or less (vehicles moving over the stop bar make up the rest of GOR). */
     eventsOnlyGreenNotUsed: number;
     /** Events call it failed; the green was used, but nothing was left queued when the yellow ended (a vehicle arriving on the red made ROR5). */
     eventsOnlyNothingLeft: number;
+    /** Of those, the ones whose first 5 s of red were filled by a vehicle that reached the stop line after the red began (all of them, so far). */
+    eventsOnlyNothingLeftArrivedOnRed: number;
     /** The truth failed, the events did not. */
     truthOnly: number;
   };
+}
+
+/** One green the events and the truth judge differently. */
+export interface SplitFailureCase {
+  intersectionId: string;
+  phase: number;
+  approachId: string;
+  greenStartMs: number;
+  greenS: number;
+  eventsFailed: boolean;
+  gor: number;
+  ror5: number;
+  queuedShareOfGreen: number;
+  residualVeh: number;
+  /** The first vehicle over the stop bar in the first 5 s of red reached the line (point queue) this long after the yellow began; NaN when none. */
+  redWindowArrivalAfterYellowS: number;
+  yellowS: number;
 }
 
 /** Estimates and truth pooled over every intersection and detected phase, over the same cycles and greens. */
@@ -42,7 +66,8 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
   let truthOverflow = 0;
   let truthUnserved = 0;
   let truthStrict = 0;
-  const disagree = { eventsOnlyGreenNotUsed: 0, eventsOnlyNothingLeft: 0, truthOnly: 0 };
+  const disagree = { eventsOnlyGreenNotUsed: 0, eventsOnlyNothingLeft: 0, eventsOnlyNothingLeftArrivedOnRed: 0, truthOnly: 0 };
+  const cases: SplitFailureCase[] = [];
   for (const [id, m] of measures) {
     for (const a of m.arrivalsOnGreen) {
       estArrivals += a.arrivals;
@@ -71,9 +96,29 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
         if (t.residualVeh > 0) truthResidual++;
         if (t.unserved) truthUnserved++;
         if (t.strictFailed) truthStrict++;
+        if (sf.failed[i] !== t.failed) {
+          cases.push({
+            intersectionId: id,
+            phase: sf.phase,
+            approachId: sf.approachId ?? "",
+            greenStartMs: g,
+            greenS: (t.yellowStartMs - g) / 1000,
+            eventsFailed: sf.failed[i],
+            gor: sf.greenOccupancy[i],
+            ror5: sf.redOccupancy[i],
+            queuedShareOfGreen: t.queuedShareOfGreen,
+            residualVeh: t.residualVeh,
+            redWindowArrivalAfterYellowS: (t.redWindowFirstArrivalMs - t.yellowStartMs) / 1000,
+            yellowS: (t.redStartMs - t.yellowStartMs) / 1000,
+          });
+        }
         if (sf.failed[i] && !t.failed) {
           if (t.queuedShareOfGreen <= SPLIT_FAILURE_THRESHOLD) disagree.eventsOnlyGreenNotUsed++;
-          else disagree.eventsOnlyNothingLeft++;
+          else {
+            disagree.eventsOnlyNothingLeft++;
+            // Sampled at the 0.2 s step: a vehicle reaching the line in the step that ends the yellow is on the red.
+            if (t.redWindowFirstArrivalMs >= t.redStartMs - STEP_MS) disagree.eventsOnlyNothingLeftArrivedOnRed++;
+          }
         } else if (t.failed && !sf.failed[i]) disagree.truthOnly++;
       });
     }
@@ -92,6 +137,7 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
     splitFailureUnservedPct: pct(truthUnserved, greens),
     greens,
     splitFailureDisagreements: disagree,
+    splitFailureCases: cases,
   };
 }
 

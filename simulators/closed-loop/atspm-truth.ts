@@ -1,4 +1,4 @@
-import { SPLIT_FAILURE_THRESHOLD } from "../../hub/atspm/index.js";
+import { RED_WINDOW_MS, SPLIT_FAILURE_THRESHOLD } from "../../hub/atspm/index.js";
 import { HIRES, type ControllerEvent, type SignalState } from "../../protocol/index.js";
 import type { NetworkSnapshot } from "../traffic/index.js";
 import type { SimDetector } from "./atspm-detectors.js";
@@ -36,6 +36,14 @@ export interface TruthGreen {
   queuedShareOfGreen: number;
   /** A vehicle that reached the stop line (point-queue arrival) before the yellow began is still queued after it. */
   unserved: boolean;
+  yellowStartMs: number;
+  /** End of yellow: the red begins, and with it ATSPM's red occupancy window. */
+  redStartMs: number;
+  /**
+   * Diagnosis of the red occupancy window: the earliest point-queue arrival at the stop line among
+   * the vehicles over the stop bar in the first 5 s of red (NaN when none was).
+   */
+  redWindowFirstArrivalMs: number;
 }
 
 /** One approach's stop-line queue during one green. */
@@ -110,6 +118,8 @@ export class AtspmTruth {
   private readonly settled = new Map<string, Map<string, GreenQueue>>();
   /** Arrivals whose time the simulation has not reached yet. */
   private readonly pending: { intersectionId: string; phase: number; approachId: string; group: string; tMs: number }[] = [];
+  /** Greens whose red occupancy window (the first 5 s of red) is running. */
+  private readonly redWindows: { intersectionId: string; phase: number; untilMs: number; greens: TruthGreen[] }[] = [];
   private snapshot: NetworkSnapshot | null = null;
   private lastStepMs: number | null = null;
 
@@ -159,6 +169,7 @@ export class AtspmTruth {
         tracked.delete(id);
       }
     }
+    this.watchRedWindows(snapshot, nowMs);
     // The states shown until now are known; the controllers may change them at `nowMs`.
     this.resolveArrivals(nowMs);
   }
@@ -210,7 +221,7 @@ export class AtspmTruth {
         this.cleared.get(intersectionId)?.delete(e.param);
       } else if (e.code === HIRES.phaseEndYellow) {
         const start = starts.get(e.param);
-        if (start !== undefined) this.judgeGreen(intersectionId, e.param, start);
+        if (start !== undefined) this.judgeGreen(intersectionId, e.param, start, e.ts);
       }
     }
   }
@@ -242,7 +253,7 @@ export class AtspmTruth {
   }
 
   /** Per approach the phase serves (ATSPM charts split failures per approach). */
-  private judgeGreen(intersectionId: string, phase: number, greenStartMs: number): void {
+  private judgeGreen(intersectionId: string, phase: number, greenStartMs: number, redStartMs: number): void {
     const x = this.snapshot?.intersections.find((i) => i.id === intersectionId);
     const list = this.detectors.get(intersectionId);
     if (x === undefined || list === undefined) return;
@@ -250,7 +261,21 @@ export class AtspmTruth {
     for (const d of list) {
       if (d.kind !== "stop-bar" || d.phase !== phase) continue;
       let g = byApproach.get(d.approach);
-      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, strictFailed: false, overflow: false, residualVeh: 0, unserved: false, queueEmptiedInGreen: false, queuedShareOfGreen: 0 }));
+      if (g === undefined) byApproach.set(d.approach, (g = {
+            phase,
+            approachId: d.approach,
+            greenStartMs,
+            failed: false,
+            strictFailed: false,
+            overflow: false,
+            residualVeh: 0,
+            unserved: false,
+            queueEmptiedInGreen: false,
+            queuedShareOfGreen: 0,
+            yellowStartMs: this.yellowStart.get(`${intersectionId}/${phase}`) ?? Number.NaN,
+            redStartMs,
+            redWindowFirstArrivalMs: Number.NaN,
+          }));
       const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
       for (const v of lane?.vehicles ?? []) {
         if (!v.queued) break;
@@ -272,5 +297,28 @@ export class AtspmTruth {
     let out = this.greens.get(intersectionId);
     if (out === undefined) this.greens.set(intersectionId, (out = []));
     out.push(...byApproach.values());
+    this.redWindows.push({ intersectionId, phase, untilMs: redStartMs + RED_WINDOW_MS, greens: [...byApproach.values()] });
+  }
+
+  /** Who is over the stop bar in the first 5 s of red, and when they reached the line as a point queue. */
+  private watchRedWindows(snapshot: NetworkSnapshot, nowMs: number): void {
+    let kept = 0;
+    for (const w of this.redWindows) {
+      const x = snapshot.intersections.find((i) => i.id === w.intersectionId);
+      const list = this.detectors.get(w.intersectionId) ?? [];
+      for (const g of w.greens) {
+        for (const d of list) {
+          if (d.kind !== "stop-bar" || d.phase !== w.phase || d.approach !== g.approachId) continue;
+          const lane = x?.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
+          for (const v of lane?.vehicles ?? []) {
+            if (v.distanceM >= d.toM) break;
+            const arrivalMs = this.tracked.get(w.intersectionId)?.get(v.id)?.arrivalMs ?? Number.NaN;
+            if (arrivalMs < g.redWindowFirstArrivalMs || Number.isNaN(g.redWindowFirstArrivalMs)) g.redWindowFirstArrivalMs = arrivalMs;
+          }
+        }
+      }
+      if (nowMs < w.untilMs) this.redWindows[kept++] = w;
+    }
+    this.redWindows.length = kept;
   }
 }
