@@ -142,7 +142,7 @@ for (const seed of seeds) {
       `seed ${seed} ${policy}: AOG ${c.aogEstimatePct.toFixed(1)} % from events vs ${c.aogTruthPct.toFixed(1)} % truth (${c.arrivals} arrivals detected, ${c.truthArrivals} in truth); ` +
         `split failures ${c.splitFailureEstimatePct.toFixed(1)} % vs ${c.splitFailureTruthPct.toFixed(1)} % truth over ${c.greens} greens ` +
         `(other truths: queue never emptied ${c.splitFailureStrictPct.toFixed(1)} %, a vehicle that reached the line before the yellow left ${c.splitFailureUnservedPct.toFixed(1)} %, any vehicle left ${c.splitFailureResidualPct.toFixed(1)} %, one left from before the green ${c.splitFailureOverflowPct.toFixed(1)} %; ` +
-        `events only: ${d.eventsOnlyGreenNotUsed} with the queue there for ≤ 79 % of the green, ${d.eventsOnlyNothingLeft} with nothing left (${d.eventsOnlyNothingLeftArrivedOnRed} of them a vehicle reaching the line after the red began); truth only: ${d.truthOnly})`,
+        `events only: ${d.eventsOnlyNothingLeft} nothing left, ${d.eventsOnlyGreenNotUsed} queue there for ≤ 79 % of the green, ${d.eventsOnlyNeither} both (${d.eventsOnlyRedArrival} with nothing left had the red's first 5 s filled by a vehicle reaching the line after the red began); truth only: ${d.truthOnly})`,
     );
     if (seed !== seeds[0]) continue;
     rows[policy] = councilRow(run, measures, mainPhases);
@@ -193,16 +193,17 @@ if (!json) {
 }
 
 /** The split-failure disagreements of every seed, by cause (simulators/closed-loop/atspm-check.ts). */
-function disagreements(policy: "fixed" | "hub"): { greens: number; eventsOnly: number; greenNotUsed: number; nothingLeft: number; nothingLeftArrivedOnRed: number; truthOnly: number } {
-  const out = { greens: 0, eventsOnly: 0, greenNotUsed: 0, nothingLeft: 0, nothingLeftArrivedOnRed: 0, truthOnly: 0 };
+function disagreements(policy: "fixed" | "hub"): { greens: number; eventsOnly: number; nothingLeft: number; greenNotUsed: number; neither: number; redArrival: number; truthOnly: number } {
+  const out = { greens: 0, eventsOnly: 0, nothingLeft: 0, greenNotUsed: 0, neither: 0, redArrival: 0, truthOnly: 0 };
   for (const r of perSeed) {
     const c = r.checks[policy];
     const d = c.splitFailureDisagreements;
     out.greens += c.greens;
-    out.eventsOnly += d.eventsOnlyGreenNotUsed + d.eventsOnlyNothingLeft;
-    out.greenNotUsed += d.eventsOnlyGreenNotUsed;
+    out.eventsOnly += d.eventsOnlyNothingLeft + d.eventsOnlyGreenNotUsed + d.eventsOnlyNeither;
     out.nothingLeft += d.eventsOnlyNothingLeft;
-    out.nothingLeftArrivedOnRed += d.eventsOnlyNothingLeftArrivedOnRed;
+    out.greenNotUsed += d.eventsOnlyGreenNotUsed;
+    out.neither += d.eventsOnlyNeither;
+    out.redArrival += d.eventsOnlyRedArrival;
     out.truthOnly += d.truthOnly;
   }
   return out;
@@ -222,10 +223,11 @@ if (!json) {
   for (const policy of ["hub", "fixed"] as const) {
     const d = disagreements(policy);
     console.log(
-      `split failures, ${policy}, ${d.greens} greens over ${seeds.length} seeds: events only ${d.eventsOnly} (${pts(d.eventsOnly, d.greens)} pts): ` +
-        `${d.nothingLeftArrivedOnRed} nothing queued when the red began, the first 5 s of red filled by a vehicle reaching the line after it began (${pts(d.nothingLeftArrivedOnRed, d.greens)} pts); ` +
-        `${d.nothingLeft - d.nothingLeftArrivedOnRed} nothing queued, otherwise; ` +
-        `${d.greenNotUsed} a queue left but queued for ≤ 79 % of the green, GOR made up by vehicles moving over the bar (${pts(d.greenNotUsed, d.greens)} pts); truth only ${d.truthOnly}`,
+      `split failures, ${policy}, ${d.greens} greens over ${seeds.length} seeds, events only ${d.eventsOnly} (${pts(d.eventsOnly, d.greens)} pts), truth only ${d.truthOnly}: ` +
+        `${d.nothingLeft} (${pts(d.nothingLeft, d.greens)} pts) used but nothing queued when the red began; ` +
+        `${d.greenNotUsed} (${pts(d.greenNotUsed, d.greens)} pts) a queue left but queued for ≤ 79 % of the green, GOR made up by vehicles moving over the bar; ` +
+        `${d.neither} (${pts(d.neither, d.greens)} pts) both; ` +
+        `of the ${d.nothingLeft + d.neither} with nothing left, ${d.redArrival} had the first 5 s of red filled by a vehicle reaching the line after the red began`,
     );
   }
 }

@@ -25,12 +25,14 @@ export interface TruthCheck {
   splitFailureCases: SplitFailureCase[];
   /** Greens the two disagree on, and why: where the split-failure error comes from. */
   splitFailureDisagreements: {
-    /** Events call it failed (GOR and ROR5 over 79 %); a vehicle was queued for 79 % of the green or less (vehicles moving over the stop bar make up the rest of GOR). */
-    eventsOnlyGreenNotUsed: number;
-    /** Events call it failed; the green was used, but nothing was left queued when the yellow ended (a vehicle arriving on the red made ROR5). */
+    /** Events call it failed (GOR and ROR5 over 79 %); a vehicle was queued for more than 79 % of the green, but none was queued when the red began. */
     eventsOnlyNothingLeft: number;
-    /** Of those, the ones whose first 5 s of red were filled by a vehicle that reached the stop line after the red began (all of them, so far). */
-    eventsOnlyNothingLeftArrivedOnRed: number;
+    /** Events call it failed; a vehicle was left queued when the red began, but one was queued for 79 % of the green or less (vehicles moving over the stop bar make up the rest of GOR). */
+    eventsOnlyGreenNotUsed: number;
+    /** Events call it failed; nothing was left and the queue was there for 79 % of the green or less. */
+    eventsOnlyNeither: number;
+    /** Of the events-only greens with nothing left when the red began, those whose first 5 s of red were filled by a vehicle that reached the stop line after the red began. */
+    eventsOnlyRedArrival: number;
     /** The truth failed, the events did not. */
     truthOnly: number;
   };
@@ -66,7 +68,7 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
   let truthOverflow = 0;
   let truthUnserved = 0;
   let truthStrict = 0;
-  const disagree = { eventsOnlyGreenNotUsed: 0, eventsOnlyNothingLeft: 0, eventsOnlyNothingLeftArrivedOnRed: 0, truthOnly: 0 };
+  const disagree = { eventsOnlyNothingLeft: 0, eventsOnlyGreenNotUsed: 0, eventsOnlyNeither: 0, eventsOnlyRedArrival: 0, truthOnly: 0 };
   const cases: SplitFailureCase[] = [];
   for (const [id, m] of measures) {
     for (const a of m.arrivalsOnGreen) {
@@ -113,12 +115,13 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
           });
         }
         if (sf.failed[i] && !t.failed) {
-          if (t.queuedShareOfGreen <= SPLIT_FAILURE_THRESHOLD) disagree.eventsOnlyGreenNotUsed++;
-          else {
-            disagree.eventsOnlyNothingLeft++;
-            // Sampled at the 0.2 s step: a vehicle reaching the line in the step that ends the yellow is on the red.
-            if (t.redWindowFirstArrivalMs >= t.redStartMs - STEP_MS) disagree.eventsOnlyNothingLeftArrivedOnRed++;
-          }
+          const used = t.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+          const left = t.residualVeh > 0;
+          if (used) disagree.eventsOnlyNothingLeft++;
+          else if (left) disagree.eventsOnlyGreenNotUsed++;
+          else disagree.eventsOnlyNeither++;
+          // Sampled at the 0.2 s step: a vehicle reaching the line in the step that ends the yellow is on the red.
+          if (!left && t.redWindowFirstArrivalMs >= t.redStartMs - STEP_MS) disagree.eventsOnlyRedArrival++;
         } else if (t.failed && !sf.failed[i]) disagree.truthOnly++;
       });
     }
