@@ -101,9 +101,10 @@ class StateHistory {
  * detectors watch. Arrivals on green: each vehicle's arrival at the stop line as a point queue
  * sees it, i.e. at the speed it last moved freely, before it joined the queue or crossed the line
  * (so a vehicle held up by a slower one ahead arrives late, as it really does), against the state
- * its own movement showed then. Split failures: per approach, whether the green's stop-line queue
- * ever emptied, and what was left after the yellow. Kept outside the simulator and fed from its
- * snapshots, so a run that does not ask for it pays nothing.
+ * its own movement showed then. Split failures: per green and approach, whether a vehicle was
+ * queued at the stop line for more than 79 % of the green and one was still queued when the red
+ * began (`TruthGreen.failed`, defined in docs/atspm.md), with other readings beside it. Kept
+ * outside the simulator and fed from its snapshots, so a run that does not ask for it pays nothing.
  */
 export class AtspmTruth {
   readonly arrivals = new Map<string, TruthArrival[]>();
