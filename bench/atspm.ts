@@ -2,7 +2,9 @@
  * ATSPM benchmark: the performance measures computed from the controllers' hi-res events, checked
  * against the simulator's ground truth, and timed on an intersection-day of events.
  *
- *   npm run bench:atspm -- [--scenario corridor] [--seeds 1,2,3 | --seed 7 | --seed-count 10] [--duration 3600] [--json]
+ *   npm run bench:atspm -- [--scenario corridor] [--seeds 1,2,3 | --seed 7 | --seed-count 10] [--duration 3600] [--cases] [--json]
+ *
+ * `--cases` lists every green the events and the truth judge differently, with what each saw.
  *
  * 1. Truth check: the corridor for a simulated hour on the fast closed loop
  *    (simulators/closed-loop/fast-loop.ts), fixed time and the hub's policy, for each of several
@@ -18,6 +20,7 @@ import { computeMeasures, EventLogBuilder, type AtspmMeasures, type EventLog } f
 import { atspmConfigOf } from "../simulators/closed-loop/atspm-detectors.js";
 import { compareWithTruth, type TruthCheck } from "../simulators/closed-loop/atspm-check.js";
 import { runWithEvents, type AtspmRun } from "../simulators/closed-loop/atspm-run.js";
+import { SIM_EPOCH_MS } from "../simulators/closed-loop/run.js";
 import { loadScenario } from "../simulators/index.js";
 
 function arg(name: string): string | undefined {
@@ -25,6 +28,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const json = process.argv.includes("--json");
+const listCases = process.argv.includes("--cases");
 const log = (line: string): void => {
   if (!json) console.log(line);
 };
@@ -91,6 +95,13 @@ function councilRow(run: AtspmRun, measures: ReadonlyMap<string, AtspmMeasures>,
   };
 }
 
+/** Seconds from the start of red, in words. */
+function whenInRed(s: number): string {
+  if (Number.isNaN(s)) return "— (none)";
+  if (Math.abs(s) < 0.05) return "as the red began";
+  return s > 0 ? `${s.toFixed(1)} s after the red began` : `${(-s).toFixed(1)} s before the red began`;
+}
+
 function tileDay(hour: EventLog, hours: number): EventLog {
   const b = new EventLogBuilder();
   const spanMs = 3_600_000;
@@ -144,6 +155,16 @@ for (const seed of seeds) {
         `(other truths: queue never emptied ${c.splitFailureStrictPct.toFixed(1)} %, a vehicle that reached the line before the yellow left ${c.splitFailureUnservedPct.toFixed(1)} %, any vehicle left ${c.splitFailureResidualPct.toFixed(1)} %, one left from before the green ${c.splitFailureOverflowPct.toFixed(1)} %; ` +
         `events only: ${d.eventsOnlyNothingLeft} nothing left, ${d.eventsOnlyGreenNotUsed} queue there for ≤ 79 % of the green, ${d.eventsOnlyNeither} both (${d.eventsOnlyRedArrival} with nothing left had the red's first 5 s filled by a vehicle reaching the line after the red began); truth only: ${d.truthOnly})`,
     );
+    if (listCases && !json) {
+      for (const k of c.splitFailureCases) {
+        const after = (ms: number): string => ((ms - SIM_EPOCH_MS) / 1000).toFixed(1);
+        console.log(
+          `  case seed ${seed} ${policy} ${k.intersectionId} Φ${k.phase}${k.approachId} green at ${after(k.greenStartMs)} s for ${k.greenS.toFixed(1)} s: ` +
+            `${k.eventsFailed ? "events fail it" : "truth fails it"}; GOR ${k.gor.toFixed(2)} ROR5 ${k.ror5.toFixed(2)}; queued ${(k.queuedShareOfGreen * 100).toFixed(0)} % of the green, ${k.residualVeh} left when the red began; ` +
+            `first vehicle over the bar in the red window reached the line ${whenInRed(k.redWindowArrivalAfterYellowS - k.yellowS)}`,
+        );
+      }
+    }
     rowsPerSeed[policy].push(councilRow(run, measures, mainPhases));
     if (seed === seeds[0] && policy === "hub") {
       for (const [id, l] of run.logs) {
