@@ -152,15 +152,15 @@ for (const seed of seeds) {
     log(
       `seed ${seed} ${policy}: AOG ${c.aogEstimatePct.toFixed(1)} % from events vs ${c.aogTruthPct.toFixed(1)} % truth (${c.arrivals} arrivals detected, ${c.truthArrivals} in truth); ` +
         `split failures ${c.splitFailureEstimatePct.toFixed(1)} % vs ${c.splitFailureTruthPct.toFixed(1)} % truth over ${c.greens} greens ` +
-        `(other truths: queue never emptied ${c.splitFailureStrictPct.toFixed(1)} %, a vehicle that reached the line before the yellow left ${c.splitFailureUnservedPct.toFixed(1)} %, any vehicle left ${c.splitFailureResidualPct.toFixed(1)} %, one left from before the green ${c.splitFailureOverflowPct.toFixed(1)} %; ` +
-        `events only: ${d.eventsOnlyNothingLeft} nothing left, ${d.eventsOnlyGreenNotUsed} queue there for ≤ 79 % of the green, ${d.eventsOnlyNeither} both (${d.eventsOnlyRedArrival} with nothing left had the red's first 5 s filled by a vehicle reaching the line after the red began); truth only: ${d.truthOnly})`,
+        `(other truths: used by the queue alone ${c.splitFailureQueuePct.toFixed(1)} %, queue never emptied ${c.splitFailureStrictPct.toFixed(1)} %, a vehicle that reached the line before the yellow left ${c.splitFailureUnservedPct.toFixed(1)} %, any vehicle left ${c.splitFailureResidualPct.toFixed(1)} %, one left from before the green ${c.splitFailureOverflowPct.toFixed(1)} %; ` +
+        `events only: ${d.eventsOnlyNothingLeft} nothing left, ${d.eventsOnlyGreenNotUsed} green used ≤ 79 %, ${d.eventsOnlyNeither} both (${d.eventsOnlyRedArrival} with nothing left had the red's first 5 s filled by a vehicle reaching the line after the red began); truth only: ${d.truthOnly})`,
     );
     if (listCases && !json) {
       for (const k of c.splitFailureCases) {
         const after = (ms: number): string => ((ms - SIM_EPOCH_MS) / 1000).toFixed(1);
         console.log(
           `  case seed ${seed} ${policy} ${k.intersectionId} Φ${k.phase}${k.approachId} green at ${after(k.greenStartMs)} s for ${k.greenS.toFixed(1)} s: ` +
-            `${k.eventsFailed ? "events fail it" : "truth fails it"}; GOR ${k.gor.toFixed(2)} ROR5 ${k.ror5.toFixed(2)}; queued ${(k.queuedShareOfGreen * 100).toFixed(0)} % of the green, ${k.residualVeh} left when the red began; ` +
+            `${k.eventsFailed ? "events fail it" : "truth fails it"}; GOR ${k.gor.toFixed(2)} ROR5 ${k.ror5.toFixed(2)}; used ${(k.usedShareOfGreen * 100).toFixed(0)} % of the green (queued ${(k.queuedShareOfGreen * 100).toFixed(0)} %), ${k.residualVeh} left when the red began; ` +
             `first vehicle over the bar in the red window reached the line ${whenInRed(k.redWindowArrivalAfterYellowS - k.yellowS)}`,
         );
       }
@@ -268,6 +268,11 @@ console.log(
     aogErrorPts: round2(worst("hub", "aog")),
     splitFailureErrorPts: round2(worst("hub", "sf")),
     meanErrorPts: { aog: round2(meanAbs("hub", "aog")), splitFailure: round2(meanAbs("hub", "sf")) },
+    // Against session 6's truth (only a queued vehicle uses the green), for comparison.
+    queueTruthSplitFailureErrorPts: {
+      worst: round2(Math.max(...perSeed.map((r) => Math.abs(r.checks.hub.splitFailureEstimatePct - r.checks.hub.splitFailureQueuePct)))),
+      mean: round2(perSeed.reduce((a, r) => a + Math.abs(r.checks.hub.splitFailureEstimatePct - r.checks.hub.splitFailureQueuePct), 0) / perSeed.length),
+    },
     // Against the stricter truth (the queue never emptied at all), for comparison with earlier sessions.
     strictTruthSplitFailureErrorPts: {
       worst: round2(Math.max(...perSeed.map((r) => Math.abs(r.checks.hub.splitFailureEstimatePct - r.checks.hub.splitFailureStrictPct)))),

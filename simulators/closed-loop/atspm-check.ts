@@ -20,16 +20,18 @@ export interface TruthCheck {
   splitFailureResidualPct: number;
   /** Another reading of the truth: a vehicle that reached the stop line before the yellow began is left queued after it. */
   splitFailureUnservedPct: number;
+  /** Session 6's truth: the green counts as used only while a vehicle is queued at the stop line. */
+  splitFailureQueuePct: number;
   greens: number;
   /** Every green the two disagree on, with what each side saw: where the split-failure error comes from. */
   splitFailureCases: SplitFailureCase[];
   /** Greens the two disagree on, and why: where the split-failure error comes from. */
   splitFailureDisagreements: {
-    /** Events call it failed (GOR and ROR5 over 79 %); a vehicle was queued for more than 79 % of the green, but none was queued when the red began. */
+    /** Events call it failed (GOR and ROR5 over 79 %); the green was used for more than 79 % of it, but none was queued when the red began. */
     eventsOnlyNothingLeft: number;
-    /** Events call it failed; a vehicle was left queued when the red began, but one was queued for 79 % of the green or less (vehicles moving over the stop bar make up the rest of GOR). */
+    /** Events call it failed; a vehicle was left queued when the red began, but the green was used for 79 % of it or less (vehicles moving over the stop bar with gaps make up the rest of GOR). */
     eventsOnlyGreenNotUsed: number;
-    /** Events call it failed; nothing was left and the queue was there for 79 % of the green or less. */
+    /** Events call it failed; nothing was left and the green was used for 79 % of it or less. */
     eventsOnlyNeither: number;
     /** Of the events-only greens with nothing left when the red began, those whose first 5 s of red were filled by a vehicle that reached the stop line after the red began. */
     eventsOnlyRedArrival: number;
@@ -49,6 +51,7 @@ export interface SplitFailureCase {
   gor: number;
   ror5: number;
   queuedShareOfGreen: number;
+  usedShareOfGreen: number;
   residualVeh: number;
   /** The first vehicle over the stop bar in the first 5 s of red reached the line (point queue) this long after the yellow began; NaN when none. */
   redWindowArrivalAfterYellowS: number;
@@ -68,6 +71,7 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
   let truthOverflow = 0;
   let truthUnserved = 0;
   let truthStrict = 0;
+  let truthQueue = 0;
   const disagree = { eventsOnlyNothingLeft: 0, eventsOnlyGreenNotUsed: 0, eventsOnlyNeither: 0, eventsOnlyRedArrival: 0, truthOnly: 0 };
   const cases: SplitFailureCase[] = [];
   for (const [id, m] of measures) {
@@ -98,6 +102,7 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
         if (t.residualVeh > 0) truthResidual++;
         if (t.unserved) truthUnserved++;
         if (t.strictFailed) truthStrict++;
+        if (t.queueFailed) truthQueue++;
         if (sf.failed[i] !== t.failed) {
           cases.push({
             intersectionId: id,
@@ -109,13 +114,14 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
             gor: sf.greenOccupancy[i],
             ror5: sf.redOccupancy[i],
             queuedShareOfGreen: t.queuedShareOfGreen,
+            usedShareOfGreen: t.usedShareOfGreen,
             residualVeh: t.residualVeh,
             redWindowArrivalAfterYellowS: (t.redWindowFirstArrivalMs - t.yellowStartMs) / 1000,
             yellowS: (t.redStartMs - t.yellowStartMs) / 1000,
           });
         }
         if (sf.failed[i] && !t.failed) {
-          const used = t.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+          const used = t.usedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
           const left = t.residualVeh > 0;
           if (used) disagree.eventsOnlyNothingLeft++;
           else if (left) disagree.eventsOnlyGreenNotUsed++;
@@ -135,6 +141,7 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
     splitFailureEstimatePct: pct(estFailed, greens),
     splitFailureTruthPct: pct(truthFailed, greens),
     splitFailureStrictPct: pct(truthStrict, greens),
+    splitFailureQueuePct: pct(truthQueue, greens),
     splitFailureOverflowPct: pct(truthOverflow, greens),
     splitFailureResidualPct: pct(truthResidual, greens),
     splitFailureUnservedPct: pct(truthUnserved, greens),

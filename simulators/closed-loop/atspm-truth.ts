@@ -19,11 +19,14 @@ export interface TruthGreen {
   greenStartMs: number;
   /**
    * A split failure as ATSPM defines one, read from the vehicles instead of detector occupancy: the
-   * green was fully used (a vehicle was queued at the stop line, on the detected lanes, for more
-   * than 79 % of it: ATSPM's own bar for a used green) and it left a residual queue (a vehicle
-   * still queued when the yellow ended).
+   * green was fully used (for more than 79 % of it, ATSPM's own bar, the stop line of a detected
+   * lane had a vehicle queued at it or the next one within a saturation headway of it: no green
+   * went unused, SCATS's reading of a used green) and it left a residual queue (a vehicle still
+   * queued when the yellow ended).
    */
   failed: boolean;
+  /** The earlier truth: the same, with only queued vehicles using the green (traffic streaming through at the headway left it "unused"). */
+  queueFailed: boolean;
   /** Stricter: the queue never emptied, even for one 0.2 s step, and some of it was left after the yellow. */
   strictFailed: boolean;
   /** HCM's overflow: a vehicle that arrived before the green began is still queued after it. */
@@ -34,6 +37,8 @@ export interface TruthGreen {
   queueEmptiedInGreen: boolean;
   /** The share of the green during which a vehicle was queued at the stop line (0.2 s steps). */
   queuedShareOfGreen: number;
+  /** The share of the green that was used: a vehicle queued at the stop line, or the next one within a saturation headway of it. */
+  usedShareOfGreen: number;
   /** A vehicle that reached the stop line (point-queue arrival) before the yellow began is still queued after it. */
   unserved: boolean;
   yellowStartMs: number;
@@ -50,7 +55,11 @@ export interface TruthGreen {
 interface GreenQueue {
   emptied: boolean;
   queuedMs: number;
+  usedMs: number;
 }
+
+/** The simulator's saturation headway (its default): a longer gap before the next vehicle reaches the line is unused green. */
+const SATURATION_HEADWAY_S = 2;
 
 interface Tracked {
   /** Last step at which the vehicle moved freely (not queued): when, how far from the stop line, how fast. */
@@ -234,6 +243,7 @@ export class AtspmTruth {
     if (greens === undefined || list === undefined) return;
     for (const [phase, cleared] of greens) {
       const queued = new Map<string, number>();
+      const used = new Set<string>();
       for (const d of list) {
         if (d.kind !== "stop-bar" || d.phase !== phase) continue;
         const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
@@ -243,12 +253,15 @@ export class AtspmTruth {
           n++;
         }
         queued.set(d.approach, n);
+        const head = lane?.vehicles[0];
+        if (n > 0 || (head !== undefined && head.distanceM <= SATURATION_HEADWAY_S * head.speedMps)) used.add(d.approach);
       }
       for (const [approach, n] of queued) {
         let q = cleared.get(approach);
-        if (q === undefined) cleared.set(approach, (q = { emptied: false, queuedMs: 0 }));
+        if (q === undefined) cleared.set(approach, (q = { emptied: false, queuedMs: 0, usedMs: 0 }));
         if (n === 0) q.emptied = true;
         else q.queuedMs += stepMs;
+        if (used.has(approach)) q.usedMs += stepMs;
       }
     }
   }
@@ -273,6 +286,8 @@ export class AtspmTruth {
             unserved: false,
             queueEmptiedInGreen: false,
             queuedShareOfGreen: 0,
+            usedShareOfGreen: 0,
+            queueFailed: false,
             yellowStartMs: this.yellowStart.get(`${intersectionId}/${phase}`) ?? Number.NaN,
             redStartMs,
             redWindowFirstArrivalMs: Number.NaN,
@@ -293,7 +308,9 @@ export class AtspmTruth {
       g.queueEmptiedInGreen = q?.emptied ?? false;
       g.queuedShareOfGreen = greenMs > 0 ? Math.min(1, (q?.queuedMs ?? 0) / greenMs) : 0;
       g.strictFailed = g.residualVeh > 0 && !g.queueEmptiedInGreen;
-      g.failed = g.residualVeh > 0 && g.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+      g.usedShareOfGreen = greenMs > 0 ? Math.min(1, (q?.usedMs ?? 0) / greenMs) : 0;
+      g.queueFailed = g.residualVeh > 0 && g.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+      g.failed = g.residualVeh > 0 && g.usedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
     }
     let out = this.greens.get(intersectionId);
     if (out === undefined) this.greens.set(intersectionId, (out = []));
