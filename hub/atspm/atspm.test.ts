@@ -120,6 +120,19 @@ describe("ATSPM measures from hand-made events", () => {
     expect(sf.failed).toEqual([false]);
   });
 
+  it.each([
+    { onS: 14.9, failed: true },
+    { onS: 16.1, failed: false },
+  ])("fails a used green when a vehicle stops on the bar in the first second of red, as ATSPM does, queue left or not (on at $onS s)", ({ onS, failed }) => {
+    // Green 0–10 s used throughout, the bar empty through the yellow (nothing left), red from 14 s:
+    // the occupancy cannot tell a vehicle arriving on the red from one the green failed to serve.
+    const events = [...green(6, 0, 10, 14, 4), detectorOn(0, 7), detectorOff(10, 7), detectorOn(onS, 7), detectorOff(40, 7)];
+    const [sf] = computeMeasures(eventLogOf(events), { detectors: [{ channel: 7, phase: 6, kind: "stop-bar" }] }).splitFailures;
+    expect(sf.greenOccupancy[0]).toBe(1);
+    expect(sf.redOccupancy[0]).toBeCloseTo((19 - onS) / 5, 10);
+    expect(sf.failed).toEqual([failed]);
+  });
+
   it("counts stop-bar actuations in yellow, red clearance and red", () => {
     const [ry] = measures().redYellowActuations;
     expect(ry).toMatchObject({ phase: 2, onYellow: 1, onRedClearance: 1, onRed: 4 });

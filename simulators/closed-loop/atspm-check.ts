@@ -1,5 +1,8 @@
 import { SPLIT_FAILURE_THRESHOLD, type AtspmMeasures } from "../../hub/atspm/index.js";
 import type { AtspmRun } from "./atspm-run.js";
+import { STEP_S } from "./fast-loop.js";
+
+const STEP_MS = STEP_S * 1000;
 
 /** ATSPM estimates from a run's events beside the simulator's truth. */
 export interface TruthCheck {
@@ -17,16 +20,42 @@ export interface TruthCheck {
   splitFailureResidualPct: number;
   /** Another reading of the truth: a vehicle that reached the stop line before the yellow began is left queued after it. */
   splitFailureUnservedPct: number;
+  /** Session 6's truth: the green counts as used only while a vehicle is queued at the stop line. */
+  splitFailureQueuePct: number;
   greens: number;
+  /** Every green the two disagree on, with what each side saw: where the split-failure error comes from. */
+  splitFailureCases: SplitFailureCase[];
   /** Greens the two disagree on, and why: where the split-failure error comes from. */
   splitFailureDisagreements: {
-    /** Events call it failed (GOR and ROR5 over 79 %); a vehicle was queued for 79 % of the green or less (vehicles moving over the stop bar make up the rest of GOR). */
-    eventsOnlyGreenNotUsed: number;
-    /** Events call it failed; the green was used, but nothing was left queued when the yellow ended (a vehicle arriving on the red made ROR5). */
+    /** Events call it failed (GOR and ROR5 over 79 %); the green was used for more than 79 % of it, but none was queued when the red began. */
     eventsOnlyNothingLeft: number;
+    /** Events call it failed; a vehicle was left queued when the red began, but the green was used for 79 % of it or less (vehicles moving over the stop bar with gaps make up the rest of GOR). */
+    eventsOnlyGreenNotUsed: number;
+    /** Events call it failed; nothing was left and the green was used for 79 % of it or less. */
+    eventsOnlyNeither: number;
+    /** Of the events-only greens with nothing left when the red began, those whose first 5 s of red were filled by a vehicle that reached the stop line after the red began. */
+    eventsOnlyRedArrival: number;
     /** The truth failed, the events did not. */
     truthOnly: number;
   };
+}
+
+/** One green the events and the truth judge differently. */
+export interface SplitFailureCase {
+  intersectionId: string;
+  phase: number;
+  approachId: string;
+  greenStartMs: number;
+  greenS: number;
+  eventsFailed: boolean;
+  gor: number;
+  ror5: number;
+  queuedShareOfGreen: number;
+  usedShareOfGreen: number;
+  residualVeh: number;
+  /** The first vehicle over the stop bar in the first 5 s of red reached the line (point queue) this long after the yellow began; NaN when none. */
+  redWindowArrivalAfterYellowS: number;
+  yellowS: number;
 }
 
 /** Estimates and truth pooled over every intersection and detected phase, over the same cycles and greens. */
@@ -42,7 +71,9 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
   let truthOverflow = 0;
   let truthUnserved = 0;
   let truthStrict = 0;
-  const disagree = { eventsOnlyGreenNotUsed: 0, eventsOnlyNothingLeft: 0, truthOnly: 0 };
+  let truthQueue = 0;
+  const disagree = { eventsOnlyNothingLeft: 0, eventsOnlyGreenNotUsed: 0, eventsOnlyNeither: 0, eventsOnlyRedArrival: 0, truthOnly: 0 };
+  const cases: SplitFailureCase[] = [];
   for (const [id, m] of measures) {
     for (const a of m.arrivalsOnGreen) {
       estArrivals += a.arrivals;
@@ -71,9 +102,32 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
         if (t.residualVeh > 0) truthResidual++;
         if (t.unserved) truthUnserved++;
         if (t.strictFailed) truthStrict++;
+        if (t.queueFailed) truthQueue++;
+        if (sf.failed[i] !== t.failed) {
+          cases.push({
+            intersectionId: id,
+            phase: sf.phase,
+            approachId: sf.approachId ?? "",
+            greenStartMs: g,
+            greenS: (t.yellowStartMs - g) / 1000,
+            eventsFailed: sf.failed[i],
+            gor: sf.greenOccupancy[i],
+            ror5: sf.redOccupancy[i],
+            queuedShareOfGreen: t.queuedShareOfGreen,
+            usedShareOfGreen: t.usedShareOfGreen,
+            residualVeh: t.residualVeh,
+            redWindowArrivalAfterYellowS: (t.redWindowFirstArrivalMs - t.yellowStartMs) / 1000,
+            yellowS: (t.redStartMs - t.yellowStartMs) / 1000,
+          });
+        }
         if (sf.failed[i] && !t.failed) {
-          if (t.queuedShareOfGreen <= SPLIT_FAILURE_THRESHOLD) disagree.eventsOnlyGreenNotUsed++;
-          else disagree.eventsOnlyNothingLeft++;
+          const used = t.usedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+          const left = t.residualVeh > 0;
+          if (used) disagree.eventsOnlyNothingLeft++;
+          else if (left) disagree.eventsOnlyGreenNotUsed++;
+          else disagree.eventsOnlyNeither++;
+          // Sampled at the 0.2 s step: a vehicle reaching the line in the step that ends the yellow is on the red.
+          if (!left && t.redWindowFirstArrivalMs >= t.redStartMs - STEP_MS) disagree.eventsOnlyRedArrival++;
         } else if (t.failed && !sf.failed[i]) disagree.truthOnly++;
       });
     }
@@ -87,11 +141,13 @@ export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, At
     splitFailureEstimatePct: pct(estFailed, greens),
     splitFailureTruthPct: pct(truthFailed, greens),
     splitFailureStrictPct: pct(truthStrict, greens),
+    splitFailureQueuePct: pct(truthQueue, greens),
     splitFailureOverflowPct: pct(truthOverflow, greens),
     splitFailureResidualPct: pct(truthResidual, greens),
     splitFailureUnservedPct: pct(truthUnserved, greens),
     greens,
     splitFailureDisagreements: disagree,
+    splitFailureCases: cases,
   };
 }
 

@@ -72,7 +72,23 @@ describe("AtspmTruth", () => {
     truth.observe(snapshot(T0 + 7000, [vehicle(12, 0, 0, true)]), T0 + 7000, shown("Y"));
     truth.controllerEvents(X, [hires(T0 + 7000, 9)]);
     expect(truth.greens.get(X)).toEqual([
-      { phase: 2, approachId: "E", greenStartMs: T0, failed: true, strictFailed: true, overflow: true, residualVeh: 1, queueEmptiedInGreen: false, queuedShareOfGreen: 1, unserved: true },
+      {
+        phase: 2,
+        approachId: "E",
+        greenStartMs: T0,
+        failed: true,
+        queueFailed: true,
+        strictFailed: true,
+        overflow: true,
+        residualVeh: 1,
+        queueEmptiedInGreen: false,
+        queuedShareOfGreen: 1,
+        usedShareOfGreen: 1,
+        unserved: true,
+        yellowStartMs: T0 + 4000,
+        redStartMs: T0 + 7000,
+        redWindowFirstArrivalMs: Number.NaN, // nothing observed after the yellow
+      },
     ]);
   });
 
@@ -93,7 +109,7 @@ describe("AtspmTruth", () => {
   it.each([
     { queuedSeconds: [1, 2, 3, 4, 5, 6, 7, 8, 10], failed: true },
     { queuedSeconds: [1, 2, 3, 4, 5, 6, 10], failed: false },
-  ])("calls a green fully used when a vehicle was queued for more than 79 % of it, as ATSPM does (queued $queuedSeconds s of 10)", ({ queuedSeconds, failed }) => {
+  ])("calls a green fully used when it was used for more than 79 % of it, as ATSPM does (queued $queuedSeconds s of 10)", ({ queuedSeconds, failed }) => {
     const truth = new AtspmTruth(new Map([[X, DETECTORS]]), T0);
     truth.observe(snapshot(T0, [vehicle(30, 0, 0, true)]), T0, shown("R"));
     truth.controllerEvents(X, [hires(T0, 1)]);
@@ -105,6 +121,44 @@ describe("AtspmTruth", () => {
     truth.observe(snapshot(T0 + 13_000, [vehicle(50, 0, 0, true)]), T0 + 13_000, shown("Y"));
     truth.controllerEvents(X, [hires(T0 + 13_000, 9)]);
     const [g] = truth.greens.get(X) ?? [];
-    expect(g).toMatchObject({ failed, strictFailed: false, queueEmptiedInGreen: true, queuedShareOfGreen: queuedSeconds.length / 10, residualVeh: 1 });
+    expect(g).toMatchObject({ failed, queueFailed: failed, strictFailed: false, queueEmptiedInGreen: true, queuedShareOfGreen: queuedSeconds.length / 10, residualVeh: 1 });
+  });
+
+  it.each([
+    { name: "within the saturation headway (1.5 s)", gapS: 1.5, failed: true },
+    { name: "longer than the saturation headway (3 s)", gapS: 3, failed: false },
+  ])("counts green as used while the next vehicle streams to the line $name, queued or not", ({ gapS, failed }) => {
+    const truth = new AtspmTruth(new Map([[X, DETECTORS]]), T0);
+    truth.observe(snapshot(T0, [vehicle(70, 0, 0, true)]), T0, shown("R"));
+    truth.controllerEvents(X, [hires(T0, 1)]);
+    // After the queue, a platoon at 10 m/s with its head gapS from the line at every second: never queued.
+    truth.observe(snapshot(T0 + 1000, [vehicle(70, 0, 0, true)]), T0 + 1000, shown("G"));
+    for (let t = 2; t <= 10; t++) truth.observe(snapshot(T0 + t * 1000, [vehicle(70 + t, gapS * 10, 10, false)]), T0 + t * 1000, shown("G"));
+    truth.controllerEvents(X, [hires(T0 + 10_000, 8)]);
+    truth.observe(snapshot(T0 + 13_000, [vehicle(90, 0, 0, true)]), T0 + 13_000, shown("Y"));
+    truth.controllerEvents(X, [hires(T0 + 13_000, 9)]);
+    const [g] = truth.greens.get(X) ?? [];
+    expect(g).toMatchObject({ failed, queueFailed: false, queuedShareOfGreen: 0.1, residualVeh: 1, usedShareOfGreen: failed ? 1 : 0.1 });
+  });
+
+  it.each([
+    { name: "reaching the bar 2.8 s into the red", fromM: 40, firstArrival: T0 + 17_000 },
+    { name: "reaching it only after the first 5 s", fromM: 80, firstArrival: Number.NaN },
+  ])("notes when the vehicle over the stop bar in the first 5 s of red reached the line ($name)", ({ fromM, firstArrival }) => {
+    const truth = new AtspmTruth(new Map([[X, DETECTORS]]), T0);
+    truth.observe(snapshot(T0, [vehicle(60, 0, 0, true)]), T0, shown("R"));
+    truth.controllerEvents(X, [hires(T0, 1)]);
+    truth.observe(snapshot(T0 + 2000, []), T0 + 2000, shown("G"));
+    truth.controllerEvents(X, [hires(T0 + 10_000, 8)]);
+    truth.observe(snapshot(T0 + 13_000, [vehicle(61, fromM, 10, false)]), T0 + 13_000, shown("Y"));
+    truth.controllerEvents(X, [hires(T0 + 13_000, 9)]); // red, nothing queued
+    // At 10 m/s the vehicle is over the 12 m bar 1.2 s before it reaches the line.
+    for (let t = 1; t <= 10; t++) {
+      const distanceM = Math.max(0, fromM - 10 * t);
+      truth.observe(snapshot(T0 + 13_000 + t * 1000, [vehicle(61, distanceM, distanceM > 0 ? 10 : 0, distanceM === 0)]), T0 + 13_000 + t * 1000, shown("R"));
+    }
+    const [g] = truth.greens.get(X) ?? [];
+    expect(g).toMatchObject({ failed: false, residualVeh: 0, yellowStartMs: T0 + 10_000, redStartMs: T0 + 13_000 });
+    expect(g.redWindowFirstArrivalMs).toEqual(firstArrival);
   });
 });

@@ -20,5 +20,11 @@ describe("ATSPM measures against the simulator's truth", () => {
     expect(Math.abs(check.splitFailureEstimatePct - check.splitFailureTruthPct)).toBeLessThan(2);
     // The occupancy test only ever errs one way here: a green the truth fails, the events fail too.
     expect(check.splitFailureDisagreements.truthOnly).toBe(0);
+    // And where the events alone fail a green that left nothing queued, the first 5 s of red were
+    // filled by a vehicle that reached the stop line after the red began: the window's blind spot.
+    const d = check.splitFailureDisagreements;
+    expect(d.eventsOnlyNothingLeft + d.eventsOnlyNeither).toBeGreaterThan(0);
+    expect(d.eventsOnlyRedArrival).toBe(d.eventsOnlyNothingLeft + d.eventsOnlyNeither);
+    expect(check.splitFailureCases).toHaveLength(d.eventsOnlyNothingLeft + d.eventsOnlyGreenNotUsed + d.eventsOnlyNeither + d.truthOnly);
   });
 });

@@ -1,4 +1,4 @@
-import { SPLIT_FAILURE_THRESHOLD } from "../../hub/atspm/index.js";
+import { RED_WINDOW_MS, SPLIT_FAILURE_THRESHOLD } from "../../hub/atspm/index.js";
 import { HIRES, type ControllerEvent, type SignalState } from "../../protocol/index.js";
 import type { NetworkSnapshot } from "../traffic/index.js";
 import type { SimDetector } from "./atspm-detectors.js";
@@ -19,11 +19,14 @@ export interface TruthGreen {
   greenStartMs: number;
   /**
    * A split failure as ATSPM defines one, read from the vehicles instead of detector occupancy: the
-   * green was fully used (a vehicle was queued at the stop line, on the detected lanes, for more
-   * than 79 % of it: ATSPM's own bar for a used green) and it left a residual queue (a vehicle
-   * still queued when the yellow ended).
+   * green was fully used (for more than 79 % of it, ATSPM's own bar, the stop line of a detected
+   * lane had a vehicle queued at it or the next one within a saturation headway of it: no green
+   * went unused, SCATS's reading of a used green) and it left a residual queue (a vehicle still
+   * queued when the yellow ended).
    */
   failed: boolean;
+  /** The earlier truth: the same, with only queued vehicles using the green (traffic streaming through at the headway left it "unused"). */
+  queueFailed: boolean;
   /** Stricter: the queue never emptied, even for one 0.2 s step, and some of it was left after the yellow. */
   strictFailed: boolean;
   /** HCM's overflow: a vehicle that arrived before the green began is still queued after it. */
@@ -34,15 +37,29 @@ export interface TruthGreen {
   queueEmptiedInGreen: boolean;
   /** The share of the green during which a vehicle was queued at the stop line (0.2 s steps). */
   queuedShareOfGreen: number;
+  /** The share of the green that was used: a vehicle queued at the stop line, or the next one within a saturation headway of it. */
+  usedShareOfGreen: number;
   /** A vehicle that reached the stop line (point-queue arrival) before the yellow began is still queued after it. */
   unserved: boolean;
+  yellowStartMs: number;
+  /** End of yellow: the red begins, and with it ATSPM's red occupancy window. */
+  redStartMs: number;
+  /**
+   * Diagnosis of the red occupancy window: the earliest point-queue arrival at the stop line among
+   * the vehicles over the stop bar in the first 5 s of red (NaN when none was).
+   */
+  redWindowFirstArrivalMs: number;
 }
 
 /** One approach's stop-line queue during one green. */
 interface GreenQueue {
   emptied: boolean;
   queuedMs: number;
+  usedMs: number;
 }
+
+/** The simulator's saturation headway (its default): a longer gap before the next vehicle reaches the line is unused green. */
+const SATURATION_HEADWAY_S = 2;
 
 interface Tracked {
   /** Last step at which the vehicle moved freely (not queued): when, how far from the stop line, how fast. */
@@ -93,9 +110,10 @@ class StateHistory {
  * detectors watch. Arrivals on green: each vehicle's arrival at the stop line as a point queue
  * sees it, i.e. at the speed it last moved freely, before it joined the queue or crossed the line
  * (so a vehicle held up by a slower one ahead arrives late, as it really does), against the state
- * its own movement showed then. Split failures: per approach, whether the green's stop-line queue
- * ever emptied, and what was left after the yellow. Kept outside the simulator and fed from its
- * snapshots, so a run that does not ask for it pays nothing.
+ * its own movement showed then. Split failures: per green and approach, whether a vehicle was
+ * queued at the stop line for more than 79 % of the green and one was still queued when the red
+ * began (`TruthGreen.failed`, defined in docs/atspm.md), with other readings beside it. Kept
+ * outside the simulator and fed from its snapshots, so a run that does not ask for it pays nothing.
  */
 export class AtspmTruth {
   readonly arrivals = new Map<string, TruthArrival[]>();
@@ -110,6 +128,8 @@ export class AtspmTruth {
   private readonly settled = new Map<string, Map<string, GreenQueue>>();
   /** Arrivals whose time the simulation has not reached yet. */
   private readonly pending: { intersectionId: string; phase: number; approachId: string; group: string; tMs: number }[] = [];
+  /** Greens whose red occupancy window (the first 5 s of red) is running. */
+  private readonly redWindows: { intersectionId: string; phase: number; untilMs: number; greens: TruthGreen[] }[] = [];
   private snapshot: NetworkSnapshot | null = null;
   private lastStepMs: number | null = null;
 
@@ -159,6 +179,7 @@ export class AtspmTruth {
         tracked.delete(id);
       }
     }
+    this.watchRedWindows(snapshot, nowMs);
     // The states shown until now are known; the controllers may change them at `nowMs`.
     this.resolveArrivals(nowMs);
   }
@@ -210,7 +231,7 @@ export class AtspmTruth {
         this.cleared.get(intersectionId)?.delete(e.param);
       } else if (e.code === HIRES.phaseEndYellow) {
         const start = starts.get(e.param);
-        if (start !== undefined) this.judgeGreen(intersectionId, e.param, start);
+        if (start !== undefined) this.judgeGreen(intersectionId, e.param, start, e.ts);
       }
     }
   }
@@ -222,6 +243,7 @@ export class AtspmTruth {
     if (greens === undefined || list === undefined) return;
     for (const [phase, cleared] of greens) {
       const queued = new Map<string, number>();
+      const used = new Set<string>();
       for (const d of list) {
         if (d.kind !== "stop-bar" || d.phase !== phase) continue;
         const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
@@ -231,18 +253,21 @@ export class AtspmTruth {
           n++;
         }
         queued.set(d.approach, n);
+        const head = lane?.vehicles[0];
+        if (n > 0 || (head !== undefined && head.distanceM <= SATURATION_HEADWAY_S * head.speedMps)) used.add(d.approach);
       }
       for (const [approach, n] of queued) {
         let q = cleared.get(approach);
-        if (q === undefined) cleared.set(approach, (q = { emptied: false, queuedMs: 0 }));
+        if (q === undefined) cleared.set(approach, (q = { emptied: false, queuedMs: 0, usedMs: 0 }));
         if (n === 0) q.emptied = true;
         else q.queuedMs += stepMs;
+        if (used.has(approach)) q.usedMs += stepMs;
       }
     }
   }
 
   /** Per approach the phase serves (ATSPM charts split failures per approach). */
-  private judgeGreen(intersectionId: string, phase: number, greenStartMs: number): void {
+  private judgeGreen(intersectionId: string, phase: number, greenStartMs: number, redStartMs: number): void {
     const x = this.snapshot?.intersections.find((i) => i.id === intersectionId);
     const list = this.detectors.get(intersectionId);
     if (x === undefined || list === undefined) return;
@@ -250,7 +275,23 @@ export class AtspmTruth {
     for (const d of list) {
       if (d.kind !== "stop-bar" || d.phase !== phase) continue;
       let g = byApproach.get(d.approach);
-      if (g === undefined) byApproach.set(d.approach, (g = { phase, approachId: d.approach, greenStartMs, failed: false, strictFailed: false, overflow: false, residualVeh: 0, unserved: false, queueEmptiedInGreen: false, queuedShareOfGreen: 0 }));
+      if (g === undefined) byApproach.set(d.approach, (g = {
+            phase,
+            approachId: d.approach,
+            greenStartMs,
+            failed: false,
+            strictFailed: false,
+            overflow: false,
+            residualVeh: 0,
+            unserved: false,
+            queueEmptiedInGreen: false,
+            queuedShareOfGreen: 0,
+            usedShareOfGreen: 0,
+            queueFailed: false,
+            yellowStartMs: this.yellowStart.get(`${intersectionId}/${phase}`) ?? Number.NaN,
+            redStartMs,
+            redWindowFirstArrivalMs: Number.NaN,
+          }));
       const lane = x.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
       for (const v of lane?.vehicles ?? []) {
         if (!v.queued) break;
@@ -267,10 +308,35 @@ export class AtspmTruth {
       g.queueEmptiedInGreen = q?.emptied ?? false;
       g.queuedShareOfGreen = greenMs > 0 ? Math.min(1, (q?.queuedMs ?? 0) / greenMs) : 0;
       g.strictFailed = g.residualVeh > 0 && !g.queueEmptiedInGreen;
-      g.failed = g.residualVeh > 0 && g.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+      g.usedShareOfGreen = greenMs > 0 ? Math.min(1, (q?.usedMs ?? 0) / greenMs) : 0;
+      g.queueFailed = g.residualVeh > 0 && g.queuedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
+      g.failed = g.residualVeh > 0 && g.usedShareOfGreen > SPLIT_FAILURE_THRESHOLD;
     }
     let out = this.greens.get(intersectionId);
     if (out === undefined) this.greens.set(intersectionId, (out = []));
     out.push(...byApproach.values());
+    this.redWindows.push({ intersectionId, phase, untilMs: redStartMs + RED_WINDOW_MS, greens: [...byApproach.values()] });
+  }
+
+  /** Who is over the stop bar in the first 5 s of red, and when they reached the line as a point queue. */
+  private watchRedWindows(snapshot: NetworkSnapshot, nowMs: number): void {
+    let kept = 0;
+    for (const w of this.redWindows) {
+      const x = snapshot.intersections.find((i) => i.id === w.intersectionId);
+      const list = this.detectors.get(w.intersectionId) ?? [];
+      for (const g of w.greens) {
+        for (const d of list) {
+          if (d.kind !== "stop-bar" || d.phase !== w.phase || d.approach !== g.approachId) continue;
+          const lane = x?.approaches.find((a) => a.approach === d.approach)?.lanes[d.lane];
+          for (const v of lane?.vehicles ?? []) {
+            if (v.distanceM >= d.toM) break;
+            const arrivalMs = this.tracked.get(w.intersectionId)?.get(v.id)?.arrivalMs ?? Number.NaN;
+            if (arrivalMs < g.redWindowFirstArrivalMs || Number.isNaN(g.redWindowFirstArrivalMs)) g.redWindowFirstArrivalMs = arrivalMs;
+          }
+        }
+      }
+      if (nowMs < w.untilMs) this.redWindows[kept++] = w;
+    }
+    this.redWindows.length = kept;
   }
 }

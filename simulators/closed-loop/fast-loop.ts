@@ -26,7 +26,7 @@ export interface FastLoopHooks {
   onControllerEvents?(intersectionId: string, events: readonly ControllerEvent[], nowMs: number): void;
 }
 
-const STEP_S = 0.2;
+export const STEP_S = 0.2;
 const MEASURES_EVERY_S = 5;
 const loopId = (leg: string): string => `loop-${leg}`;
 const presenceId = (leg: string): string => `presence-${leg}`;

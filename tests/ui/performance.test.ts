@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { chromium, type Browser } from "playwright-core";
@@ -23,6 +23,7 @@ describe.skipIf(chromiumBinary.skip)(`performance view in a real browser${chromi
   let ui: { dir: string; dispose: () => Promise<void> };
   let baseUrl: string;
   let eventCount = 0;
+  let eventTimes: number[] = [];
 
   beforeAll(async () => {
     // Twenty simulated minutes of the corridor under the hub's policy, with stop-bar and advance detectors.
@@ -41,6 +42,7 @@ describe.skipIf(chromiumBinary.skip)(`performance view in a real browser${chromi
     // The events as the agent's messages would bring them (at most 1000 a message).
     const log = run.logs.get(ID)!;
     eventCount = log.length;
+    eventTimes = Array.from(log.tsMs);
     for (let i = 0, seq = 1; i < log.length; i += 500, seq++) {
       const events = [];
       for (let k = i; k < Math.min(log.length, i + 500); k++) events.push({ type: "hires" as const, ts: log.tsMs[k]!, code: log.code[k]!, param: log.param[k]! });
@@ -82,6 +84,36 @@ describe.skipIf(chromiumBinary.skip)(`performance view in a real browser${chromi
     // The default range is the last hour of events held: all of these twenty minutes.
     expect(await page.textContent("[data-testid=range-events]")).toContain(`${eventCount} events`);
     await page.screenshot({ path: join(artifactsDir, "ui-performance.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("recomputes for the range picked, and exports that range's events in ATSPM's CSV format", async () => {
+    // The picker works in the browser's local time: UTC here, so the expected range is exact.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, timezoneId: "UTC", acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(baseUrl);
+    await page.fill("#token", TOKEN);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("[data-testid=me]");
+    await page.goto(`${baseUrl}#/intersection/${ID}/performance`);
+    await page.waitForSelector("[data-testid=range-events]", { timeout: 10_000 });
+    // Minutes 5–15 of the twenty simulated (the simulation starts at 07:00 UTC).
+    const fromMs = eventTimes[0]! - (eventTimes[0]! % 60_000) + 5 * 60_000;
+    const toMs = fromMs + 10 * 60_000;
+    const inRange = eventTimes.filter((t) => t >= fromMs && t < toMs).length;
+    expect(inRange).toBeGreaterThan(100);
+    expect(inRange).toBeLessThan(eventCount);
+    const local = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
+    await page.fill("[data-testid=range-from]", local(fromMs));
+    await page.fill("[data-testid=range-to]", local(toMs));
+    await page.click("form.range-picker button[type=submit]");
+    await page.waitForFunction((n) => document.querySelector("[data-testid=range-events]")?.textContent?.startsWith(`${n} events`), inRange, { timeout: 10_000 });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Export ATSPM CSV")]);
+    const path = await download.path();
+    const lines = (await readFile(path, "utf8")).trim().split(/\r?\n/);
+    expect(lines[0]).toBe("SignalId,Timestamp,EventCode,EventParam");
+    expect(lines).toHaveLength(inRange + 1);
+    expect(lines[1]).toMatch(new RegExp(`^${ID},2026-01-05 07:(0[5-9]|1[0-4]):\\d\\d\\.\\d{3},\\d+,\\d+$`));
     await context.close();
   });
 });
