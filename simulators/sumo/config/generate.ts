@@ -14,8 +14,17 @@ const DEFAULT_MIN_GREEN_S = 5;
 const VEHICLE_LENGTH_M = 6;
 const ADVANCE_UPSTREAM_M = 30;
 const QUEUE_ZONE_M = 100;
-/** Stop-line loop's passage time: the green ends this soon after the last vehicle has crossed it. */
+/**
+ * Stop-line loop's passage time where the lane also has an advance loop: the green ends this soon
+ * after the last vehicle has crossed it (the advance loop bridges the gaps within a discharging queue).
+ */
 const STOP_LINE_PASSAGE_S = 1;
+/**
+ * Where the stop-line loop is the lane's only loop it must bridge the gap between two vehicles of
+ * a discharging queue itself: the saturation headway, 3600 / 1800 veh/h = 2 s (measured: 1 s there
+ * gaps a queue out halfway, SUMO's bundled arterial 55.7 → 75.3 s/veh; docs/experiments/policy-sumo.md).
+ */
+const STOP_ONLY_PASSAGE_S = 2;
 
 /** To the nearest half second. */
 function toHalf(s: number): number {
@@ -131,9 +140,10 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   for (const [lane, approachId] of approachOfLane) {
     const length = layout.laneLength[lane] ?? 50;
     const stop: SumoDetector = { id: safeId(`${lane}.stop`, detectorIds), kind: "stop", lane, posM: Math.max(0, length - 1), approachId };
-    passageOf.set(stop.id, STOP_LINE_PASSAGE_S);
+    const hasAdvance = length > ADVANCE_UPSTREAM_M + 5;
+    passageOf.set(stop.id, hasAdvance ? STOP_LINE_PASSAGE_S : STOP_ONLY_PASSAGE_S);
     const list = [stop];
-    if (length > ADVANCE_UPSTREAM_M + 5) {
+    if (hasAdvance) {
       const advance: SumoDetector = { id: safeId(`${lane}.adv`, detectorIds), kind: "advance", lane, posM: length - ADVANCE_UPSTREAM_M, approachId };
       const travelS = (stop.posM - advance.posM) / Math.max(layout.laneSpeed[lane] ?? 8, 1);
       passageOf.set(advance.id, clamp(Math.round(travelS * 10) / 10, 0, 10));
