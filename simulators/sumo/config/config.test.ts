@@ -24,6 +24,8 @@ async function checkedPassageKinds(path: string): Promise<string[]> {
     const config = SumoIntersectionConfig.parse(x.config);
     const byId = new Map(config.detectors.map((d) => [d.id, d]));
     for (const p of config.controller.phases) {
+      // Coordinated operation: every loop extends 4 s after its vehicle leaves.
+      expect(p.passageS).toBe(4);
       expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
       for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
         const d = byId.get(id)!;

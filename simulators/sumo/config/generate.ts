@@ -25,6 +25,14 @@ const STOP_LINE_PASSAGE_S = 1;
  * gaps a queue out halfway, SUMO's bundled arterial 55.7 → 75.3 s/veh; docs/experiments/policy-sumo.md).
  */
 const STOP_ONLY_PASSAGE_S = 2;
+/**
+ * The phase's passage time, which every loop uses in coordinated operation (per-loop passage is
+ * for free operation): there a side street that gaps out early waits a whole cycle, so a vehicle
+ * extends the green 4 s after it leaves any loop. Measured with loop changes stamped when they
+ * happen: ITE's usual 3 s gave the hub's coordinated plans +12 % on the bundled grid and up to
+ * +20 % on the arterial (docs/experiments/policy-sumo.md).
+ */
+const COORDINATED_PASSAGE_S = 4;
 
 /** To the nearest half second. */
 function toHalf(s: number): number {
@@ -190,6 +198,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     // The phases, with the approaches each serves, live here only: the hub plans against what the controller publishes.
     phases: phases.map(({ greenS: _, ...p }, k) => ({
       ...p,
+      passageS: COORDINATED_PASSAGE_S,
       detectorPassageS: Object.fromEntries(p.detectors.map((id) => [id, passageOf.get(id)!])),
       ...(omittable[k] ? { omittable: true } : {}),
       approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
