@@ -12,6 +12,7 @@ const scenario = (name: string): string => fileURLToPath(new URL(`../scenarios/$
 const dirs: string[] = [];
 /** SUMO's traffic-light game corridor: a deliberately poor program with a 612 s cycle. */
 const gameCorridor = serverBinary("/usr/share/sumo/tools/game/corridor/corridor.net.xml", "sumo-tools");
+const gameSquare = serverBinary("/usr/share/sumo/tools/game/square/square.net.xml", "sumo-tools");
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
@@ -60,10 +61,21 @@ describe("configuration generated from a SUMO net", () => {
     const corridor = parsed.intersections.map((x) => (x.timing as { corridor?: { id: string; mainPhase: number } }).corridor);
     if (name === "arterial") expect(corridor.every((c) => c?.id === "arterial" && c.mainPhase === 3)).toBe(true);
     else expect(corridor.every((c) => c === undefined)).toBe(true);
+    // Stop-line loops only (lanes too short for an advance loop): hub plans stay coordinated.
+    for (const x of intersections) expect(x.config.controller.planOperation).toBeUndefined();
   });
 
   it("gives each loop its own passage time: a stop-line loop alone the saturation headway (2 s); the bundled nets' lanes are too short for an advance loop", async () => {
     expect(await checkedPassageKinds(scenario("arterial"))).toEqual(["stop alone"]);
+  });
+
+  it.skipIf(gameSquare.skip)(`runs hub plans actuated in a network (not a corridor) whose every approach lane has an advance loop; a corridor stays coordinated ${gameSquare.reason}`, async () => {
+    const square = configsFromNet(await readNet(gameSquare.path), () => "pw-0123456789abc").intersections;
+    expect(square).toHaveLength(12);
+    for (const x of square) expect(x.config.controller.planOperation).toBe("actuated");
+    const corridor = configsFromNet(await readNet(gameCorridor.path), () => "pw-0123456789abc").intersections;
+    expect(corridor).toHaveLength(3);
+    for (const x of corridor) expect(x.config.controller.planOperation).toBeUndefined();
   });
 
   it.skipIf(gameCorridor.skip)(`gives a stop-line loop beside an advance loop 1 s and the advance loop its travel time to the stop line ${gameCorridor.reason}`, async () => {

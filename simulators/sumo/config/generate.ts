@@ -230,6 +230,12 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   return { layout, config, timing };
 }
 
+/** Every lane with a stop-line loop also has an advance loop upstream. */
+function seesApproaches(x: GeneratedIntersection): boolean {
+  const advanced = new Set(x.config.detectors.filter((d) => d.kind === "advance").map((d) => d.lane));
+  return x.config.detectors.every((d) => d.kind !== "stop" || advanced.has(d.lane));
+}
+
 /**
  * The controller runs cycles of 20–300 s. A program whose cycle (with the clearances) is longer
  * has its greens scaled down, none below its minimum; a shorter one has them stretched, none above
@@ -294,12 +300,16 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken));
   const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
   const corridor = intersections.length > 1 && ys.size === 1;
-  // An isolated light has no progression to hold to a cycle grid and no neighbour to spill into:
-  // its hub plans run fully actuated within their splits (`planOperation`), serving whoever waits.
-  // In a network they stay coordinated: actuated plans there gridlocked the bundled 3×3 grid
-  // (seed 2: 754 s/veh and 274 teleports against 52 coordinated), starving queues that spill
-  // back beyond the detectors (docs/experiments/policy-sumo.md).
-  if (intersections.length === 1) intersections[0]!.config.controller.planOperation = "actuated";
+  // Hub plans run fully actuated within their splits (`planOperation`), serving whoever waits, at
+  // an isolated light (no progression to hold to a cycle grid, no neighbour to spill into) and in
+  // a network that is not one corridor where every approach lane has an advance loop, so the
+  // controller sees traffic arriving and queues longer than the stop line's. With stop-line loops
+  // alone they stay coordinated: actuated plans gridlocked the bundled 3×3 grid, whose lanes are
+  // too short for an advance loop (seed 2: 754 s/veh and 274 teleports against 52 coordinated),
+  // starving queues that spill back beyond the detectors (docs/experiments/policy-sumo.md).
+  if (intersections.length === 1 || (!corridor && intersections.every(seesApproaches))) {
+    for (const x of intersections) x.config.controller.planOperation = "actuated";
+  }
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));
   const hub: HubConfigInput = {
     regions: [SUMO_REGION],
