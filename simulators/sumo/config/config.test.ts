@@ -12,9 +12,37 @@ const scenario = (name: string): string => fileURLToPath(new URL(`../scenarios/$
 const dirs: string[] = [];
 /** SUMO's traffic-light game corridor: a deliberately poor program with a 612 s cycle. */
 const gameCorridor = serverBinary("/usr/share/sumo/tools/game/corridor/corridor.net.xml", "sumo-tools");
+const gameSquare = serverBinary("/usr/share/sumo/tools/game/square/square.net.xml", "sumo-tools");
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
+
+/** Per loop kind ("stop", "stop alone": no advance loop on its lane, "advance"), checking each loop's passage time. */
+async function checkedPassageKinds(path: string): Promise<string[]> {
+  const net = await readNet(path);
+  const kinds = new Set<string>();
+  for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
+    const config = SumoIntersectionConfig.parse(x.config);
+    const byId = new Map(config.detectors.map((d) => [d.id, d]));
+    for (const p of config.controller.phases) {
+      // Coordinated operation: every loop extends 4 s after its vehicle leaves.
+      expect(p.passageS).toBe(4);
+      expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
+      for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
+        const d = byId.get(id)!;
+        const alone = !config.detectors.some((a) => a.kind === "advance" && a.lane === d.lane);
+        kinds.add(`${d.kind}${alone ? " alone" : ""}`);
+        if (d.kind === "stop") expect(passageS).toBe(alone ? 2 : 1);
+        else {
+          const stop = config.detectors.find((s) => s.kind === "stop" && s.lane === d.lane)!;
+          const speed = net.edge.flatMap((e) => e.lane).find((l) => l.id === d.lane)!.speed;
+          expect(passageS).toBeCloseTo((stop.posM - d.posM) / speed, 1);
+        }
+      }
+    }
+  }
+  return [...kinds].sort();
+}
 
 describe("configuration generated from a SUMO net", () => {
   it.each(["arterial", "grid"])("gives %s controller configurations and a hub configuration the project's schemas accept", async (name) => {
@@ -33,26 +61,25 @@ describe("configuration generated from a SUMO net", () => {
     const corridor = parsed.intersections.map((x) => (x.timing as { corridor?: { id: string; mainPhase: number } }).corridor);
     if (name === "arterial") expect(corridor.every((c) => c?.id === "arterial" && c.mainPhase === 3)).toBe(true);
     else expect(corridor.every((c) => c === undefined)).toBe(true);
+    // Stop-line loops only (lanes too short for an advance loop): hub plans stay coordinated.
+    for (const x of intersections) expect(x.config.controller.planOperation).toBeUndefined();
   });
 
-  it("gives each loop its own passage time: 1 s at the stop line, the travel time to the stop line at an advance loop", async () => {
-    const net = await readNet(scenario("arterial"));
-    for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
-      const config = SumoIntersectionConfig.parse(x.config);
-      const byId = new Map(config.detectors.map((d) => [d.id, d]));
-      for (const p of config.controller.phases) {
-        expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
-        for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
-          const d = byId.get(id)!;
-          if (d.kind === "stop") expect(passageS).toBe(1);
-          else {
-            const stop = config.detectors.find((s) => s.kind === "stop" && s.lane === d.lane)!;
-            const speed = net.edge.flatMap((e) => e.lane).find((l) => l.id === d.lane)!.speed;
-            expect(passageS).toBeCloseTo((stop.posM - d.posM) / speed, 1);
-          }
-        }
-      }
-    }
+  it("gives each loop its own passage time: a stop-line loop alone the saturation headway (2 s); the bundled nets' lanes are too short for an advance loop", async () => {
+    expect(await checkedPassageKinds(scenario("arterial"))).toEqual(["stop alone"]);
+  });
+
+  it.skipIf(gameSquare.skip)(`runs hub plans actuated in a network (not a corridor) whose every approach lane has an advance loop; a corridor stays coordinated ${gameSquare.reason}`, async () => {
+    const square = configsFromNet(await readNet(gameSquare.path), () => "pw-0123456789abc").intersections;
+    expect(square).toHaveLength(12);
+    for (const x of square) expect(x.config.controller.planOperation).toBe("actuated");
+    const corridor = configsFromNet(await readNet(gameCorridor.path), () => "pw-0123456789abc").intersections;
+    expect(corridor).toHaveLength(3);
+    for (const x of corridor) expect(x.config.controller.planOperation).toBeUndefined();
+  });
+
+  it.skipIf(gameCorridor.skip)(`gives a stop-line loop beside an advance loop 1 s and the advance loop its travel time to the stop line ${gameCorridor.reason}`, async () => {
+    expect(await checkedPassageKinds(gameCorridor.path)).toEqual(["advance", "stop"]);
   });
 
   it("lets the hub leave out a protected left the program also runs permissive, naming the traffic it yields to", async () => {

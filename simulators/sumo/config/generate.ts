@@ -14,8 +14,25 @@ const DEFAULT_MIN_GREEN_S = 5;
 const VEHICLE_LENGTH_M = 6;
 const ADVANCE_UPSTREAM_M = 30;
 const QUEUE_ZONE_M = 100;
-/** Stop-line loop's passage time: the green ends this soon after the last vehicle has crossed it. */
+/**
+ * Stop-line loop's passage time where the lane also has an advance loop: the green ends this soon
+ * after the last vehicle has crossed it (the advance loop bridges the gaps within a discharging queue).
+ */
 const STOP_LINE_PASSAGE_S = 1;
+/**
+ * Where the stop-line loop is the lane's only loop it must bridge the gap between two vehicles of
+ * a discharging queue itself: the saturation headway, 3600 / 1800 veh/h = 2 s (measured: 1 s there
+ * gaps a queue out halfway, SUMO's bundled arterial 55.7 → 75.3 s/veh; docs/experiments/policy-sumo.md).
+ */
+const STOP_ONLY_PASSAGE_S = 2;
+/**
+ * The phase's passage time, which every loop uses in coordinated operation (per-loop passage is
+ * for free operation): there a side street that gaps out early waits a whole cycle, so a vehicle
+ * extends the green 4 s after it leaves any loop. Measured with loop changes stamped when they
+ * happen: ITE's usual 3 s gave the hub's coordinated plans +12 % on the bundled grid and up to
+ * +20 % on the arterial (docs/experiments/policy-sumo.md).
+ */
+const COORDINATED_PASSAGE_S = 4;
 
 /** To the nearest half second. */
 function toHalf(s: number): number {
@@ -131,9 +148,10 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   for (const [lane, approachId] of approachOfLane) {
     const length = layout.laneLength[lane] ?? 50;
     const stop: SumoDetector = { id: safeId(`${lane}.stop`, detectorIds), kind: "stop", lane, posM: Math.max(0, length - 1), approachId };
-    passageOf.set(stop.id, STOP_LINE_PASSAGE_S);
+    const hasAdvance = length > ADVANCE_UPSTREAM_M + 5;
+    passageOf.set(stop.id, hasAdvance ? STOP_LINE_PASSAGE_S : STOP_ONLY_PASSAGE_S);
     const list = [stop];
-    if (length > ADVANCE_UPSTREAM_M + 5) {
+    if (hasAdvance) {
       const advance: SumoDetector = { id: safeId(`${lane}.adv`, detectorIds), kind: "advance", lane, posM: length - ADVANCE_UPSTREAM_M, approachId };
       const travelS = (stop.posM - advance.posM) / Math.max(layout.laneSpeed[lane] ?? 8, 1);
       passageOf.set(advance.id, clamp(Math.round(travelS * 10) / 10, 0, 10));
@@ -180,6 +198,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     // The phases, with the approaches each serves, live here only: the hub plans against what the controller publishes.
     phases: phases.map(({ greenS: _, ...p }, k) => ({
       ...p,
+      passageS: COORDINATED_PASSAGE_S,
       detectorPassageS: Object.fromEntries(p.detectors.map((id) => [id, passageOf.get(id)!])),
       ...(omittable[k] ? { omittable: true } : {}),
       approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
@@ -209,6 +228,12 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     planRefreshS: 60,
   };
   return { layout, config, timing };
+}
+
+/** Every lane with a stop-line loop also has an advance loop upstream. */
+function seesApproaches(x: GeneratedIntersection): boolean {
+  const advanced = new Set(x.config.detectors.filter((d) => d.kind === "advance").map((d) => d.lane));
+  return x.config.detectors.every((d) => d.kind !== "stop" || advanced.has(d.lane));
 }
 
 /**
@@ -275,12 +300,16 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken));
   const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
   const corridor = intersections.length > 1 && ys.size === 1;
-  // An isolated light has no progression to hold to a cycle grid and no neighbour to spill into:
-  // its hub plans run fully actuated within their splits (`planOperation`), serving whoever waits.
-  // In a network they stay coordinated: actuated plans there gridlocked the bundled 3×3 grid
-  // (seed 2: 754 s/veh and 274 teleports against 52 coordinated), starving queues that spill
-  // back beyond the detectors (docs/experiments/policy-sumo.md).
-  if (intersections.length === 1) intersections[0]!.config.controller.planOperation = "actuated";
+  // Hub plans run fully actuated within their splits (`planOperation`), serving whoever waits, at
+  // an isolated light (no progression to hold to a cycle grid, no neighbour to spill into) and in
+  // a network that is not one corridor where every approach lane has an advance loop, so the
+  // controller sees traffic arriving and queues longer than the stop line's. With stop-line loops
+  // alone they stay coordinated: actuated plans gridlocked the bundled 3×3 grid, whose lanes are
+  // too short for an advance loop (seed 2: 754 s/veh and 274 teleports against 52 coordinated),
+  // starving queues that spill back beyond the detectors (docs/experiments/policy-sumo.md).
+  if (intersections.length === 1 || (!corridor && intersections.every(seesApproaches))) {
+    for (const x of intersections) x.config.controller.planOperation = "actuated";
+  }
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));
   const hub: HubConfigInput = {
     regions: [SUMO_REGION],

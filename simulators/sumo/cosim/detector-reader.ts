@@ -2,6 +2,7 @@ import { HIRES } from "../../../protocol/index.js";
 import type { CountSample, LoopEvent, ZoneSample } from "../../../edge/inference/counting/index.js";
 import { VAR, type Domain, type SubscriptionResults } from "../traci/index.js";
 import { sumoDetectorId, type SumoIntersectionConfig } from "../config/index.js";
+import { loopTransitions, loopVehiclesOf } from "./loop-passages.js";
 
 export interface DetectorSubscription {
   domain: Domain;
@@ -21,15 +22,23 @@ export interface DetectorStep {
 
 /**
  * Turns an intersection's subscribed SUMO detectors into what the agent's loop counter and zone
- * monitor would report: a loop is on while a vehicle is on it (SUMO's last-step vehicle ids), a
- * stop-line count is a vehicle id not on the loop the step before, a queue is the lane-area
- * detector's halting vehicles and its occupancy the share of its length occupied.
+ * monitor would report: a loop is on while a vehicle is on it, each change stamped with the time
+ * the vehicle entered or left it (SUMO's last-step vehicle data; a real loop reports its changes
+ * as they happen, not at the end of a simulation step), a stop-line count is a vehicle not on the
+ * loop the step before, a queue is the lane-area detector's halting vehicles and its occupancy the
+ * share of its length occupied.
  */
 export class DetectorReader {
   private readonly loops: { id: string; sumoId: string; approachId: string; kind: "stop" | "advance"; on: boolean; ids: Set<string> }[];
   private readonly areas: { id: string; sumoId: string; approachId: string }[];
+  /** The simulation's time 0 on the agents' clock, and the last reading's time (ms). */
+  private lastReadMs: number;
 
-  constructor(config: Pick<SumoIntersectionConfig, "intersectionId" | "detectors">) {
+  constructor(
+    config: Pick<SumoIntersectionConfig, "intersectionId" | "detectors">,
+    private readonly epochMs = 0,
+  ) {
+    this.lastReadMs = epochMs;
     this.loops = config.detectors.flatMap((d) =>
       d.kind === "queue" ? [] : [{ id: d.id, sumoId: sumoDetectorId(config.intersectionId, d.id), approachId: d.approachId, kind: d.kind, on: false, ids: new Set<string>() }],
     );
@@ -43,24 +52,31 @@ export class DetectorReader {
 
   subscriptions(): DetectorSubscription[] {
     return [
-      ...this.loops.map((l) => ({ domain: "inductionLoop" as const, sumoId: l.sumoId, variables: [VAR.lastStepVehicleIds] })),
+      ...this.loops.map((l) => ({ domain: "inductionLoop" as const, sumoId: l.sumoId, variables: [VAR.lastStepVehicleData] })),
       ...this.areas.map((a) => ({ domain: "laneArea" as const, sumoId: a.sumoId, variables: [VAR.lastStepHaltingNumber, VAR.lastStepOccupancy] })),
     ];
   }
 
+  /** The step that ended at `nowMs` (the agents' clock; the simulation's time is `nowMs` − epoch). */
   read(results: SubscriptionResults, nowMs: number): DetectorStep {
     const step: DetectorStep = { loopEvents: [], counts: [], zones: [] };
+    const fromS = (this.lastReadMs - this.epochMs) / 1000;
+    const toS = (nowMs - this.epochMs) / 1000;
+    this.lastReadMs = nowMs;
     for (const loop of this.loops) {
-      const value = results.of("inductionLoop", loop.sumoId)?.get(VAR.lastStepVehicleIds);
-      const ids = Array.isArray(value) ? (value as string[]) : [];
-      if (loop.kind === "stop") for (const id of ids) if (!loop.ids.has(id)) step.counts.push({ approachId: loop.approachId });
-      loop.ids = new Set(ids);
-      const on = ids.length > 0;
-      if (on !== loop.on) {
-        loop.on = on;
-        step.loopEvents.push({ zoneId: loop.id, approachId: loop.approachId, state: on ? "on" : "off", code: on ? HIRES.detectorOn : HIRES.detectorOff, tMs: nowMs });
+      const value = results.of("inductionLoop", loop.sumoId)?.get(VAR.lastStepVehicleData);
+      const vehicles = value === undefined ? [] : loopVehiclesOf(value, loop.sumoId);
+      if (loop.kind === "stop") for (const v of vehicles) if (!loop.ids.has(v.id)) step.counts.push({ approachId: loop.approachId });
+      loop.ids = new Set(vehicles.map((v) => v.id));
+      const { transitions, on } = loopTransitions(vehicles, loop.on, fromS, toS);
+      loop.on = on;
+      for (const t of transitions) {
+        const tMs = Math.round(this.epochMs + t.atS * 1000);
+        step.loopEvents.push({ zoneId: loop.id, approachId: loop.approachId, state: t.on ? "on" : "off", code: t.on ? HIRES.detectorOn : HIRES.detectorOff, tMs });
       }
     }
+    // In the order they happened, as the agent would have received them.
+    step.loopEvents.sort((a, b) => a.tMs - b.tMs);
     for (const area of this.areas) {
       const values = results.of("laneArea", area.sumoId);
       const halting = Number(values?.get(VAR.lastStepHaltingNumber) ?? 0);

@@ -155,7 +155,7 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
       const rigs: Rig[] = [];
       let simNowMs = SIM_EPOCH_MS;
       for (const config of configs) {
-        const reader = new DetectorReader(config);
+        const reader = new DetectorReader(config, SIM_EPOCH_MS);
         for (const s of reader.subscriptions()) await client.subscribe(s.domain, s.sumoId, s.variables);
         const approachIds = [...new Set(config.detectors.map((d) => d.approachId))];
         const aggregator = new MeasuresAggregator(approachIds, SIM_EPOCH_MS);

@@ -32,6 +32,8 @@ export const VAR = {
   lastStepVehicleIds: 0x12,
   lastStepOccupancy: 0x13,
   lastStepHaltingNumber: 0x14,
+  /** Induction loops: each vehicle that touched the loop in the last step, with its entry and leave times (s; leave −1 while still on). */
+  lastStepVehicleData: 0x17,
   jamLengthVehicles: 0x18,
   tlRedYellowGreenState: 0x20,
   tlControlledLanes: 0x26,

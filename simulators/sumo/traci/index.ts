@@ -6,5 +6,5 @@
 export { TraciClient, SubscriptionResults, type ControlledLinks } from "./client.js";
 export { TraciConnection, TraciError, encodeCommand, type TraciCommand } from "./connection.js";
 export { launchSumo, freePort, type SumoProcess } from "./launch.js";
-export { VAR, DOMAIN, type Domain } from "./constants.js";
+export { VAR, DOMAIN, SUBSCRIPTION_RESPONSE, type Domain } from "./constants.js";
 export { ByteReader, ByteWriter, type TraciValue } from "./storage.js";
