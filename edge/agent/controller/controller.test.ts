@@ -34,6 +34,14 @@ describe("start-up", () => {
     expect(hiresCodes(green.events, HIRES.patternChange)).toEqual([253]);
   });
 
+  it("times the start-up all-red from the first tick, however late it comes after construction", () => {
+    const core = new ControllerCore(fourPhaseConfig(), T0);
+    const first = core.tick(T0 + 10_000);
+    expect(first.signal?.groups).toEqual(ALL_RED);
+    expect(core.tick(T0 + 11_999).signal).toBeUndefined();
+    expect(core.tick(T0 + 12_000).signal?.groups.nsl).toBe("G");
+  });
+
   it("rejects a configuration with a bad field and names it", () => {
     const base = fourPhaseConfig();
     const phases = structuredClone(base.phases);

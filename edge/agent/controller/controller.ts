@@ -92,6 +92,8 @@ export class ControllerCore {
   private outbox: ControllerEvent[] = [];
   /** Start-up alarms, handed out by the first tick. */
   private startupEvents: ControllerEvent[] = [];
+  /** No tick yet: the outputs have never been driven. */
+  private firstTick = true;
 
   /** Throws a `ValidationError` naming each bad field of `config`. Starts in a start-up all-red. */
   constructor(config: unknown, now: ControllerTime, options: ControllerOptions = {}) {
@@ -157,6 +159,10 @@ export class ControllerCore {
     this.lastMs = nowMs;
     if (Number.isFinite(wallMs)) this.lastWallMs = wallMs;
     const wall = this.lastWallMs;
+    if (this.firstTick) {
+      this.firstTick = false;
+      this.sequencer.outputsBegin(nowMs);
+    }
     this.outbox.push(...this.startupEvents);
     this.startupEvents = [];
     if (this.hold?.untilMs != null && nowMs >= this.hold.untilMs) this.hold = null;

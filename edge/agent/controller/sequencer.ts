@@ -81,6 +81,14 @@ export class Sequencer {
     this.cycleGreensS = [...timing.greensS];
   }
 
+  /**
+   * The heads are first driven now: a start-up all-red is timed from here, not from construction
+   * (a slow start, or a first tick that came late, must not shorten what the heads show).
+   */
+  outputsBegin(nowMs: number): void {
+    if (this.interval.kind === "all-red") this.interval = { kind: "all-red", startMs: nowMs };
+  }
+
   /** Drop this cycle's offset correction after a mid-cycle change of timing. */
   timingChanged(timing: CycleTiming): void {
     this.cycleGreensS = [...timing.greensS];
