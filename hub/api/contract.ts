@@ -92,6 +92,7 @@ export const PlanExplanation = z.object({
   policy: z.enum(["webster", "max-pressure", "fixed"]),
   Y: z.number(),
   flowY: z.number(),
+  cycleY: z.number(),
   L: z.number(),
   C0: z.number().nullable(),
   cycleS: z.number(),
@@ -101,7 +102,7 @@ export const PlanExplanation = z.object({
   pressures: NumberByPhase.nullable(),
   oversaturated: z.boolean(),
   boundedBy: z.enum(["min-cycle", "max-cycle"]).nullable(),
-  smoothed: z.object({ fromCycleS: z.number(), targetCycleS: z.number(), cycleLimited: z.boolean(), weight: z.number() }).nullable(),
+  smoothed: z.object({ fromCycleS: z.number(), targetCycleS: z.number(), cycleLimited: z.boolean(), cycleHeld: z.boolean(), weight: z.number() }).nullable(),
   corridor: z
     .object({
       id: z.string(),

@@ -21,7 +21,8 @@ describe("intersection timing configuration", () => {
       maxCycleS: 150,
       saturationFlowVehPerHourPerLane: 1800,
       extraLostTimePerPhaseS: 0,
-      smoothing: { maxCycleChangeS: 10, weight: 0.4 },
+      cycleFrom: "flow",
+      smoothing: { maxCycleChangeS: 30, weight: 0.4, cycleHoldFraction: 0.25 },
       planValidityS: 300,
       planRefreshS: 60,
     });

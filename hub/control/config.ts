@@ -60,7 +60,13 @@ export type CorridorMembership = z.infer<typeof CorridorMembership>;
 
 export const Smoothing = z.object({
   /** Largest change of cycle from one plan to the next. */
-  maxCycleChangeS: z.number().min(1).max(300).default(10),
+  maxCycleChangeS: z.number().min(1).max(300).default(30),
+  /**
+   * Keep the running cycle while the target is within this fraction of it (SCATS-style hold). Every
+   * cycle change moves the edge's offset grid and costs a transition cycle, so small moves are not
+   * worth making. 0: follow the target every plan.
+   */
+  cycleHoldFraction: z.number().min(0).max(0.5).default(0.25),
   /** Weight of the new green shares against the previous plan's (1: no blending). */
   weight: z.number().min(0.05).max(1).default(0.4),
 });
@@ -79,6 +85,13 @@ const HubTimingFields = {
   extraLostTimePerPhaseS: z.number().min(0).max(10).default(0),
   /** Sum of critical ratios (queue included) from which the intersection counts as oversaturated. */
   oversaturationY: z.number().min(0.5).max(0.99).default(0.9),
+  /**
+   * What sets the cycle: `flow`, Webster on the counted flow ratios (a green used to the full shows
+   * its capacity as flow, so a saturated intersection's cycle still grows); `flow-and-queue`, the
+   * ratios with each measured queue counted as flow to clear within a cycle. The splits always
+   * weigh the queues.
+   */
+  cycleFrom: z.enum(["flow", "flow-and-queue"]).default("flow"),
   corridor: CorridorMembership.optional(),
   smoothing: Smoothing.prefault({}),
   /** max-pressure only: a fixed cycle; Webster's cycle when absent. */

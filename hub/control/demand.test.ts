@@ -10,7 +10,7 @@ describe("demand from measures", () => {
 
   it("takes the first interval as it is", () => {
     const state = updateDemand(emptyDemand(), measures(T0, 60_000, { nb: { count: 10, queue: 4 } }));
-    expect(state.approaches.nb).toEqual({ flowVehPerHour: 600, queueVeh: 4, occupancy: 0.1, lastTs: T0 });
+    expect(state.approaches.nb).toMatchObject({ flowVehPerHour: 600, cycleFlowVehPerHour: 600, queueVeh: 4, occupancy: 0.1, lastTs: T0 });
     expect(state.lastTs).toBe(T0);
   });
 
@@ -20,6 +20,22 @@ describe("demand from measures", () => {
     state = updateDemand(state, measures(T0 + 60_000, 60_000, { nb: { count: 20 } }), options);
     const weight = 1 - Math.exp(-1);
     expect(state.approaches.nb.flowVehPerHour).toBeCloseTo(600 + weight * (1200 - 600), 9);
+  });
+
+  it("averages the cycle's flow over a longer horizon, bias-corrected so the first intervals count as their mean", () => {
+    const options = { timeConstantMs: 60_000, cycleTimeConstantMs: 600_000 };
+    let state = updateDemand(emptyDemand(), measures(T0, 60_000, { nb: { count: 10 } }), options);
+    state = updateDemand(state, measures(T0 + 60_000, 60_000, { nb: { count: 20 } }), options);
+    // Two one-minute intervals weighted w and w(1 − w)... normalised: close to their plain mean, 900 veh/h,
+    // the newer a little heavier; the fast average has moved most of the way to 1,200.
+    const w = 1 - Math.exp(-0.1);
+    expect(state.approaches.nb.cycleFlowVehPerHour).toBeCloseTo((w * (1 - w) * 600 + w * 1200) / (w + w * (1 - w)), 9);
+    expect(state.approaches.nb.cycleFlowVehPerHour).toBeGreaterThan(900);
+    expect(state.approaches.nb.cycleFlowVehPerHour).toBeLessThan(950);
+    expect(state.approaches.nb.flowVehPerHour).toBeGreaterThan(950);
+    // A long steady stretch converges on the steady flow.
+    for (let i = 2; i < 120; i++) state = updateDemand(state, measures(T0 + i * 60_000, 60_000, { nb: { count: 5 } }), options);
+    expect(state.approaches.nb.cycleFlowVehPerHour).toBeCloseTo(300, 0);
   });
 
   it("weighs the most recent intervals most, whatever order the window comes in", () => {

@@ -4,6 +4,14 @@ import type { IntersectionTiming } from "./config.js";
 /** Smoothed traffic on one approach. */
 export interface ApproachDemand {
   flowVehPerHour: number;
+  /**
+   * The same flow averaged over a longer horizon (`cycleTimeConstantMs`): what the cycle is set
+   * from. Counts arrive in bursts a green long, so over a couple of minutes they swing with the
+   * cycle itself, and Webster's cycle is steep in Y (dC0/dY = (1.5 L + 5)/(1 − Y)²).
+   */
+  cycleFlowVehPerHour: number;
+  /** How much of the slower average's horizon has been measured (0–1): its estimate is bias-corrected by it. */
+  cycleFlowWeight: number;
   /** Vehicles queued (smoothed mean). */
   queueVeh: number;
   occupancy: number;
@@ -27,9 +35,12 @@ export interface DemandOptions {
    * so the smoothing is the same whatever interval the edge reports at.
    */
   timeConstantMs?: number;
+  /** Time constant of the slower average the cycle is set from (`cycleFlowVehPerHour`). */
+  cycleTimeConstantMs?: number;
 }
 
 export const DEFAULT_DEMAND_TIME_CONSTANT_MS = 120_000;
+export const DEFAULT_CYCLE_DEMAND_TIME_CONSTANT_MS = 600_000;
 
 export function emptyDemand(): DemandState {
   return { approaches: {}, lastTs: null };
@@ -48,15 +59,17 @@ export function updateDemand(state: DemandState, measures: Measures, options: De
   if (state.lastTs !== null && measures.ts <= state.lastTs) return state;
   const timeConstantMs = options.timeConstantMs ?? DEFAULT_DEMAND_TIME_CONSTANT_MS;
   const weight = 1 - Math.exp(-measures.intervalMs / timeConstantMs);
+  const cycleWeight = 1 - Math.exp(-measures.intervalMs / (options.cycleTimeConstantMs ?? DEFAULT_CYCLE_DEMAND_TIME_CONSTANT_MS));
   const approaches: Record<string, ApproachDemand> = { ...state.approaches };
   for (const a of measures.approaches) {
     const flow = flowVehPerHour(a.count, measures.intervalMs);
     const before = approaches[a.approachId];
     approaches[a.approachId] =
       before === undefined
-        ? { flowVehPerHour: flow, queueVeh: a.queue, occupancy: a.occupancy, lastTs: measures.ts }
+        ? { flowVehPerHour: flow, cycleFlowVehPerHour: flow, cycleFlowWeight: cycleWeight, queueVeh: a.queue, occupancy: a.occupancy, lastTs: measures.ts }
         : {
             flowVehPerHour: blend(before.flowVehPerHour, flow, weight),
+            ...slowAverage(before, flow, cycleWeight),
             queueVeh: blend(before.queueVeh, a.queue, weight),
             occupancy: blend(before.occupancy, a.occupancy, weight),
             lastTs: measures.ts,
@@ -76,7 +89,7 @@ export function uniformDemand(config: IntersectionTiming, flowVehPerHourPerAppro
   for (const phase of config.phases) {
     for (const a of phase.approaches) {
       const flow = typeof flowVehPerHourPerApproach === "number" ? flowVehPerHourPerApproach : (flowVehPerHourPerApproach[a.approachId] ?? 0);
-      approaches[a.approachId] = { flowVehPerHour: flow, queueVeh: 0, occupancy: 0, lastTs: 0 };
+      approaches[a.approachId] = { flowVehPerHour: flow, cycleFlowVehPerHour: flow, cycleFlowWeight: 1, queueVeh: 0, occupancy: 0, lastTs: 0 };
     }
   }
   return { approaches, lastTs: null };
@@ -87,6 +100,8 @@ export interface PhaseDemand {
   phase: number;
   /** Critical flow ratio from flow alone: max over served approaches of (flow × share / lanes) / saturation flow. */
   flowRatio: number;
+  /** The same from the longer-horizon flow (`cycleFlowVehPerHour`): what a `cycleFrom: flow` cycle is set from. */
+  cycleFlowRatio: number;
   /** The same with each standing queue added as flow that must clear within one cycle. */
   demandRatio: number;
   /** The approach that sets `demandRatio`; null when the phase serves no measured traffic. */
@@ -104,6 +119,7 @@ export function phaseDemands(config: IntersectionTiming, demand: DemandState, qu
   const saturation = config.saturationFlowVehPerHourPerLane;
   return config.phases.map((phase) => {
     let flowRatio = 0;
+    let cycleFlowRatio = 0;
     let demandRatio = 0;
     let criticalApproachId: string | null = null;
     let criticalQueueVeh = 0;
@@ -112,6 +128,7 @@ export function phaseDemands(config: IntersectionTiming, demand: DemandState, qu
       if (d === undefined) continue;
       const perLane = (vehPerHour: number): number => (vehPerHour * a.share) / a.lanes / saturation;
       flowRatio = Math.max(flowRatio, perLane(d.flowVehPerHour));
+      cycleFlowRatio = Math.max(cycleFlowRatio, perLane(d.cycleFlowVehPerHour));
       const withQueue = perLane(d.flowVehPerHour + (d.queueVeh * 3600) / queueCycleS);
       if (criticalApproachId === null || withQueue > demandRatio) {
         demandRatio = withQueue;
@@ -119,7 +136,7 @@ export function phaseDemands(config: IntersectionTiming, demand: DemandState, qu
         criticalQueueVeh = d.queueVeh;
       }
     }
-    return { phase: phase.phase, flowRatio, demandRatio, criticalApproachId, criticalQueueVeh };
+    return { phase: phase.phase, flowRatio, cycleFlowRatio, demandRatio, criticalApproachId, criticalQueueVeh };
   });
 }
 
@@ -127,6 +144,16 @@ export function phaseDemands(config: IntersectionTiming, demand: DemandState, qu
 export function unmeasuredApproaches(config: IntersectionTiming, demand: DemandState): string[] {
   const ids = new Set(config.phases.flatMap((p) => p.approaches.map((a) => a.approachId)));
   return [...ids].filter((id) => demand.approaches[id] === undefined).sort();
+}
+
+/**
+ * The longer-horizon flow as a bias-corrected moving average: until the horizon is filled, the
+ * estimate is the weighted mean of what has been measured (not pulled towards the first interval).
+ */
+function slowAverage(before: ApproachDemand, flow: number, weight: number): Pick<ApproachDemand, "cycleFlowVehPerHour" | "cycleFlowWeight"> {
+  const filled = before.cycleFlowWeight + weight * (1 - before.cycleFlowWeight);
+  const raw = before.cycleFlowVehPerHour * before.cycleFlowWeight;
+  return { cycleFlowVehPerHour: (raw + weight * (flow - raw)) / filled, cycleFlowWeight: filled };
 }
 
 function blend(previous: number, latest: number, weight: number): number {

@@ -66,7 +66,7 @@ const configArb = (intersectionId: string, corridorId: string | null) =>
 
 const demandArb = fc.array(fc.record({ flow: fc.double({ min: 0, max: 2500, noNaN: true }), queue: fc.double({ min: 0, max: 60, noNaN: true }) }), { minLength: 6, maxLength: 6 }).map(
   (list): DemandState => ({
-    approaches: Object.fromEntries(list.map((d, i) => [`a${i}`, { flowVehPerHour: d.flow, queueVeh: d.queue, occupancy: 0, lastTs: T0 }])),
+    approaches: Object.fromEntries(list.map((d, i) => [`a${i}`, { flowVehPerHour: d.flow, cycleFlowVehPerHour: d.flow, cycleFlowWeight: 1, queueVeh: d.queue, occupancy: 0, lastTs: T0 }])),
     lastTs: T0,
   }),
 );

@@ -128,7 +128,8 @@ function draftPlan(input: ComputePlanInput, policy: PlanExplanation["policy"]): 
   const base = policy === "fixed" ? null : smoothingBase(config, input.previous, nowMs);
   const fixedCycleS = policy === "max-pressure" ? config.maxPressureCycleS : undefined;
   const queueCycleS =
-    fixedCycleS ?? queueConsistentCycleS(config, (cycleS) => phaseDemands(config, demand, cycleS).reduce((s, d) => s + d.demandRatio, 0));
+    fixedCycleS ??
+    queueConsistentCycleS(config, (cycleS) => phaseDemands(config, demand, cycleS).reduce((s, d) => s + (config.cycleFrom === "flow" ? d.cycleFlowRatio : d.demandRatio), 0));
   const demands = phaseDemands(config, demand, queueCycleS);
   const webster = websterTarget(config, demands);
   let pressures: PhasePressure[] | null = null;
@@ -178,6 +179,7 @@ function finalise(d: Draft, cycleS: number, placement: CorridorPlacement | null,
     policy: d.policy,
     Y: d.webster.Y,
     flowY: d.webster.flowY,
+    cycleY: d.webster.cycleY,
     L: d.webster.L,
     C0: d.webster.C0,
     cycleS,

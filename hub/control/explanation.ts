@@ -5,6 +5,8 @@ export interface PlanExplanation {
   Y: number;
   /** Σ critical ratios from counted flow alone. */
   flowY: number;
+  /** Σ critical ratios the cycle was set from (`cycleFrom`: the longer-horizon flow, or `Y`). */
+  cycleY: number;
   /** Lost time per cycle (s). */
   L: number;
   /** Webster's unbounded optimum; null when Y ≥ 1. */
@@ -20,7 +22,7 @@ export interface PlanExplanation {
   oversaturated: boolean;
   /** Which configured cycle bound cut Webster's cycle, if one did. */
   boundedBy: "min-cycle" | "max-cycle" | null;
-  smoothed: { fromCycleS: number; targetCycleS: number; cycleLimited: boolean; weight: number } | null;
+  smoothed: { fromCycleS: number; targetCycleS: number; cycleLimited: boolean; cycleHeld: boolean; weight: number } | null;
   corridor: CorridorExplanation | null;
   /** Configured approaches with no measures yet (they count as no traffic). */
   unmeasuredApproaches: string[];
@@ -56,10 +58,12 @@ export function reasonSentence(e: PlanExplanation, phases: readonly PhaseNote[],
     const c0 = e.C0 === null ? "C0=∞" : `C0=${e.C0.toFixed(1)}s`;
     const over = e.oversaturated ? "oversaturated, " : "";
     const bound = e.oversaturated ? " (max cycle, greens balance queues)" : boundNote(e);
-    parts.push(`${headline}: ${over}Y=${e.Y.toFixed(2)} L=${fmt(e.L)}s → ${c0}, ${cycle}${bound}`);
+    parts.push(`${headline}: ${over}Y=${e.cycleY.toFixed(2)} L=${fmt(e.L)}s → ${c0}, ${cycle}${bound}`);
     parts.push(phases.map((p) => `phase ${p.phase} y=${p.ratio.toFixed(2)}${p.queueVeh >= 1 ? ` (queue ${Math.round(p.queueVeh)} veh)` : ""}`).join(", "));
   }
-  if (e.smoothed !== null && (e.smoothed.fromCycleS !== e.cycleS || e.smoothed.cycleLimited)) {
+  if (e.smoothed !== null && e.smoothed.cycleHeld && Math.round(e.smoothed.targetCycleS) !== e.smoothed.fromCycleS) {
+    parts.push(`cycle held at ${fmt(e.smoothed.fromCycleS)}s (target ${Math.round(e.smoothed.targetCycleS)}s)`);
+  } else if (e.smoothed !== null && (e.smoothed.fromCycleS !== e.cycleS || e.smoothed.cycleLimited)) {
     parts.push(`smoothed from ${fmt(e.smoothed.fromCycleS)}s${e.smoothed.cycleLimited ? ` (target ${Math.round(e.smoothed.targetCycleS)}s)` : ""}`);
   }
   if (e.corridor !== null) {

@@ -13,7 +13,7 @@ const heavyNorth = demandOf({ nb: { flow: 900 }, eb: { flow: 360 } });
 
 describe("smoothing from the previous plan", () => {
   it("limits a cycle jump to maxCycleChangeS and says so", () => {
-    const config = twoPhase({ smoothing: { maxCycleChangeS: 10 } });
+    const config = twoPhase({ smoothing: { maxCycleChangeS: 10, cycleHoldFraction: 0 } });
     const { plan, explanation } = computePlan({ config, demand: heavyNorth, previous: previousPlan(40, { "2": 20, "4": 20 }), nowMs: T0 });
     expect(plan.cycleS).toBe(50);
     expect(explanation.smoothed).toMatchObject({ fromCycleS: 40, cycleLimited: true });
@@ -44,7 +44,7 @@ describe("smoothing from the previous plan", () => {
   });
 
   it("settles on the target step by step without overshooting", () => {
-    const config = twoPhase({ smoothing: { maxCycleChangeS: 5 } });
+    const config = twoPhase({ smoothing: { maxCycleChangeS: 5, cycleHoldFraction: 0 } });
     let previous: PlanBody = previousPlan(100, { "2": 50, "4": 50 });
     const cycles: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -54,6 +54,22 @@ describe("smoothing from the previous plan", () => {
     expect(cycles.slice(0, 6)).toEqual([95, 90, 85, 80, 75, 70]);
     expect(cycles.slice(7)).toEqual([67, 67, 67, 67, 67]);
     for (let i = 1; i < cycles.length; i++) expect(cycles[i]).toBeLessThanOrEqual(cycles[i - 1]);
+  });
+
+  it("holds the running cycle while the target is within cycleHoldFraction of it, and moves all the way once it is not", () => {
+    const config = twoPhase({ smoothing: { maxCycleChangeS: 30, cycleHoldFraction: 0.25 } });
+    // Target 67 s (C0 = 66.7 s).
+    const near = computePlan({ config, demand: heavyNorth, previous: previousPlan(56, { "2": 28, "4": 28 }), nowMs: T0 });
+    expect(near.plan.cycleS).toBe(56);
+    expect(near.explanation.smoothed).toMatchObject({ cycleHeld: true, cycleLimited: false });
+    expect(near.plan.reason).toContain("cycle held at 56s (target 67s)");
+    // The green shares still move towards the target's.
+    expect(near.explanation.greens["2"]).toBeGreaterThan(23);
+    const far = computePlan({ config, demand: heavyNorth, previous: previousPlan(50, { "2": 25, "4": 25 }), nowMs: T0 });
+    expect(far.plan.cycleS).toBe(67);
+    expect(far.explanation.smoothed).toMatchObject({ cycleHeld: false, cycleLimited: false });
+    const tooFar = computePlan({ config, demand: heavyNorth, previous: previousPlan(120, { "2": 60, "4": 60 }), nowMs: T0 });
+    expect(tooFar.plan.cycleS).toBe(90);
   });
 
   it("starts afresh when the previous plan has expired or was made for other phases", () => {

@@ -7,6 +7,8 @@ export interface SmoothedFrom {
   targetCycleS: number;
   /** True when the cycle change was cut to `maxCycleChangeS`. */
   cycleLimited: boolean;
+  /** True when the running cycle was kept because the target was within `cycleHoldFraction` of it. */
+  cycleHeld: boolean;
   /** Weight the new green shares got against the previous plan's. */
   weight: number;
 }
@@ -40,18 +42,19 @@ export function smoothTowards(
   previous: PlanBody | null,
 ): Smoothed {
   if (previous === null) return { cycleS: target.cycleS, weights: [...target.weights], smoothed: null };
-  const { maxCycleChangeS, weight } = config.smoothing;
+  const { maxCycleChangeS, weight, cycleHoldFraction } = config.smoothing;
   const stepS = Math.round(target.cycleS) - previous.cycleS;
   const limitS = Math.max(1, Math.floor(maxCycleChangeS));
-  const cycleLimited = Math.abs(stepS) > limitS;
-  const cycleS = cycleLimited ? previous.cycleS + Math.sign(stepS) * limitS : target.cycleS;
+  const cycleHeld = Math.abs(stepS) <= cycleHoldFraction * previous.cycleS;
+  const cycleLimited = !cycleHeld && Math.abs(stepS) > limitS;
+  const cycleS = cycleHeld ? previous.cycleS : cycleLimited ? previous.cycleS + Math.sign(stepS) * limitS : target.cycleS;
   const extraS = config.extraLostTimePerPhaseS;
   const before = shares(config.phases.map((p) => Math.max(0, previous.splitsS[String(p.phase)] - changeIntervalS(p) - extraS)));
   const after = shares(target.weights);
   return {
     cycleS,
     weights: after.map((s, i) => weight * s + (1 - weight) * before[i]),
-    smoothed: { fromCycleS: previous.cycleS, targetCycleS: target.cycleS, cycleLimited, weight },
+    smoothed: { fromCycleS: previous.cycleS, targetCycleS: target.cycleS, cycleLimited, cycleHeld, weight },
   };
 }
 

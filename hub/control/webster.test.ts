@@ -81,7 +81,7 @@ describe("Webster cycle and splits", () => {
   });
 
   it("runs the maximum cycle when oversaturated and shares green so standing queues balance", () => {
-    const config = twoPhase({ maxCycleS: 120, phases: [
+    const config = twoPhase({ maxCycleS: 120, cycleFrom: "flow-and-queue", phases: [
       { phase: 2, minGreenS: 7, maxGreenS: 100, yellowS: 3, redClearanceS: 2, approaches: [{ approachId: "nb", lanes: 1 }] },
       { phase: 4, minGreenS: 7, maxGreenS: 100, yellowS: 3, redClearanceS: 2, approaches: [{ approachId: "eb", lanes: 1 }] },
     ] });
@@ -100,8 +100,8 @@ describe("Webster cycle and splits", () => {
     expect(plan.reason).toContain("phase 4 y=1.11 (queue 40 veh)");
   });
 
-  it("lengthens the cycle to clear a standing queue, at the cycle where Webster's formula agrees with itself", () => {
-    const config = twoPhase();
+  it("with cycleFrom flow-and-queue, lengthens the cycle to clear a standing queue, at the cycle where Webster's formula agrees with itself", () => {
+    const config = twoPhase({ cycleFrom: "flow-and-queue" });
     const flows = { nb: { flow: 540 }, eb: { flow: 450 } };
     const without = computePlan({ config, demand: demandOf(flows), nowMs: T0 });
     const withQueue = computePlan({ config, demand: demandOf({ ...flows, nb: { flow: 540, queue: 6 } }), nowMs: T0 });
@@ -111,6 +111,28 @@ describe("Webster cycle and splits", () => {
     // Y from the queue spread over the cycle itself gives (about) that same cycle back.
     expect(Math.abs((websterCycleS(10, withQueue.explanation.Y) ?? Infinity) - cycleS)).toBeLessThanOrEqual(1);
     expect(withQueue.explanation.criticalRatios["2"]).toBeGreaterThan(0.3);
+  });
+
+  it("sets the cycle from the counted flow: a standing queue shapes the splits, not the cycle", () => {
+    const config = twoPhase();
+    const flows = { nb: { flow: 540 }, eb: { flow: 450 } };
+    const without = computePlan({ config, demand: demandOf(flows), nowMs: T0 });
+    const withQueue = computePlan({ config, demand: demandOf({ ...flows, nb: { flow: 540, queue: 6 } }), nowMs: T0 });
+    // y = 0.3 + 0.25: C0 = 20 / 0.45 = 44.4 s either way (the mean queue of a cycle's red is already in the flow).
+    expect(withQueue.plan.cycleS).toBe(44);
+    expect(without.plan.cycleS).toBe(44);
+    expect(withQueue.explanation.greens["2"]).toBeGreaterThan(without.explanation.greens["2"]);
+    expect(withQueue.plan.reason).toMatch(/^Webster: Y=0\.55 L=10s → C0=44\.4s, C=44s/);
+  });
+
+  it("grows the cycle of a saturated intersection from its flow alone: a green used to the full counts its capacity", () => {
+    const config = twoPhase({ maxCycleS: 120 });
+    // Both phases discharge at capacity in a 60 s cycle (green 25 s of 60 at 1,800 veh/h): 750 veh/h each,
+    // Y = 0.83 → C0 = 20 / 0.17 = 120 s: the cycle grows, though no queue is seen.
+    const { plan } = computePlan({ config, demand: demandOf({ nb: { flow: 750 }, eb: { flow: 750 } }), nowMs: T0 });
+    expect(plan.cycleS).toBe(120);
+    const over = computePlan({ config, demand: demandOf({ nb: { flow: 850 }, eb: { flow: 850 } }), nowMs: T0 });
+    expect(over.explanation.oversaturated).toBe(true);
   });
 
   it("builds the fixed-time baseline a traffic engineer would set for an average demand", () => {

@@ -14,6 +14,8 @@ export interface WebsterTarget {
   Y: number;
   /** Σ critical ratios from counted flow alone (the textbook Y). */
   flowY: number;
+  /** What the cycle is set from: Σ of the longer-horizon flow ratios (`cycleFrom: flow`) or `Y`. */
+  cycleY: number;
   C0: number | null;
   /** C0 within [minCycleS, maxCycleS]; maxCycleS when oversaturated. Not yet rounded. */
   cycleS: number;
@@ -33,9 +35,10 @@ export function websterTarget(config: IntersectionTiming, demands: readonly Phas
   const L = lostTimeS(config.phases, config.extraLostTimePerPhaseS);
   const Y = demands.reduce((s, d) => s + d.demandRatio, 0);
   const flowY = demands.reduce((s, d) => s + d.flowRatio, 0);
-  const C0 = websterCycleS(L, Y);
-  const bounded = boundedCycle(config, C0, Y);
-  return { L, Y, flowY, C0, ...bounded, weights: demands.map((d) => d.demandRatio) };
+  const cycleY = config.cycleFrom === "flow" ? demands.reduce((s, d) => s + d.cycleFlowRatio, 0) : Y;
+  const C0 = websterCycleS(L, cycleY);
+  const bounded = boundedCycle(config, C0, cycleY);
+  return { L, Y, flowY, cycleY, C0, ...bounded, weights: demands.map((d) => d.demandRatio) };
 }
 
 /**

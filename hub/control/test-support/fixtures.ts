@@ -38,7 +38,7 @@ export function fourPhase(overrides: Partial<IntersectionTimingInput> = {}): Int
 /** Demand with the given flow (veh/h) and queue (veh) per approach id. */
 export function demandOf(byApproach: Record<string, { flow: number; queue?: number }>): DemandState {
   const approaches: DemandState["approaches"] = Object.fromEntries(
-    Object.entries(byApproach).map(([id, d]) => [id, { flowVehPerHour: d.flow, queueVeh: d.queue ?? 0, occupancy: 0, lastTs: T0 }]),
+    Object.entries(byApproach).map(([id, d]) => [id, { flowVehPerHour: d.flow, cycleFlowVehPerHour: d.flow, cycleFlowWeight: 1, queueVeh: d.queue ?? 0, occupancy: 0, lastTs: T0 }]),
   );
   return { approaches, lastTs: T0 };
 }
