@@ -15,8 +15,8 @@ export interface PlanRecordBounds {
   explanationsPerIntersection: number;
 }
 
-/** Whole-hub budgets behind `planRecordBoundsFor`: tens of megabytes of text when full. */
-const BUDGET = { records: 100_000, explanations: 20_000 };
+/** Whole-hub budgets behind `planRecordBoundsFor`: about 35 MB of plans and 15 MB of explanations as text when full (up to 1.5 times that in buffers). */
+const BUDGET = { records: 100_000, explanations: 10_000 };
 const MAX = { records: 200, explanations: 20 };
 
 /** Per-intersection bounds for a hub of `intersections`: 200 plans and 20 explanations each up to 500 intersections, fewer beyond. */
@@ -54,6 +54,13 @@ export class PlanRecords {
     const ts = record.plan.ts;
     kept.records.insert({ ts, plan: record.plan, source: record.source });
     if (record.explanation !== null) kept.explanations.insert({ ts, seq: record.plan.seq, explanation: record.explanation });
+  }
+
+  /** Bytes of text buffers held (the planned fill, for benches and sizing). */
+  get bytes(): number {
+    let bytes = 0;
+    for (const kept of this.byIntersection.values()) bytes += kept.records.bufferBytes + kept.explanations.bufferBytes;
+    return bytes;
   }
 
   /** The newest `limit` records of an intersection, newest first; an explanation where one is still kept. */

@@ -79,6 +79,11 @@ export class Planning {
     return this.records.latest(intersectionId, limit);
   }
 
+  /** Bytes the plan records hold (packed text; bounded by `planRecordBoundsFor`). */
+  recordBytes(): number {
+    return this.records.bytes;
+  }
+
   get stats(): { plansPublished: number; planFailures: number } {
     return { ...this.counters };
   }
