@@ -21,7 +21,7 @@ import mqtt from "mqtt";
 import WebSocket from "ws";
 import { MqttLink } from "../edge/agent/link/index.js";
 import { Prng } from "../simulators/traffic/prng.js";
-import { topicFor } from "../protocol/index.js";
+import { controllerConfigHash, topicFor, type ControllerTiming } from "../protocol/index.js";
 import { mutate, validSample, type EdgeToHubKind } from "./hostile-payloads.js";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -54,11 +54,15 @@ const percentile = (values: number[], p: number): number => {
 
 // ---------- the hub under attack, in its own process ----------
 
-const TIMING = {
+/** The hub's settings per honest intersection (its defaults); the phases are the controller's, which each honest agent publishes on `…/config` as a real one does. */
+const TIMING = {};
+const CONTROLLER: ControllerTiming = {
   phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, approaches: [{ approachId: "N", lanes: 1 }, { approachId: "S", lanes: 1 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, approaches: [{ approachId: "E", lanes: 1 }, { approachId: "W", lanes: 1 }] },
+    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, omittable: false, approaches: [{ approachId: "N", lanes: 1, share: 1 }, { approachId: "S", lanes: 1, share: 1 }] },
+    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, omittable: false, approaches: [{ approachId: "E", lanes: 1, share: 1 }, { approachId: "W", lanes: 1, share: 1 }] },
   ],
+  coordinatedPhase: 2,
+  planOperation: "coordinated",
 };
 const honestId = (i: number): string => `h${i}`;
 const attackerId = (i: number): string => `a${i}`;
@@ -212,6 +216,7 @@ async function main(): Promise<void> {
       MqttLink.open({ url: brokerUrl, username: `edge-${honestId(i)}`, password: `honest-${i}`, region: "honest", intersectionId: honestId(i), outboxDir: join(dir, "outbox", honestId(i)), backoff: { initialMs: 1000 } }),
     ),
   );
+  for (const link of links) link.setControllerTiming({ controller: CONTROLLER, hash: controllerConfigHash(CONTROLLER) });
   let honestRunning = true;
   const honestLoop = (async () => {
     while (honestRunning) {

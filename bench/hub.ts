@@ -319,6 +319,7 @@ async function main(args: Args): Promise<void> {
   hubLoopDelay.disable();
   gcObserver.disconnect();
   const historySizes = server.hub.recorder.history.sizes();
+  const planRecordsBytes = server.hub.planning.recordBytes();
   if (args.heapSnapshot) say(`  heap snapshot: ${writeHeapSnapshot(args.heapSnapshot)}`);
   const cpu = process.cpuUsage(cpuBefore);
   const metrics = server.hub.metrics();
@@ -336,7 +337,7 @@ async function main(args: Args): Promise<void> {
   say(`  hub major GCs: ${majorGcMs.length}, pauses ${majorGcMs.map((ms) => ms.toFixed(0)).join(" ")} ms`);
   const finite = hubRun.windowP99Ms.filter((p) => Number.isFinite(p));
   const p99WindowMaxMs = finite.length > 0 ? Math.max(...finite) : NaN;
-  say(`  hub RSS: start ${rssStartMb} MB, end ${rssEndMb} MB (heap used ${heapUsedEndMb} MB); history holds ${JSON.stringify(historySizes)}; every 10 s: ${rssSeries.join(" ")}`);
+  say(`  hub RSS: start ${rssStartMb} MB, end ${rssEndMb} MB (heap used ${heapUsedEndMb} MB); history holds ${JSON.stringify(historySizes)}, plan records ${mb(planRecordsBytes)} MB; every 10 s: ${rssSeries.join(" ")}`);
   const result = {
     bench: "hub",
     intersections: args.intersections,
@@ -362,7 +363,9 @@ async function main(args: Args): Promise<void> {
     rssGrowthMb: Math.round((rssEndMb - rssStartMb) * 10) / 10,
     // The history's planned fill (typed arrays and text buffers, bounded by historyBoundsFor): growth beyond it is a leak or heap growth.
     historyMb: mb(historySizes.bytes),
-    rssGrowthBeyondHistoryMb: Math.round((rssEndMb - rssStartMb - mb(historySizes.bytes)) * 10) / 10,
+    // The plan records' packed text (bounded by planRecordBoundsFor): planned fill too.
+    planRecordsMb: mb(planRecordsBytes),
+    rssGrowthBeyondHistoryMb: Math.round((rssEndMb - rssStartMb - mb(historySizes.bytes) - mb(planRecordsBytes)) * 10) / 10,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

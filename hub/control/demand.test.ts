@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demandFromWindow, emptyDemand, flowVehPerHour, phaseDemands, unmeasuredApproaches, updateDemand } from "./demand.js";
+import { demandFromWindow, emptyDemand, flowVehPerHour, foldDemand, phaseDemands, unmeasuredApproaches, updateDemand } from "./demand.js";
 import { fourPhase, measures, T0, twoPhase } from "./test-support/fixtures.js";
 
 describe("demand from measures", () => {
@@ -51,6 +51,29 @@ describe("demand from measures", () => {
     const first = updateDemand(emptyDemand(), measures(T0, 60_000, { nb: { count: 10 } }));
     expect(updateDemand(first, measures(T0, 60_000, { nb: { count: 50 } }))).toBe(first);
     expect(updateDemand(first, measures(T0 - 60_000, 60_000, { nb: { count: 50 } }))).toBe(first);
+  });
+
+  it("folds in place to the same state as updateDemand, leaving the previous state of updateDemand untouched", () => {
+    const sequence = [
+      measures(T0, 60_000, { nb: { count: 10, queue: 4 } }),
+      measures(T0 + 60_000, 60_000, { nb: { count: 20, queue: 1 }, sb: { count: 3 } }),
+      measures(T0 + 60_000, 60_000, { nb: { count: 99 } }), // a redelivery: ignored by both
+      measures(T0 + 120_000, 30_000, { sb: { count: 7, queue: 2 } }),
+    ];
+    const inPlace = emptyDemand();
+    const approachesObject = inPlace.approaches;
+    let pure = emptyDemand() as ReturnType<typeof updateDemand>;
+    const verdicts: boolean[] = [];
+    for (const m of sequence) {
+      const before = pure;
+      const snapshot = JSON.stringify(before);
+      pure = updateDemand(pure, m);
+      expect(JSON.stringify(before)).toBe(snapshot);
+      verdicts.push(foldDemand(inPlace, m));
+    }
+    expect(verdicts).toEqual([true, true, false, true]);
+    expect(inPlace).toEqual(pure);
+    expect(inPlace.approaches).toBe(approachesObject);
   });
 
   it("gives a phase the largest per-lane ratio of the approaches it serves, scaled by share", () => {

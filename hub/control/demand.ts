@@ -42,7 +42,7 @@ export interface DemandOptions {
 export const DEFAULT_DEMAND_TIME_CONSTANT_MS = 120_000;
 export const DEFAULT_CYCLE_DEMAND_TIME_CONSTANT_MS = 600_000;
 
-export function emptyDemand(): DemandState {
+export function emptyDemand(): MutableDemandState {
   return { approaches: {}, lastTs: null };
 }
 
@@ -57,25 +57,43 @@ export function flowVehPerHour(count: number, intervalMs: number): number {
  */
 export function updateDemand(state: DemandState, measures: Measures, options: DemandOptions = {}): DemandState {
   if (state.lastTs !== null && measures.ts <= state.lastTs) return state;
+  const next: MutableDemandState = { approaches: {}, lastTs: state.lastTs };
+  for (const [id, a] of Object.entries(state.approaches)) next.approaches[id] = { ...a };
+  foldDemand(next, measures, options);
+  return next;
+}
+
+/** A demand state its owner updates in place (`foldDemand`). */
+export interface MutableDemandState extends DemandState {
+  approaches: Record<string, ApproachDemand>;
+}
+
+/**
+ * `updateDemand` in place, for the hub's one long-lived state per intersection: once every
+ * approach has been heard it allocates nothing, where a new state per measures message (every
+ * second at every intersection) would be promoted and then be old-space garbage. False (and
+ * unchanged) for measures no newer than the last ones taken in.
+ */
+export function foldDemand(state: MutableDemandState, measures: Measures, options: DemandOptions = {}): boolean {
+  if (state.lastTs !== null && measures.ts <= state.lastTs) return false;
   const timeConstantMs = options.timeConstantMs ?? DEFAULT_DEMAND_TIME_CONSTANT_MS;
   const weight = 1 - Math.exp(-measures.intervalMs / timeConstantMs);
   const cycleWeight = 1 - Math.exp(-measures.intervalMs / (options.cycleTimeConstantMs ?? DEFAULT_CYCLE_DEMAND_TIME_CONSTANT_MS));
-  const approaches: Record<string, ApproachDemand> = { ...state.approaches };
   for (const a of measures.approaches) {
     const flow = flowVehPerHour(a.count, measures.intervalMs);
-    const before = approaches[a.approachId];
-    approaches[a.approachId] =
-      before === undefined
-        ? { flowVehPerHour: flow, cycleFlowVehPerHour: flow, cycleFlowWeight: cycleWeight, queueVeh: a.queue, occupancy: a.occupancy, lastTs: measures.ts }
-        : {
-            flowVehPerHour: blend(before.flowVehPerHour, flow, weight),
-            ...slowAverage(before, flow, cycleWeight),
-            queueVeh: blend(before.queueVeh, a.queue, weight),
-            occupancy: blend(before.occupancy, a.occupancy, weight),
-            lastTs: measures.ts,
-          };
+    const before = state.approaches[a.approachId];
+    if (before === undefined) {
+      state.approaches[a.approachId] = { flowVehPerHour: flow, cycleFlowVehPerHour: flow, cycleFlowWeight: cycleWeight, queueVeh: a.queue, occupancy: a.occupancy, lastTs: measures.ts };
+    } else {
+      before.flowVehPerHour = blend(before.flowVehPerHour, flow, weight);
+      slowAverage(before, flow, cycleWeight);
+      before.queueVeh = blend(before.queueVeh, a.queue, weight);
+      before.occupancy = blend(before.occupancy, a.occupancy, weight);
+      before.lastTs = measures.ts;
+    }
   }
-  return { approaches, lastTs: measures.ts };
+  state.lastTs = measures.ts;
+  return true;
 }
 
 /** Demand from a window of recent measures, in any order; the most recent weigh most. */
@@ -150,10 +168,11 @@ export function unmeasuredApproaches(config: IntersectionTiming, demand: DemandS
  * The longer-horizon flow as a bias-corrected moving average: until the horizon is filled, the
  * estimate is the weighted mean of what has been measured (not pulled towards the first interval).
  */
-function slowAverage(before: ApproachDemand, flow: number, weight: number): Pick<ApproachDemand, "cycleFlowVehPerHour" | "cycleFlowWeight"> {
-  const filled = before.cycleFlowWeight + weight * (1 - before.cycleFlowWeight);
-  const raw = before.cycleFlowVehPerHour * before.cycleFlowWeight;
-  return { cycleFlowVehPerHour: (raw + weight * (flow - raw)) / filled, cycleFlowWeight: filled };
+function slowAverage(a: ApproachDemand, flow: number, weight: number): void {
+  const filled = a.cycleFlowWeight + weight * (1 - a.cycleFlowWeight);
+  const raw = a.cycleFlowVehPerHour * a.cycleFlowWeight;
+  a.cycleFlowVehPerHour = (raw + weight * (flow - raw)) / filled;
+  a.cycleFlowWeight = filled;
 }
 
 function blend(previous: number, latest: number, weight: number): number {

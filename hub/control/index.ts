@@ -17,6 +17,7 @@ export {
 export {
   emptyDemand,
   updateDemand,
+  foldDemand,
   demandFromWindow,
   uniformDemand,
   phaseDemands,
@@ -24,6 +25,7 @@ export {
   unmeasuredApproaches,
   DEFAULT_DEMAND_TIME_CONSTANT_MS,
   type DemandState,
+  type MutableDemandState,
   type ApproachDemand,
   type DemandOptions,
   type PhaseDemand,

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
 import type { ControllerConfigMessage, Plan, PlanBody } from "../../protocol/index.js";
 import type { HubLimits } from "../config.js";
-import type { PlanExplanation } from "../control/index.js";
 import type { Ingest, IntersectionStore } from "../ingest/index.js";
 import type { BrokerConnection } from "../link/index.js";
 import { Planner, PlanQueue, type PlannedPlan, type PlannerIntersection } from "../planner/index.js";
@@ -11,16 +10,11 @@ import type { HubStateStore } from "../state/index.js";
 import type { Alarms } from "./alarms.js";
 import type { ChangeFeed } from "./changes.js";
 import type { Intersections } from "./intersections.js";
+import { PlanRecords, planRecordBoundsFor, type PlanRecord } from "./plan-records.js";
 import type { Recording } from "./recording.js";
 
-const PLAN_RECORDS_KEPT = 200;
-const PLAN_EXPLANATIONS_KEPT = 20;
+export type { PlanRecord } from "./plan-records.js";
 
-export interface PlanRecord {
-  plan: Plan;
-  explanation: PlanExplanation | null;
-  source: "adaptive" | "override";
-}
 
 export interface PlanningDeps {
   /** The hub's settings per intersection; the phases come from each controller's `…/config`. */
@@ -50,11 +44,12 @@ export interface PlanningDeps {
 export class Planning {
   readonly planner: Planner;
   private readonly queue: PlanQueue;
-  private readonly records = new Map<string, PlanRecord[]>();
+  private readonly records: PlanRecords;
   private counters = { plansPublished: 0, planFailures: 0 };
 
   constructor(private readonly deps: PlanningDeps) {
     this.planner = new Planner(deps.settings, (id, problem) => this.problem(id, problem));
+    this.records = new PlanRecords(planRecordBoundsFor(deps.settings.length));
     this.queue = new PlanQueue(this.planner, (plans, nowMs) => this.publishAll(plans, nowMs), { now: deps.now });
     if (deps.state) this.restoreOverrides(deps.state);
   }
@@ -81,7 +76,12 @@ export class Planning {
 
   /** Newest first. */
   plans(intersectionId: string, limit = 50): PlanRecord[] {
-    return (this.records.get(intersectionId) ?? []).slice(-limit).reverse();
+    return this.records.latest(intersectionId, limit);
+  }
+
+  /** Bytes the plan records hold (packed text; bounded by `planRecordBoundsFor`). */
+  recordBytes(): number {
+    return this.records.bytes;
   }
 
   get stats(): { plansPublished: number; planFailures: number } {
@@ -171,14 +171,7 @@ export class Planning {
     store.applyPlan(region, plan);
     this.counters.plansPublished++;
     recording.recordPlan(region, plan);
-    const records = this.records.get(planned.intersectionId) ?? [];
-    records.push({ plan, explanation: planned.explanation, source });
-    if (records.length > PLAN_RECORDS_KEPT) records.splice(0, records.length - PLAN_RECORDS_KEPT);
-    // Explanations are the bulky part (about 1 KB): keep them for the newest plans only, so 5,000
-    // intersections' histories stay in the tens of megabytes. Older plans keep their reason.
-    const older = records[records.length - 1 - PLAN_EXPLANATIONS_KEPT];
-    if (older) older.explanation = null;
-    this.records.set(planned.intersectionId, records);
+    this.records.add({ plan, explanation: planned.explanation, source });
     changes.emit(planned.intersectionId, "plan");
     return plan;
   }

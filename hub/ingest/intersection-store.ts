@@ -7,9 +7,9 @@ export type EdgeKind = "measures" | "signal" | "events" | "status";
 export interface IntersectionState {
   intersectionId: string;
   region: string;
-  /** The newest measures, signal and status by the sender's clock (late arrivals do not replace them). */
-  measures: Measures | null;
-  signal: Signal | null;
+  /** The newest measures, signal and status by the sender's clock (late arrivals do not replace them); measures and signal are a fresh copy on each read. */
+  readonly measures: Measures | null;
+  readonly signal: Signal | null;
   status: Status | null;
   /** From the retained status and the device's last will; null until a status is heard. */
   online: boolean | null;
@@ -33,12 +33,65 @@ function isNewer(next: { ts: number; seq: number }, current: { ts: number; seq: 
 }
 
 /**
+ * The newest message of one kind, kept as its JSON text with its `ts` and `seq` beside it, and
+ * parsed back when read. Measures and signals are replaced every second or so at every
+ * intersection: as objects they live long enough to be promoted, and at 5,000 intersections they
+ * were most of what filled the old space between major collections (whose marking stalled the
+ * hub); a string is one object with nothing in it to trace.
+ */
+class LatestJson<T extends { ts: number; seq: number }> {
+  private text: string | null = null;
+  /** The held message's `ts` and `seq` (0 while empty). */
+  ts = 0;
+  seq = 0;
+
+  /** Keep `next` unless what is held is newer. */
+  offer(next: T): void {
+    if (!isNewer(next, this.text === null ? null : this)) return;
+    this.text = JSON.stringify(next);
+    this.ts = next.ts;
+    this.seq = next.seq;
+  }
+
+  /** A fresh copy each call. */
+  get(): T | null {
+    // Written by `offer` from a validated T, so it parses back to one.
+    return this.text === null ? null : (JSON.parse(this.text) as T);
+  }
+}
+
+/** One intersection's state; `measures` and `signal` are parsed on each read (see LatestJson). */
+class IntersectionEntry implements IntersectionState {
+  readonly latestMeasures = new LatestJson<Measures>();
+  readonly latestSignal = new LatestJson<Signal>();
+  status: Status | null = null;
+  online: boolean | null = null;
+  plan: Plan | null = null;
+  recentEvents: ControllerEvent[] = [];
+  lastSeenMs: number | null = null;
+  messages: Record<EdgeKind, number> = { measures: 0, signal: 0, events: 0, status: 0 };
+
+  constructor(
+    readonly intersectionId: string,
+    public region: string,
+  ) {}
+
+  get measures(): Measures | null {
+    return this.latestMeasures.get();
+  }
+
+  get signal(): Signal | null {
+    return this.latestSignal.get();
+  }
+}
+
+/**
  * The current state of every intersection, keyed by `intersectionId` (unique across the city;
  * the region is recorded alongside). Pure: no I/O, no clock of its own; callers pass receipt times.
  * Apply only messages that passed validation and the duplicate filter.
  */
 export class IntersectionStore {
-  private readonly byId = new Map<string, IntersectionState>();
+  private readonly byId = new Map<string, IntersectionEntry>();
   private readonly recentEventsLimit: number;
 
   constructor(options: IntersectionStoreOptions = {}) {
@@ -76,13 +129,11 @@ export class IntersectionStore {
   }
 
   applyMeasures(region: string, measures: Measures, receivedAtMs: number): void {
-    const state = this.seen(region, measures.intersectionId, "measures", receivedAtMs);
-    if (isNewer(measures, state.measures)) state.measures = measures;
+    this.seen(region, measures.intersectionId, "measures", receivedAtMs).latestMeasures.offer(measures);
   }
 
   applySignal(region: string, signal: Signal, receivedAtMs: number): void {
-    const state = this.seen(region, signal.intersectionId, "signal", receivedAtMs);
-    if (isNewer(signal, state.signal)) state.signal = signal;
+    this.seen(region, signal.intersectionId, "signal", receivedAtMs).latestSignal.offer(signal);
   }
 
   applyEvents(region: string, events: Events, receivedAtMs: number): void {
@@ -108,28 +159,17 @@ export class IntersectionStore {
     if (isNewer(plan, state.plan)) state.plan = plan;
   }
 
-  private seen(region: string, intersectionId: string, kind: EdgeKind, receivedAtMs: number): IntersectionState {
+  private seen(region: string, intersectionId: string, kind: EdgeKind, receivedAtMs: number): IntersectionEntry {
     const state = this.entry(region, intersectionId);
     state.lastSeenMs = receivedAtMs;
     state.messages[kind]++;
     return state;
   }
 
-  private entry(region: string, intersectionId: string): IntersectionState {
+  private entry(region: string, intersectionId: string): IntersectionEntry {
     let state = this.byId.get(intersectionId);
     if (!state) {
-      state = {
-        intersectionId,
-        region,
-        measures: null,
-        signal: null,
-        status: null,
-        online: null,
-        plan: null,
-        recentEvents: [],
-        lastSeenMs: null,
-        messages: { measures: 0, signal: 0, events: 0, status: 0 },
-      };
+      state = new IntersectionEntry(intersectionId, region);
       this.byId.set(intersectionId, state);
     } else {
       state.region = region;

@@ -4,8 +4,9 @@ import {
   computeCorridorPlans,
   emptyDemand,
   timingFromController,
-  updateDemand,
+  foldDemand,
   type DemandState,
+  type MutableDemandState,
   type HubTiming,
   type IntersectionTiming,
   type PlanExplanation,
@@ -55,7 +56,8 @@ interface Member {
   problems: string[];
   /** The approach ids `config`'s phases serve (undefined: none known); read per measures message, so kept. */
   approachIds: ReadonlySet<string> | undefined;
-  demand: DemandState;
+  /** Updated in place (`foldDemand`): replaced every second, it would be promoted and then be old-space garbage. */
+  demand: MutableDemandState;
   previous: PlanBody | null;
   /** An operator's plan, kept (and refreshed) until it expires or is released. */
   override: PlanBody | null;
@@ -186,7 +188,7 @@ export class Planner {
     if (!member) return false;
     // An interval with no frames (a dead camera) says nothing about demand: it is not zero traffic.
     if (measures.framesProcessed > 0) {
-      member.demand = updateDemand(member.demand, measures);
+      foldDemand(member.demand, measures);
       member.measured = true;
     }
     return true;

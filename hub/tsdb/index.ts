@@ -10,3 +10,4 @@ export {
 } from "./memory-history.js";
 export { MEASUREMENTS, SIGNAL_STATE_CODES, CONTROL_MODE_CODES } from "./points.js";
 export { HiResHistory, HiResHistoryOptions, hiResBoundsFor, type HiResHistoryInput } from "./hires-history.js";
+export { TextRing } from "./text-ring.js";

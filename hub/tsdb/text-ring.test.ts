@@ -38,6 +38,21 @@ describe("TextRing", () => {
     expect(ring.latest(10).map((x) => x.ts)).toEqual([9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
   });
 
+  it("reuses its buffer once full when its items keep their size, late arrivals included", () => {
+    const ring = new TextRing<Item>(50);
+    const text = "y".repeat(100);
+    for (let ts = 0; ts < 1000; ts++) ring.insert({ ts: ts * 10, v: text });
+    const allocations = ring.bufferAllocations;
+    const bytes = ring.bufferBytes;
+    // Every third item arrives late, behind two newer ones: its bytes lie after theirs.
+    for (let ts = 1000; ts < 20_000; ts++) ring.insert({ ts: ts % 3 === 0 ? (ts - 2) * 10 + 7 : ts * 10 + 5, v: text });
+    expect(ring.bufferAllocations).toBe(allocations);
+    expect(ring.bufferBytes).toBe(bytes);
+    const kept = ring.latest(50).map((x) => x.ts);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(kept.at(-1)).toBe(19_999 * 10 + 5);
+  });
+
   it("answers what a Timeline of objects answers, for any order of inserts (seed printed)", () => {
     const seed = Date.now() % 2 ** 31;
     console.log(`TextRing vs Timeline property seed ${seed}`);

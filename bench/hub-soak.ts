@@ -1,0 +1,184 @@
+/**
+ * The hub alone under sustained load, to find what stalls it (issue 17): N intersections' measures
+ * (1 Hz) and signal changes (every 3 s) fed through the embedded broker's in-process client (no
+ * sockets, no logins, so 5,000 intersections start at once and the hub's own work is all there is),
+ * one live websocket client reading. Prints each second the process CPU, the event loop's longest
+ * delay, heap / external / RSS, the old space's growth (what was promoted: it sets how often a major
+ * collection marks the whole heap) and the time spent in, and the longest single call of, each
+ * suspect (total/max(calls) ms), so periodic whole-fleet work shows by name. Run it with
+ * `--trace-gc` to see each major collection's incremental marking. Last, one JSON line.
+ *
+ *   npm run bench:hub-soak -- --intersections 5000 --seconds 120
+ *
+ * Experiments: `SOAK_OFF=store-measures,store-signal,demand,history` switches a suspect's
+ * long-lived allocation off to see what it costs; `SOAK_SNAPSHOT=file` writes a heap snapshot at
+ * the end. No baseline in the same run: compare a commit against another back to back.
+ */
+import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from "node:perf_hooks";
+import WebSocket from "ws";
+import { getHeapSpaceStatistics } from "node:v8";
+import { topicFor } from "../protocol/index.js";
+import { startHubServer } from "../hub/server.js";
+import { publishControllerConfigs } from "../hub/test-support/controller-config.js";
+import { LiveStream } from "../hub/api/live/live-stream.js";
+import { PlanQueue } from "../hub/planner/plan-queue.js";
+import { Planner } from "../hub/planner/planner.js";
+import { IngestPipeline } from "../hub/ingest/pipeline.js";
+import { IntersectionStore } from "../hub/ingest/intersection-store.js";
+import { MemoryHistory } from "../hub/tsdb/memory-history.js";
+import { TextRing } from "../hub/tsdb/text-ring.js";
+import { IntersectionViews } from "../hub/api/intersection-views.js";
+import type { ControllerTiming } from "../protocol/index.js";
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
+const N = arg("intersections", 5000);
+const SECONDS = arg("seconds", 120);
+const REGION = "bench";
+
+const stats = new Map<string, { total: number; max: number; calls: number }>();
+function wrap(proto: object, method: string, label = method): void {
+  const p = proto as Record<string, (...a: unknown[]) => unknown>;
+  const original = p[method]!;
+  p[method] = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now();
+    try {
+      return original.apply(this, a);
+    } finally {
+      const ms = performance.now() - t;
+      const s = stats.get(label) ?? { total: 0, max: 0, calls: 0 };
+      s.total += ms;
+      s.calls++;
+      if (ms > s.max) s.max = ms;
+      stats.set(label, s);
+    }
+  };
+}
+wrap(LiveStream.prototype, "tick", "live.tick");
+wrap(LiveStream.prototype as unknown as object, "snapshot", "live.snapshot");
+wrap(IntersectionViews.prototype, "many", "views.many");
+wrap(IngestPipeline.prototype, "handle", "ingest.handle");
+wrap(Planner.prototype, "due", "planner.due");
+wrap(PlanQueue.prototype as unknown as object, "schedule", "planQueue.schedule");
+wrap(MemoryHistory.prototype, "recordMeasures", "history.measures");
+wrap(MemoryHistory.prototype, "recordSignal", "history.signal");
+wrap(MemoryHistory.prototype, "recordPlan", "history.plan");
+wrap(TextRing.prototype as unknown as object, "compact", "textRing.compact");
+// Experiments: switch a suspect's long-lived allocation off to see what it costs the old space.
+const off = new Set((process.env.SOAK_OFF ?? "").split(",").filter(Boolean));
+if (off.has("store-measures")) IntersectionStore.prototype.applyMeasures = () => undefined;
+if (off.has("store-signal")) IntersectionStore.prototype.applySignal = () => undefined;
+// No demand: no plans either.
+if (off.has("demand")) Planner.prototype.observe = () => false;
+if (off.has("history")) {
+  MemoryHistory.prototype.recordMeasures = () => undefined;
+  MemoryHistory.prototype.recordSignal = () => undefined;
+}
+
+const timing = { planRefreshS: 10, planValidityS: 60 };
+const controller: ControllerTiming = {
+  phases: [
+    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, omittable: false, approaches: [{ approachId: "E", lanes: 2, share: 1 }] },
+    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, omittable: false, approaches: [{ approachId: "N", lanes: 1, share: 1 }] },
+  ],
+  coordinatedPhase: 2,
+  planOperation: "coordinated",
+};
+const idOf = (i: number): string => `x${i}`;
+const token = "bench-viewer-token-0123456789";
+const server = await startHubServer({
+  regions: [REGION],
+  broker: { type: "embedded", port: 0, devices: [], hub: { username: "bench-hub", password: "bench-hub-password" } },
+  api: { port: 0, tokens: [{ name: "bench", role: "viewer", token }] },
+  intersections: Array.from({ length: N }, (_, i) => ({ intersectionId: idOf(i), region: REGION, position: { xM: (i % 100) * 300, yM: Math.floor(i / 100) * 300 }, timing })),
+  planning: { clock: "measures" },
+  log: { level: "warn" },
+});
+await publishControllerConfigs(server.hub, REGION, Array.from({ length: N }, (_, i) => idOf(i)), controller);
+const local = server.hub.broker!.local;
+const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/live?token=${token}`);
+let wsBytes = 0;
+/** Publish→websocket of each new signal state, the longest per second. */
+let wsLatencyMax = 0;
+const lastSignalTs = new Map<string, number>();
+ws.on("message", (data: Buffer) => {
+  wsBytes += data.length;
+  const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
+  const now = Date.now();
+  if (msg.type !== "update") return;
+  for (const s of msg.intersections ?? []) {
+    if (s.signalTs == null || lastSignalTs.get(s.intersectionId) === s.signalTs) continue;
+    lastSignalTs.set(s.intersectionId, s.signalTs);
+    wsLatencyMax = Math.max(wsLatencyMax, now - s.signalTs);
+  }
+});
+await new Promise((r) => ws.once("open", r));
+
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+let majorGcMs: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(Math.round(e.duration));
+}).observe({ entryTypes: ["gc"] });
+
+const seqs = new Array<number>(N).fill(0);
+const started = Date.now();
+const stopAt = started + SECONDS * 1000;
+const timers: NodeJS.Timeout[] = [];
+for (let i = 0; i < N; i++) {
+  const id = idOf(i);
+  let tick = 0;
+  const fire = (): void => {
+    const ts = Date.now();
+    if (ts >= stopAt) return;
+    tick++;
+    void local.publish(topicFor(REGION, id, "measures"), JSON.stringify({ ts, seq: ++seqs[i]!, intersectionId: id, intervalMs: 1000, modelId: "bench", framesProcessed: 5, approaches: [{ approachId: "E", count: (i + tick) % 3, countsByClass: {}, queue: (i + tick) % 5, occupancy: 0.2 }, { approachId: "N", count: (i + tick) % 2, countsByClass: {}, queue: 1, occupancy: 0.1 }] }), { retain: false });
+    if (tick % 3 === 0) {
+      const green = tick % 6 === 0;
+      void local.publish(topicFor(REGION, id, "signal"), JSON.stringify({ ts, seq: ++seqs[i]!, intersectionId: id, mode: "adaptive", planId: null, cycleSecond: tick % 60, activePhases: [green ? 2 : 4], groups: { EW: green ? "G" : "R", NS: green ? "R" : "G" } }), { retain: false });
+    }
+  };
+  timers.push(setTimeout(() => timers.push(setInterval(fire, 1000)), Math.floor((i / N) * 1000)));
+}
+let cpu = process.cpuUsage();
+let second = 0;
+const mb = (b: number): number => Math.round(b / 1e6);
+let oldPrev = oldUsed();
+function oldUsed(): number { return getHeapSpaceStatistics().find((x) => x.space_name === "old_space")!.space_used_size; }
+let promotedTotal = 0;
+let rssAt60Mb: number | null = null;
+let loopMaxMs = 0;
+let majorGcs = 0;
+let majorGcMaxMs = 0;
+const perSecond = setInterval(() => {
+  second = Math.round((Date.now() - started) / 1000);
+  const oldNow = oldUsed();
+  const promoted = Math.max(0, oldNow - oldPrev);
+  oldPrev = oldNow;
+  if (second > 20) promotedTotal += promoted;
+  const c = process.cpuUsage(cpu);
+  cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  const top = [...stats].filter(([, s]) => s.total >= 20 || s.max >= 20).sort((a, b) => b[1].total - a[1].total).map(([k, s]) => `${k} ${s.total.toFixed(0)}/${s.max.toFixed(0)}(${s.calls})`).join(" ");
+  process.stderr.write(`${String(second).padStart(4)}s cpu ${((c.user + c.system) / 1e6).toFixed(2)} loopMax ${(loop.max / 1e6).toFixed(0)} wsMax ${wsLatencyMax} heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} ext ${mb(mem.external)} ab ${mb(mem.arrayBuffers)} rss ${mb(mem.rss)} old+ ${(promoted / 1e6).toFixed(1)} gc ${majorGcMs.join(",")} | ${top}\n`);
+  if (second >= 60 && rssAt60Mb === null) rssAt60Mb = mb(mem.rss);
+  if (second > 5) loopMaxMs = Math.max(loopMaxMs, loop.max / 1e6);
+  majorGcs += majorGcMs.length;
+  majorGcMaxMs = Math.max(majorGcMaxMs, ...majorGcMs);
+  stats.clear();
+  loop.reset();
+  majorGcMs = [];
+  wsLatencyMax = 0;
+}, 1000);
+await new Promise((r) => setTimeout(r, SECONDS * 1000 + 2000));
+clearInterval(perSecond);
+if (process.env.SOAK_SNAPSHOT) process.stderr.write(`heap snapshot ${(await import("node:v8")).writeHeapSnapshot(process.env.SOAK_SNAPSHOT)}\n`);
+for (const t of timers) clearInterval(t);
+ws.close();
+process.stderr.write(`old space growth after 20 s: ${(promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)} MB/s (off: ${[...off].join(",") || "none"})\n`);
+process.stderr.write(`history ${JSON.stringify(server.hub.recorder.history.sizes())} wsBytes ${wsBytes}\n`);
+const sizes = server.hub.recorder.history.sizes();
+const end = process.memoryUsage();
+await server.stop();
+process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), historyMb: mb(sizes.bytes) })}\n`);
+process.exit(0);
