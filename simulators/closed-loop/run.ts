@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseOrThrow, type Command, type ControlMode, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
 import { AgentCore, type AgentPublisher } from "../../edge/agent/agent-core.js";
 import { ControllerCore, type ControllerConfig, type ControllerConfigInput } from "../../edge/agent/controller/index.js";
-import { VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
+import { detectorChannelsOf, VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
 import { CameraRenderer, countAccuracy, encodeJpeg } from "../camera/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
 import type { Scenario, ScenarioIntersection } from "../traffic/scenario.js";
@@ -132,7 +132,9 @@ export async function runClosedLoop(
       background: renderer.emptyFrame(0),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     });
-    const zonesOf = (leg: Leg): string[] => camera.approaches.find((a) => a.id === leg)?.zones.map((z) => z.id) ?? [];
+    // ATSPM's stop-bar and advance zones (those with a channel) report to the hub only: the
+    // controller actuates on the loops and queue zones, as before they were added.
+    const zonesOf = (leg: Leg): string[] => camera.approaches.find((a) => a.id === leg)?.zones.filter((z) => z.channel === undefined).map((z) => z.id) ?? [];
     const controllerConfig: ControllerConfigInput = controllerConfigOf(x, {
       fallback: options.controller === "actuated" ? "actuated" : "fixed",
       ...(plans?.[x.id] ? { plan: plans[x.id] } : {}),
@@ -189,6 +191,7 @@ export async function runClosedLoop(
       measuresIntervalMs: options.measuresIntervalMs,
       publisher,
       zoneIds: camera.approaches.flatMap((a) => a.zones.map((z) => z.id)),
+      zoneChannels: detectorChannelsOf(camera),
       startMs: epochMs,
     });
     rigs.push({ x, renderer, counter, core, groups: controller.state().groups, conflicts: conflictsOf(x), frameBuffer: new Uint8Array(renderer.width * renderer.height * 3) });
