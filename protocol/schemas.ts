@@ -83,6 +83,8 @@ export const HIRES = {
   phaseEndRedClearance: 11,
   pedBeginWalk: 21,
   pedBeginClearance: 22,
+  /** A pedestrian push-button call registered on a phase (param: phase). */
+  pedCallRegistered: 45,
   detectorOff: 81,
   detectorOn: 82,
   patternChange: 131,

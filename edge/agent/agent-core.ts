@@ -78,6 +78,11 @@ export class AgentCore {
     }
   }
 
+  /** A pedestrian push-button on `phase` was pressed: the controller's event 45, published with the next tick's events. */
+  pedestrianCall(phase: number, now: ControllerTime): void {
+    this.pendingEvents.push(...this.o.controller.pedestrianCall(phase, now));
+  }
+
   /**
    * Advance the controller and, at interval boundaries (monotonic), publish measures. Messages are
    * stamped with the wall clock.

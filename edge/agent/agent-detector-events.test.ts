@@ -3,6 +3,7 @@ import { parseCameraConfig, detectorChannelsOf } from "../inference/index.js";
 import type { ControllerEvent } from "../../protocol/index.js";
 import { AgentCore } from "./agent-core.js";
 import { ControllerCore } from "./controller/index.js";
+import { fourPhaseConfig } from "./controller/test-support/fixtures.js";
 import { twoPhaseController } from "./test-support/agent-rig.js";
 
 const T0 = Date.UTC(2025, 0, 6, 7, 0, 0);
@@ -61,6 +62,24 @@ describe("the agent's detector events", () => {
     core.frame(frame([loop("N-advance", true, T0 + 100)], T0 + 100));
     core.tick(T0 + 200);
     expect(events.filter((e) => e.type === "hires" && e.code === 82)).toEqual([{ type: "hires", ts: T0 + 100, code: 82, param: 12 }]);
+  });
+
+  it("publishes a pedestrian push-button call as event 45 with the phase", () => {
+    const events: ControllerEvent[] = [];
+    const core = new AgentCore({
+      intersectionId: "i1",
+      controller: new ControllerCore(fourPhaseConfig(), T0),
+      flushMeasures: () => ({ intervalMs: 1000, framesProcessed: 0, approaches: [] }),
+      modelId: "test",
+      measuresIntervalMs: 1000,
+      publisher: { publishMeasures: () => undefined, publishSignal: () => undefined, publishEvents: (m) => events.push(...m.events) },
+      zoneIds: [],
+      startMs: T0,
+    });
+    core.tick(T0);
+    core.pedestrianCall(4, T0 + 50);
+    core.tick(T0 + 100);
+    expect(events.filter((e) => e.type === "hires" && e.code === 45)).toEqual([{ type: "hires", ts: T0 + 50, code: 45, param: 4 }]);
   });
 
   it("refuses two zones on one channel, naming the zone", () => {

@@ -2,9 +2,8 @@ import { HIRES } from "../../protocol/index.js";
 import type { EventLog } from "./event-log.js";
 import type { PedestrianDelay } from "./schemas.js";
 
-/** Indiana 45: pedestrian call registered (param: phase). The protocol's table stops at 22. */
-export const PED_CALL_REGISTERED = 45;
-
+/** Indiana 45: pedestrian call registered (param: phase), as the controller logs it on a push-button press. */
+export const PED_CALL_REGISTERED = HIRES.pedCallRegistered;
 
 export function pedestrianDelay(log: EventLog): PedestrianDelay[] {
   const waitingSince = new Map<number, number>();

@@ -8,9 +8,9 @@ import {
   loadScenario,
   type Scenario,
 } from "../traffic/index.js";
-import { cameraConfigFor } from "./camera-config.js";
+import { cameraAtspmConfig, cameraAtspmDetectors, cameraConfigFor } from "./camera-config.js";
 import { CameraRenderer } from "./camera-renderer.js";
-import { LOOP_MODEL_PX, QUEUE_SPACING_M } from "./camera-zones.js";
+import { FIRST_ATSPM_CHANNEL, LOOP_MODEL_PX, QUEUE_SPACING_M, STOP_BAR_ZONE_M } from "./camera-zones.js";
 import { ASPHALT_RGB } from "./vehicle-look.js";
 
 type Zone = CameraConfig["approaches"][number]["zones"][number];
@@ -132,6 +132,55 @@ describe("cameraConfigFor", () => {
     const seen = [...crossedAt.keys()].map((id) => framesOnLoop.get(id) ?? 0);
     const seenTwice = seen.filter((n) => n >= 2).length;
     expect(seenTwice).toBeGreaterThanOrEqual(seen.length - 3);
+  });
+
+  it("puts a stop-bar and an advance presence zone on every through lane, each with its own ATSPM channel, and tells the hub what each is", () => {
+    const config = cameraConfigFor(single, "main-oak");
+    const detectors = cameraAtspmDetectors(single, "main-oak");
+    // N and S: one lane (through, left and right); E and W: a left-turn bay, then two through lanes.
+    expect(detectors.map((d) => `${d.zoneId}:${d.kind}:${d.phase}`)).toEqual([
+      "N-stopbar-0:stop-bar:4", "N-advance-0:advance:4",
+      "E-stopbar-1:stop-bar:2", "E-advance-1:advance:2", "E-stopbar-2:stop-bar:2", "E-advance-2:advance:2",
+      "S-stopbar-0:stop-bar:4", "S-advance-0:advance:4",
+      "W-stopbar-1:stop-bar:2", "W-advance-1:advance:2", "W-stopbar-2:stop-bar:2", "W-advance-2:advance:2",
+    ]);
+    expect(detectors.map((d) => d.channel)).toEqual(detectors.map((_, i) => FIRST_ATSPM_CHANNEL + i));
+    const zones = new Map(config.approaches.flatMap((a) => a.zones.map((z) => [z.id, z] as const)));
+    for (const d of detectors) {
+      expect(zones.get(d.zoneId)).toMatchObject({ kind: "presence", channel: d.channel });
+      if (d.kind === "advance") expect(d.distanceM).toBeGreaterThan(STOP_BAR_ZONE_M + 2);
+    }
+    const hub = cameraAtspmConfig(detectors);
+    expect(hub.detectors?.find((d) => d.channel === detectors[3]!.channel)).toEqual({ channel: detectors[3]!.channel, phase: 2, kind: "advance", approachId: "E", distanceM: detectors[3]!.distanceM, speedKmh: 50 });
+  });
+
+  it("places the stop-bar and advance zones where only their own lane's vehicles drive", () => {
+    const sim = new TrafficSimulation(single, new FixedTimeSignals(single));
+    const renderer = new CameraRenderer(single, "main-oak", { noise: 0, shadows: false, lightingDrift: { amplitude: 0 } });
+    const lanes = new Map(cameraAtspmDetectors(single, "main-oak").map((d) => [d.zoneId, `${d.approachId}/${d.lane}`]));
+    const crossedFrom = new Map<number, string>();
+    const seenIn = new Map<number, Set<string>>();
+    while (sim.timeS < 300) {
+      const crossings = sim.step(0.2);
+      for (const c of crossings) crossedFrom.set(c.vehicleId, `${c.approach}/${c.lane}`);
+      const { truth } = renderer.render(sim.snapshot(), crossings);
+      for (const zone of truth.zones) {
+        if (!lanes.has(zone.zoneId)) continue;
+        for (const id of zone.vehicleIds) seenIn.set(id, (seenIn.get(id) ?? new Set()).add(zone.zoneId));
+      }
+    }
+    const foreign: string[] = [];
+    let checked = 0;
+    for (const [id, zoneIds] of seenIn) {
+      const lane = crossedFrom.get(id);
+      if (lane === undefined) continue; // still upstream when the run ended
+      checked++;
+      for (const z of zoneIds) if (lanes.get(z) !== lane) foreign.push(`${id} (crossed from ${lane}) in ${z}`);
+    }
+    expect(foreign).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+    // Every zone saw vehicles.
+    expect(new Set([...seenIn.values()].flatMap((s) => [...s])).size).toBe(lanes.size);
   });
 
   it("names the scenario's intersections when asked for one it lacks", () => {

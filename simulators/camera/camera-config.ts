@@ -1,6 +1,7 @@
 import { parseCameraConfig, type CameraConfig, type CameraConfigInput } from "../../edge/inference/index.js";
-import type { Scenario, ScenarioIntersection } from "../traffic/index.js";
-import { cameraPlacements, type PixelRect } from "./camera-zones.js";
+import type { AtspmConfigInput } from "../../hub/atspm/index.js";
+import type { Leg, Scenario, ScenarioIntersection } from "../traffic/index.js";
+import { cameraPlacements, type AtspmZone, type PixelRect } from "./camera-zones.js";
 import { layoutIntersection } from "./layout.js";
 import { parseCameraRendererOptions, type CameraRendererOptionsInput } from "./options.js";
 
@@ -30,7 +31,9 @@ export function findIntersection(scenario: Scenario, intersectionId: string): Sc
 /**
  * The simulated camera's configuration, in exactly the form a field engineer writes for a real one
  * (and validated like one): per approach (named by its leg) a count loop per lane just past the
- * stop line, a queue zone over the visible lanes upstream and a counting line on the stop line.
+ * stop line, a queue zone over the visible lanes upstream, a counting line on the stop line, and
+ * on each through lane a stop-bar and an advance presence zone with their ATSPM detector channels
+ * (`cameraAtspmDetectors` says what each is, for the hub's `atspm.detectors`).
  */
 export function cameraConfigFor(scenario: Scenario, intersectionId: string, rendererOptions: CameraRendererOptionsInput = {}): CameraConfig {
   const options = parseCameraRendererOptions(rendererOptions);
@@ -51,6 +54,7 @@ export function cameraConfigFor(scenario: Scenario, intersectionId: string, rend
           polygon: polygonOf(z.rect),
           lanes: z.lanes,
           ...(z.capacityVeh === undefined ? {} : { capacityVeh: z.capacityVeh }),
+          ...(z.atspm === undefined ? {} : { channel: z.atspm.channel }),
         })),
       lines: lines
         .filter((l) => l.approachId === a.leg)
@@ -64,4 +68,44 @@ export function cameraConfigFor(scenario: Scenario, intersectionId: string, rend
     virtualLoop: { scale },
   };
   return parseCameraConfig(config);
+}
+
+/** One ATSPM detector of the simulated camera: its zone and what the hub needs to know of it. */
+export interface CameraAtspmDetector extends AtspmZone {
+  zoneId: string;
+  approachId: Leg;
+  lane: number;
+  /** The phase serving the approach's through movement. */
+  phase: number;
+  speedKmh: number;
+}
+
+/**
+ * The simulated camera's stop-bar and advance zones (as `cameraConfigFor` places them, with the same
+ * renderer options), each with the phase that serves its approach's through movement.
+ */
+export function cameraAtspmDetectors(scenario: Scenario, intersectionId: string, rendererOptions: CameraRendererOptionsInput = {}): CameraAtspmDetector[] {
+  const x = findIntersection(scenario, intersectionId);
+  const layout = layoutIntersection(x, parseCameraRendererOptions(rendererOptions));
+  const out: CameraAtspmDetector[] = [];
+  for (const z of cameraPlacements(layout).zones) {
+    if (z.atspm === undefined || z.lane === undefined) continue;
+    const phase = x.phases.find((p) => p.movements.some((m) => m.approach === z.approachId && m.turn === "through"))?.phase;
+    if (phase === undefined) continue;
+    out.push({ ...z.atspm, zoneId: z.id, approachId: z.approachId, lane: z.lane, phase, speedKmh: x.approaches[z.approachId]?.speedLimitKmh ?? 50 });
+  }
+  return out;
+}
+
+/** The hub's `atspm` configuration for the simulated camera's detectors, as an engineer would write it. */
+export function cameraAtspmConfig(detectors: readonly CameraAtspmDetector[]): AtspmConfigInput {
+  return {
+    detectors: detectors.map((d) => ({
+      channel: d.channel,
+      phase: d.phase,
+      kind: d.kind,
+      approachId: d.approachId,
+      ...(d.kind === "advance" ? { distanceM: d.distanceM, speedKmh: d.speedKmh } : {}),
+    })),
+  };
 }

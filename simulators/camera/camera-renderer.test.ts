@@ -143,11 +143,11 @@ describe("CameraRenderer", () => {
     expect(ratio).toBeCloseTo(samples[brightest] / samples[darkest], 1);
   });
 
-  it("shows a vehicle on an approach where the snapshot puts it, and in that approach's queue zone only", () => {
+  it("shows a vehicle on an approach where the snapshot puts it, and in that approach's queue and its lane's stop-bar zone only", () => {
     const renderer = new CameraRenderer(single, "main-oak", CLEAN);
     const empty = renderer.emptyFrame(50).data;
     const { frame, truth } = renderer.render(snapshotWith(50, [{ approach: "N", lane: 0, id: 42, distanceM: 10 }]));
-    expect(zonesHolding(truth, 42)).toEqual(["N-queue"]);
+    expect(zonesHolding(truth, 42)).toEqual(["N-queue", "N-stopbar-0"]);
     const n = renderer.layout.approaches.find((a) => a.leg === "N");
     if (n === undefined) throw new Error("single has an N approach");
     const centre = toPixel(renderer.layout.view, approachPoint(n, -10 - 2.25, 1.75));
@@ -171,8 +171,8 @@ describe("CameraRenderer", () => {
     const renderer = new CameraRenderer(single, "main-oak", CLEAN);
     const first = renderer.render(snapshotWith(100.2), [crossing(100, "E", 1, 7)]);
     expect(first.truth.crossingsByApproach).toEqual({ N: 0, E: 1, S: 0, W: 0 });
-    // 0.2 s at 9 m/s: its front is 1.8 m past the stop line, on the loop; its rear still over the queue zone.
-    expect(zonesHolding(first.truth, 7)).toEqual(["E-loop-1", "E-queue"]);
+    // 0.2 s at 9 m/s: its front is 1.8 m past the stop line, on the loop; its rear still over the queue and stop-bar zones.
+    expect(zonesHolding(first.truth, 7)).toEqual(["E-loop-1", "E-queue", "E-stopbar-1"]);
     expect(zonesHolding(renderer.render(snapshotWith(100.6)).truth, 7)).toEqual(["E-loop-1"]);
 
     const inBox = renderer.render(snapshotWith(102));
@@ -205,7 +205,7 @@ describe("CameraRenderer", () => {
     expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     const meta = await sharp(jpeg).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 320, 180]);
-    expect(zonesHolding(truth, 3)).toEqual(["W-queue"]);
+    expect(zonesHolding(truth, 3)).toEqual(["W-queue", "W-stopbar-2"]);
   });
 
   it("never paints a vehicle in a colour within 40 levels of lit or shadowed asphalt", () => {

@@ -28,7 +28,7 @@ const TANGENT_HALF_BASE_M = 0.5;
 export interface ZoneTruth {
   zoneId: string;
   approachId: string;
-  kind: "loop" | "queue";
+  kind: "loop" | "queue" | "presence";
   vehicleIds: number[];
 }
 

@@ -20,6 +20,15 @@ export const LOOP_LAST_M = 5.15;
 /** Road length one queued vehicle takes (a car plus the gap to the next). */
 export const QUEUE_SPACING_M = 7;
 export const MAX_QUEUE_ZONE_M = 120;
+/** A stop-bar presence zone: 12 m (40 ft) from the stop line back, as ATSPM's split failure measure expects. */
+export const STOP_BAR_ZONE_M = 12;
+/** An advance presence zone: this long, its upstream edge at most ADVANCE_ZONE_MAX_M upstream (ATSPM: 350–400 ft)… */
+export const ADVANCE_ZONE_M = 2;
+export const ADVANCE_ZONE_MAX_M = 110;
+/** …and inside the view, 1 m clear of the image edge. */
+const VIEW_MARGIN_M = 1;
+/** ATSPM detector channels start here, clear of the zones' default channels (their positions, 1…). */
+export const FIRST_ATSPM_CHANNEL = 101;
 const MIN_SCALE = 0.25;
 /** Keeps a polygon edge off the pixel centres it bounds. */
 const EDGE_INSET_PX = 0.02;
@@ -32,15 +41,24 @@ export interface PixelRect {
   y1: number;
 }
 
+/** A presence zone that is an ATSPM detector: its kind, its channel, and (advance) how far upstream its far edge is. */
+export interface AtspmZone {
+  kind: "stop-bar" | "advance";
+  channel: number;
+  /** Stop line to the zone's upstream edge, where a vehicle's front turns it on. */
+  distanceM: number;
+}
+
 export interface ZonePlacement {
   id: string;
   approachId: Leg;
-  kind: "loop" | "queue";
+  kind: "loop" | "queue" | "presence";
   rect: PixelRect;
   lanes: number;
-  /** Loops: the lane they watch. */
+  /** Loops and ATSPM zones: the lane they watch. */
   lane?: number;
   capacityVeh?: number;
+  atspm?: AtspmZone;
 }
 
 export interface LinePlacement {
@@ -114,12 +132,43 @@ function loopRect(layout: IntersectionLayout, a: ApproachLayout, lane: number, s
   return clip(alongX ? { x0: a0, x1: a1, y0: c0, y1: c1 } : { x0: c0, x1: c1, y0: a0, y1: a1 }, layout);
 }
 
-/** Loops per lane, a queue zone per approach and a counting line on each stop line. */
+/**
+ * ATSPM's detectors on every lane that carries through traffic (left-turn lanes have their own
+ * phase and are left out of arrivals on green): a stop-bar presence zone over the first 12 m and an
+ * advance presence zone as far upstream as the view allows, up to ADVANCE_ZONE_MAX_M. Presence
+ * zones, so they are not counted as vehicles a second time. Half a metre of each lane's sides is
+ * left out, so a vehicle in the next lane does not turn them on.
+ */
+function atspmZones(layout: IntersectionLayout, a: ApproachLayout, nextChannel: () => number): ZonePlacement[] {
+  const w = layout.laneWidthM;
+  const zones: ZonePlacement[] = [];
+  const advanceFarM = Math.floor(Math.min(ADVANCE_ZONE_MAX_M, visibleUpstreamM(layout, a) - VIEW_MARGIN_M, a.lengthM - VIEW_MARGIN_M));
+  const hasAdvance = advanceFarM - ADVANCE_ZONE_M >= STOP_BAR_ZONE_M;
+  a.laneTurns.forEach((turns, lane) => {
+    if (!turns.includes("through")) return;
+    const stopBar = laneRect(layout, a, 0, -STOP_BAR_ZONE_M, lane * w + 0.5, (lane + 1) * w - 0.5);
+    if (hasArea(stopBar)) {
+      zones.push({ id: `${a.leg}-stopbar-${lane}`, approachId: a.leg, kind: "presence", rect: stopBar, lanes: 1, lane, atspm: { kind: "stop-bar", channel: nextChannel(), distanceM: 0 } });
+    }
+    const advance = laneRect(layout, a, -(advanceFarM - ADVANCE_ZONE_M), -advanceFarM, lane * w + 0.5, (lane + 1) * w - 0.5);
+    if (hasAdvance && hasArea(advance)) {
+      zones.push({ id: `${a.leg}-advance-${lane}`, approachId: a.leg, kind: "presence", rect: advance, lanes: 1, lane, atspm: { kind: "advance", channel: nextChannel(), distanceM: advanceFarM } });
+    }
+  });
+  return zones;
+}
+
+/**
+ * Loops per lane, a queue zone per approach, a counting line on each stop line, and ATSPM's
+ * stop-bar and advance presence zones on the through lanes.
+ */
 export function cameraPlacements(layout: IntersectionLayout): CameraPlacements {
   const w = layout.laneWidthM;
   const scale = virtualLoopScale(layout.view.metersPerPixel);
   const zones: ZonePlacement[] = [];
   const lines: LinePlacement[] = [];
+  let channel = FIRST_ATSPM_CHANNEL;
+  const nextChannel = (): number => channel++;
   for (const a of layout.approaches) {
     for (let lane = 0; lane < a.lanes; lane++) {
       const rect = loopRect(layout, a, lane, scale);
@@ -132,6 +181,7 @@ export function cameraPlacements(layout: IntersectionLayout): CameraPlacements {
       const capacityVeh = Math.max(1, Math.round(queueM / QUEUE_SPACING_M)) * a.lanes;
       if (hasArea(rect)) zones.push({ id: `${a.leg}-queue`, approachId: a.leg, kind: "queue", rect, lanes: a.lanes, capacityVeh });
     }
+    zones.push(...atspmZones(layout, a, nextChannel));
     // Drawn from the curb side to the centreline, so a vehicle moving into the box crosses it "positive".
     const from = toPixel(layout.view, approachPoint(a, 0, a.lanes * w));
     const to = toPixel(layout.view, approachPoint(a, 0, 0));

@@ -59,7 +59,7 @@ export interface SplitFailureCase {
 }
 
 /** Estimates and truth pooled over every intersection and detected phase, over the same cycles and greens. */
-export function compareWithTruth(run: AtspmRun, measures: ReadonlyMap<string, AtspmMeasures>): TruthCheck {
+export function compareWithTruth(run: Pick<AtspmRun, "truth">, measures: ReadonlyMap<string, AtspmMeasures>): TruthCheck {
   let estArrivals = 0;
   let estGreen = 0;
   let truthArrivals = 0;

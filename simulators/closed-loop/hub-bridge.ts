@@ -8,6 +8,7 @@ import { publishedTimingOf } from "../../edge/agent/controller/index.js";
 import { MqttLink } from "../../edge/agent/link/index.js";
 import { Hub } from "../../hub/hub.js";
 import type { HubConfigInput, Role } from "../../hub/config.js";
+import { cameraAtspmConfig, cameraAtspmDetectors } from "../camera/index.js";
 import type { Scenario } from "../traffic/scenario.js";
 import { corridorIdOf } from "./engineer-plan.js";
 import { hubTimingOf } from "./intersection-timing.js";
@@ -41,7 +42,9 @@ export function hubConfigForScenario(
     api: { port: options.apiPort ?? 0, ...(options.tokens ? { tokens: options.tokens } : {}) },
     intersections: scenario.intersections.map((x) => {
       const timing = hubTimingOf(scenario, x, { ...(corridorId ? { corridorId } : {}), ...(options.policy ? { policy: options.policy } : {}) });
-      return { intersectionId: x.id, region: SIM_REGION, ...(x.name ? { name: x.name } : {}), position: x.position, timing };
+      // The simulated camera's stop-bar and advance zones, as the performance measures' detectors.
+      const atspm = cameraAtspmConfig(cameraAtspmDetectors(scenario, x.id));
+      return { intersectionId: x.id, region: SIM_REGION, ...(x.name ? { name: x.name } : {}), position: x.position, timing, atspm };
     }),
     planning: { clock: options.clock },
     log: { level: "silent" },

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { parseOrThrow, type Command, type ControlMode, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
+import { parseOrThrow, type Command, type ControlMode, type ControllerEvent, type Measures, type Plan, type SignalState } from "../../protocol/index.js";
 import { AgentCore, type AgentPublisher } from "../../edge/agent/agent-core.js";
 import { ControllerCore, type ControllerConfig, type ControllerConfigInput } from "../../edge/agent/controller/index.js";
-import { VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
+import { detectorChannelsOf, VirtualLoopVehicleCounter, type CameraConfig, type FrameInput, type RawRgbFrame } from "../../edge/inference/index.js";
 import { CameraRenderer, countAccuracy, encodeJpeg } from "../camera/index.js";
 import type { Leg, Turn } from "../traffic/geometry.js";
 import type { Scenario, ScenarioIntersection } from "../traffic/scenario.js";
+import type { NetworkSnapshot } from "../traffic/index.js";
 import type { SignalSource } from "../traffic/signal-source.js";
 import { TrafficSimulation } from "../traffic/simulation.js";
 import { engineerPlans } from "./engineer-plan.js";
@@ -108,6 +109,10 @@ export async function runClosedLoop(
     signal?: AbortSignal;
     /** Simulated time of the first step (ms since epoch); SIM_EPOCH_MS by default. */
     epochMs?: number;
+    /** After each step moved the vehicles, before the agents see its frames: the snapshot and the signal states shown during it (ground truth, e.g. `AtspmTruth`). */
+    onStep?: (simMs: number, snapshot: NetworkSnapshot, groups: ReadonlyMap<string, Readonly<Record<string, SignalState>>>) => void;
+    /** Every event an agent publishes (controller and detector events, acks, alarms). */
+    onEvents?: (intersectionId: string, events: readonly ControllerEvent[]) => void;
   } = {},
 ): Promise<ClosedLoopResult> {
   const options = parseOrThrow(ClosedLoopOptions, optionsInput, "closedLoop");
@@ -132,7 +137,9 @@ export async function runClosedLoop(
       background: renderer.emptyFrame(0),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     });
-    const zonesOf = (leg: Leg): string[] => camera.approaches.find((a) => a.id === leg)?.zones.map((z) => z.id) ?? [];
+    // ATSPM's stop-bar and advance zones (those with a channel) report to the hub only: the
+    // controller actuates on the loops and queue zones, as before they were added.
+    const zonesOf = (leg: Leg): string[] => camera.approaches.find((a) => a.id === leg)?.zones.filter((z) => z.channel === undefined).map((z) => z.id) ?? [];
     const controllerConfig: ControllerConfigInput = controllerConfigOf(x, {
       fallback: options.controller === "actuated" ? "actuated" : "fixed",
       ...(plans?.[x.id] ? { plan: plans[x.id] } : {}),
@@ -147,6 +154,7 @@ export async function runClosedLoop(
     };
     let core: AgentCore | undefined;
     let publisher: AgentPublisher = { publishMeasures: measuresSink, publishSignal: () => undefined, publishEvents: () => undefined };
+    const onEvents = hooks.onEvents;
     if (hooks.hub) {
       const remote = await hooks.hub.publisherFor(x.id, {
         plan: (plan) => core?.plan(plan, simNowMs),
@@ -181,6 +189,16 @@ export async function runClosedLoop(
         publishEvents: (e) => remote.publishEvents(e),
       };
     }
+    if (onEvents) {
+      const inner = publisher;
+      publisher = {
+        ...inner,
+        publishEvents: (e) => {
+          onEvents(x.id, e.events);
+          return inner.publishEvents(e);
+        },
+      };
+    }
     core = new AgentCore({
       intersectionId: x.id,
       controller,
@@ -189,6 +207,7 @@ export async function runClosedLoop(
       measuresIntervalMs: options.measuresIntervalMs,
       publisher,
       zoneIds: camera.approaches.flatMap((a) => a.zones.map((z) => z.id)),
+      zoneChannels: detectorChannelsOf(camera),
       startMs: epochMs,
     });
     rigs.push({ x, renderer, counter, core, groups: controller.state().groups, conflicts: conflictsOf(x), frameBuffer: new Uint8Array(renderer.width * renderer.height * 3) });
@@ -217,6 +236,7 @@ export async function runClosedLoop(
       truth[key] = (truth[key] ?? 0) + 1;
     }
     const snapshot = sim.snapshot();
+    hooks.onStep?.(simNowMs, snapshot, new Map(rigs.map((r) => [r.x.id, r.groups])));
     const frames: FrameInput[] = [];
     for (const rig of rigs) {
       const rendered = rig.renderer.render(snapshot, crossings, rig.frameBuffer);

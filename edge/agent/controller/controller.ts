@@ -90,6 +90,8 @@ export class ControllerCore {
   private plansAdopted = 0;
   private reportedPattern: number | null = null;
   private outbox: ControllerEvent[] = [];
+  /** Phases with a pedestrian call registered (event 45 logged) and not yet served by a walk. */
+  private readonly pedCalls = new Set<number>();
   /** Start-up alarms, handed out by the first tick. */
   private startupEvents: ControllerEvent[] = [];
   /** No tick yet: the outputs have never been driven. */
@@ -177,6 +179,7 @@ export class ControllerCore {
       atCycleBoundary: (t) => this.atCycleBoundary(t, wall),
     });
     this.outbox.push(...stepEvents);
+    for (const e of stepEvents) if (e.code === HIRES.pedBeginWalk) this.pedCalls.delete(e.param);
     if (this.sequencer.interval.kind === "flash") this.reportPattern(PATTERN_FLASH, this.timing, wall);
     this.drive(nowMs, wall);
     this.noteHoldStart(nowMs);
@@ -210,6 +213,26 @@ export class ControllerCore {
     if (this.detectors.set(detectorId, on, monoMs)) {
       this.outbox.push(hires(on ? HIRES.detectorOn : HIRES.detectorOff, this.detectors.channels.get(detectorId) ?? 0, wallMs));
     }
+    return this.drain();
+  }
+
+  /**
+   * A pedestrian push-button on `phase` was pressed. The first press since the phase's last walk
+   * registers a call: event 45 (param: the phase), as ATSPM's pedestrian delay reads it (first call
+   * to the next walk), and a call on the phase, so an actuated phase with detectors comes round for
+   * it. Further presses before the walk, presses while the walk shows, and presses on a phase
+   * without pedestrian timing register nothing.
+   */
+  pedestrianCall(phase: number, now: ControllerTime): ControllerEvent[] {
+    const { wallMs } = this.at(now);
+    const index = this.config.phases.findIndex((p) => p.phase === phase);
+    const config = this.config.phases[index];
+    if (config === undefined || config.pedWalkS === undefined || this.pedCalls.has(phase)) return this.drain();
+    const walking = config.groups.some((g) => this.config.signalGroups.find((s) => s.id === g)?.kind === "pedestrian" && this.shown[g] === "G");
+    if (walking) return this.drain();
+    this.pedCalls.add(phase);
+    this.detectors.placeCall(index);
+    this.outbox.push(hires(HIRES.pedCallRegistered, phase, wallMs));
     return this.drain();
   }
 

@@ -37,6 +37,11 @@ export class DetectorBank {
     return true;
   }
 
+  /** A call from outside the detectors (a pedestrian push-button), locked until the phase is served. */
+  placeCall(phaseIndex: number): void {
+    this.calls[phaseIndex] = true;
+  }
+
   hasDetectors(phaseIndex: number): boolean {
     return this.phases[phaseIndex].detectors.length > 0;
   }
