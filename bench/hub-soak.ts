@@ -19,7 +19,7 @@ import WebSocket from "ws";
 import { getHeapSpaceStatistics } from "node:v8";
 import { topicFor } from "../protocol/index.js";
 import { startHubServer } from "../hub/server.js";
-import { publishControllerConfigs } from "../hub/test-support/controller-config.js";
+import { cityIdOf, cityIntersections, publishCityConfigs } from "./hub-city.js";
 import { LiveStream } from "../hub/api/live/live-stream.js";
 import { PlanQueue } from "../hub/planner/plan-queue.js";
 import { Planner } from "../hub/planner/planner.js";
@@ -28,7 +28,6 @@ import { IntersectionStore } from "../hub/ingest/intersection-store.js";
 import { MemoryHistory } from "../hub/tsdb/memory-history.js";
 import { TextRing } from "../hub/tsdb/text-ring.js";
 import { IntersectionViews } from "../hub/api/intersection-views.js";
-import type { ControllerTiming } from "../protocol/index.js";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -75,26 +74,17 @@ if (off.has("history")) {
   MemoryHistory.prototype.recordSignal = () => undefined;
 }
 
-const timing = { planRefreshS: 10, planValidityS: 60 };
-const controller: ControllerTiming = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, omittable: false, approaches: [{ approachId: "E", lanes: 2, share: 1 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, omittable: false, approaches: [{ approachId: "N", lanes: 1, share: 1 }] },
-  ],
-  coordinatedPhase: 2,
-  planOperation: "coordinated",
-};
-const idOf = (i: number): string => `x${i}`;
+const idOf = cityIdOf;
 const token = "bench-viewer-token-0123456789";
 const server = await startHubServer({
   regions: [REGION],
   broker: { type: "embedded", port: 0, devices: [], hub: { username: "bench-hub", password: "bench-hub-password" } },
   api: { port: 0, tokens: [{ name: "bench", role: "viewer", token }] },
-  intersections: Array.from({ length: N }, (_, i) => ({ intersectionId: idOf(i), region: REGION, position: { xM: (i % 100) * 300, yM: Math.floor(i / 100) * 300 }, timing })),
+  intersections: cityIntersections(N, REGION),
   planning: { clock: "measures" },
   log: { level: "warn" },
 });
-await publishControllerConfigs(server.hub, REGION, Array.from({ length: N }, (_, i) => idOf(i)), controller);
+await publishCityConfigs(server.hub, REGION, N);
 const local = server.hub.broker!.local;
 const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/live?token=${token}`);
 let wsBytes = 0;

@@ -17,10 +17,10 @@ import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
 import mqtt, { type MqttClient } from "mqtt";
 import WebSocket from "ws";
-import { decodeMessage, topicFilter, topicFor, type ControllerTiming } from "../protocol/index.js";
+import { decodeMessage, topicFilter, topicFor } from "../protocol/index.js";
 import { startBroker } from "../hub/broker/index.js";
 import { startHubServer } from "../hub/server.js";
-import { publishControllerConfigs } from "../hub/test-support/controller-config.js";
+import { cityIdOf, cityIntersections, publishCityConfigs } from "./hub-city.js";
 
 const REGION = "bench";
 
@@ -44,7 +44,7 @@ function parseArgs(argv: string[]): Args {
   return { intersections: get("intersections", 1000), seconds, wsClients: get("ws-clients", 3), baselineSeconds: get("baseline-seconds", Math.min(seconds, 60)), heapSnapshot: argv.includes("--heap-snapshot") ? argv[argv.indexOf("--heap-snapshot") + 1]! : null, json: argv.includes("--json") };
 }
 
-const idOf = (i: number): string => `x${i}`;
+const idOf = cityIdOf;
 const passwordOf = (i: number): string => `bench-device-${i}`;
 
 interface GeneratorResult {
@@ -247,19 +247,6 @@ function devices(n: number): { username: string; password: string; intersectionI
   return Array.from({ length: n }, (_, i) => ({ username: `edge-${idOf(i)}`, password: passwordOf(i), intersectionId: idOf(i), region: REGION }));
 }
 
-/** The hub's settings for every intersection; the phases are each controller's (published below, retained, as agents do). */
-const timing = {
-  planRefreshS: 10,
-  planValidityS: 60,
-};
-const controller: ControllerTiming = {
-  phases: [
-    { phase: 2, minGreenS: 10, maxGreenS: 60, yellowS: 4, redClearanceS: 2, omittable: false, approaches: [{ approachId: "E", lanes: 2, share: 1 }] },
-    { phase: 4, minGreenS: 8, maxGreenS: 40, yellowS: 3.5, redClearanceS: 2, omittable: false, approaches: [{ approachId: "N", lanes: 1, share: 1 }] },
-  ],
-  coordinatedPhase: 2,
-  planOperation: "coordinated",
-};
 
 async function main(args: Args): Promise<void> {
   const hubAccount = { username: "bench-hub", password: "bench-hub-password" };
@@ -284,11 +271,11 @@ async function main(args: Args): Promise<void> {
     regions: [REGION],
     broker: { type: "embedded", port: 0, devices: devices(args.intersections), hub: hubAccount },
     api: { port: 0, tokens: [{ name: "bench", role: "viewer", token }] },
-    intersections: Array.from({ length: args.intersections }, (_, i) => ({ intersectionId: idOf(i), region: REGION, position: { xM: (i % 100) * 300, yM: Math.floor(i / 100) * 300 }, timing })),
+    intersections: cityIntersections(args.intersections, REGION),
     planning: { clock: "measures" },
     log: { level: "warn" },
   });
-  await publishControllerConfigs(server.hub, REGION, Array.from({ length: args.intersections }, (_, i) => idOf(i)), controller);
+  await publishCityConfigs(server.hub, REGION, args.intersections);
   const liveUrl = `${server.url.replace(/^http/, "ws")}/api/live?token=${token}`;
   // Inside the hub: how old each plan is when the broker has it, and each measures when ingest does.
   const planAtBroker: number[] = [];

@@ -34,6 +34,24 @@ export interface ZoneEditorPanelProps {
   onDiscard: () => void;
 }
 
+/** A labelled drop-down of `options`. */
+function Choice<T extends string>(c: { label: string; testId: string; value: T; options: readonly { value: T; label: string }[]; onChange: (value: T) => void }) {
+  return (
+    <label>
+      {c.label}{" "}
+      <select data-testid={c.testId} value={c.value} onChange={(e) => c.onChange(e.currentTarget.value as T)}>
+        {c.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+const asOptions = <T extends string>(values: readonly T[]): { value: T; label: string }[] => values.map((value) => ({ value, label: value }));
+
 /** The zone editor's controls: drawing tools, what a new zone or line gets, the selected item's fields, save and revert. */
 export function ZoneEditorPanel(p: ZoneEditorPanelProps) {
   const item = p.selection === null ? null : selectedItem(p.draft, p.selection);
@@ -56,39 +74,12 @@ export function ZoneEditorPanel(p: ZoneEditorPanelProps) {
             {t === "select" ? "Select / move" : t === "zone" ? "Draw zone" : "Draw line"}
           </button>
         ))}
-        <label>
-          Approach{" "}
-          <select data-testid="new-approach" value={p.newApproach} onChange={(e) => p.onNewApproach(e.currentTarget.value)}>
-            {p.approaches.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Approach" testId="new-approach" value={p.newApproach} options={asOptions(p.approaches)} onChange={p.onNewApproach} />
         {p.tool === "zone" && (
-          <label>
-            Kind{" "}
-            <select data-testid="new-zone-kind" value={p.newKind} onChange={(e) => p.onNewKind(e.currentTarget.value as ZoneKind)}>
-              {ZONE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {k}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Kind" testId="new-zone-kind" value={p.newKind} options={asOptions(ZONE_KINDS)} onChange={p.onNewKind} />
         )}
         {p.tool === "line" && (
-          <label>
-            Counts{" "}
-            <select data-testid="new-line-direction" value={p.newDirection} onChange={(e) => p.onNewDirection(e.currentTarget.value as CountDirection)}>
-              {DIRECTIONS.map((d) => (
-                <option key={d.value} value={d.value}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Counts" testId="new-line-direction" value={p.newDirection} options={DIRECTIONS} onChange={p.onNewDirection} />
         )}
         {p.tool === "zone" && (
           <button type="button" data-testid="close-zone" disabled={p.drawingPoints < 3} onClick={p.onCloseZone}>
@@ -104,38 +95,11 @@ export function ZoneEditorPanel(p: ZoneEditorPanelProps) {
             Id{" "}
             <input data-testid="selected-id" value={"zone" in item ? item.zone.id : item.line.id} size={14} onChange={(e) => p.onChange({ id: e.currentTarget.value })} />
           </label>
-          <label>
-            Approach{" "}
-            <select data-testid="selected-approach" value={item.approachId} onChange={(e) => p.onMove(e.currentTarget.value)}>
-              {p.approaches.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Approach" testId="selected-approach" value={item.approachId} options={asOptions(p.approaches)} onChange={p.onMove} />
           {"zone" in item ? (
-            <label>
-              Kind{" "}
-              <select data-testid="selected-kind" value={item.zone.kind} onChange={(e) => p.onChange({ kind: e.currentTarget.value as ZoneKind })}>
-                {ZONE_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Kind" testId="selected-kind" value={item.zone.kind} options={asOptions(ZONE_KINDS)} onChange={(kind) => p.onChange({ kind })} />
           ) : (
-            <label>
-              Counts{" "}
-              <select data-testid="selected-direction" value={item.line.countDirection} onChange={(e) => p.onChange({ countDirection: e.currentTarget.value as CountDirection })}>
-                {DIRECTIONS.map((d) => (
-                  <option key={d.value} value={d.value}>
-                    {d.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Counts" testId="selected-direction" value={item.line.countDirection} options={DIRECTIONS} onChange={(countDirection) => p.onChange({ countDirection })} />
           )}
           {vertex !== undefined && (
             <button type="button" data-testid="delete-vertex" onClick={p.onDeleteVertex}>
