@@ -18,11 +18,12 @@ describe("ATSPM measures against the simulator's truth", () => {
     // The target bench:atspm checks on five whole hours, here on a third of one.
     expect(Math.abs(check.aogEstimatePct - check.aogTruthPct)).toBeLessThan(2);
     expect(Math.abs(check.splitFailureEstimatePct - check.splitFailureTruthPct)).toBeLessThan(2);
-    // The occupancy test only ever errs one way here: a green the truth fails, the events fail too.
-    expect(check.splitFailureDisagreements.truthOnly).toBe(0);
-    // And where the events alone fail a green that left nothing queued, the first 5 s of red were
-    // filled by a vehicle that reached the stop line after the red began: the window's blind spot.
+    // Green by green the two agree on all but a few (the errors are two-sided: a green used
+    // throughout by traffic streaming over the bar reads GOR under 80 %, which the truth calls used).
     const d = check.splitFailureDisagreements;
+    expect((d.eventsOnlyNothingLeft + d.eventsOnlyGreenNotUsed + d.eventsOnlyNeither + d.truthOnly) / check.greens).toBeLessThan(0.05);
+    // Where the events alone fail a green that left nothing queued, the first 5 s of red were
+    // filled by a vehicle that reached the stop line after the red began: the window's blind spot.
     expect(d.eventsOnlyNothingLeft + d.eventsOnlyNeither).toBeGreaterThan(0);
     expect(d.eventsOnlyRedArrival).toBe(d.eventsOnlyNothingLeft + d.eventsOnlyNeither);
     expect(check.splitFailureCases).toHaveLength(d.eventsOnlyNothingLeft + d.eventsOnlyGreenNotUsed + d.eventsOnlyNeither + d.truthOnly);
