@@ -29,3 +29,25 @@ export function cityIntersections(n: number, region: string) {
 export function publishCityConfigs(hub: Hub, region: string, n: number): Promise<void> {
   return publishControllerConfigs(hub, region, Array.from({ length: n }, (_, i) => cityIdOf(i)), controller);
 }
+
+/** Intersection `i`'s measures at its `tick`-th second: known-good, varied a little per intersection and second. */
+export function cityMeasures(i: number, id: string, tick: number, ts: number, seq: number) {
+  return {
+    ts,
+    seq,
+    intersectionId: id,
+    intervalMs: 1000,
+    modelId: "bench",
+    framesProcessed: 5,
+    approaches: [
+      { approachId: "E", count: (i + tick) % 3, countsByClass: {}, queue: (i + tick) % 5, occupancy: 0.2 },
+      { approachId: "N", count: (i + tick) % 2, countsByClass: {}, queue: 1, occupancy: 0.1 },
+    ],
+  };
+}
+
+/** Its signal, sent every third second: the two phases alternate. */
+export function citySignal(id: string, tick: number, ts: number, seq: number) {
+  const green = tick % 6 === 0;
+  return { ts, seq, intersectionId: id, mode: "adaptive", planId: null, cycleSecond: tick % 60, activePhases: [green ? 2 : 4], groups: { EW: green ? "G" : "R", NS: green ? "R" : "G" } };
+}

@@ -19,7 +19,7 @@ import WebSocket from "ws";
 import { getHeapSpaceStatistics } from "node:v8";
 import { topicFor } from "../protocol/index.js";
 import { startHubServer } from "../hub/server.js";
-import { cityIdOf, cityIntersections, publishCityConfigs } from "./hub-city.js";
+import { cityIdOf, cityIntersections, cityMeasures, citySignal, publishCityConfigs } from "./hub-city.js";
 import { LiveStream } from "../hub/api/live/live-stream.js";
 import { PlanQueue } from "../hub/planner/plan-queue.js";
 import { Planner } from "../hub/planner/planner.js";
@@ -122,10 +122,9 @@ for (let i = 0; i < N; i++) {
     const ts = Date.now();
     if (ts >= stopAt) return;
     tick++;
-    void local.publish(topicFor(REGION, id, "measures"), JSON.stringify({ ts, seq: ++seqs[i]!, intersectionId: id, intervalMs: 1000, modelId: "bench", framesProcessed: 5, approaches: [{ approachId: "E", count: (i + tick) % 3, countsByClass: {}, queue: (i + tick) % 5, occupancy: 0.2 }, { approachId: "N", count: (i + tick) % 2, countsByClass: {}, queue: 1, occupancy: 0.1 }] }), { retain: false });
+    void local.publish(topicFor(REGION, id, "measures"), JSON.stringify(cityMeasures(i, id, tick, ts, ++seqs[i]!)), { retain: false });
     if (tick % 3 === 0) {
-      const green = tick % 6 === 0;
-      void local.publish(topicFor(REGION, id, "signal"), JSON.stringify({ ts, seq: ++seqs[i]!, intersectionId: id, mode: "adaptive", planId: null, cycleSecond: tick % 60, activePhases: [green ? 2 : 4], groups: { EW: green ? "G" : "R", NS: green ? "R" : "G" } }), { retain: false });
+      void local.publish(topicFor(REGION, id, "signal"), JSON.stringify(citySignal(id, tick, ts, ++seqs[i]!)), { retain: false });
     }
   };
   timers.push(setTimeout(() => timers.push(setInterval(fire, 1000)), Math.floor((i / N) * 1000)));

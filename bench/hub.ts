@@ -20,7 +20,7 @@ import WebSocket from "ws";
 import { decodeMessage, topicFilter, topicFor } from "../protocol/index.js";
 import { startBroker } from "../hub/broker/index.js";
 import { startHubServer } from "../hub/server.js";
-import { cityIdOf, cityIntersections, publishCityConfigs } from "./hub-city.js";
+import { cityIdOf, cityIntersections, cityMeasures, citySignal, publishCityConfigs } from "./hub-city.js";
 
 const REGION = "bench";
 
@@ -182,32 +182,11 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
       tick++;
       // The generator sends known-good payloads: plain JSON.stringify, no schema check, so that
       // its own CPU does not colour the latencies it measures (the hub still validates them).
-      const m = quickEncode(id, "measures", {
-        ts,
-        seq: ++seqs[i]!,
-        intersectionId: id,
-        intervalMs: 1000,
-        modelId: "bench",
-        framesProcessed: 5,
-        approaches: [
-          { approachId: "E", count: (i + tick) % 3, countsByClass: {}, queue: (i + tick) % 5, occupancy: 0.2 },
-          { approachId: "N", count: (i + tick) % 2, countsByClass: {}, queue: 1, occupancy: 0.1 },
-        ],
-      });
+      const m = quickEncode(id, "measures", cityMeasures(i, id, tick, ts, ++seqs[i]!));
       client.publish(m.topic, m.body, { qos: 1 });
       sentMeasures++;
       if (tick % 3 === 0) {
-        const green = tick % 6 === 0;
-        const s = quickEncode(id, "signal", {
-          ts,
-          seq: ++seqs[i]!,
-          intersectionId: id,
-          mode: "adaptive",
-          planId: null,
-          cycleSecond: tick % 60,
-          activePhases: [green ? 2 : 4],
-          groups: { "EW": green ? "G" : "R", "NS": green ? "R" : "G" },
-        });
+        const s = quickEncode(id, "signal", citySignal(id, tick, ts, ++seqs[i]!));
         sentSignals.set(`${id}@${ts}`, ts);
         client.publish(s.topic, s.body, { qos: 1 });
         sentSignal++;
