@@ -15,9 +15,13 @@
  */
 const STRIDE = 3; // ts, byte offset, byte length
 const MIN_BYTES = 512;
+/** Index slots a ring starts with; it doubles up to its capacity as items come, so a quiet intersection (or a device that sends a few messages) does not reserve its whole bound up front. */
+const MIN_SLOTS = 16;
 
 export class TextRing<T extends { ts: number }> {
-  private readonly index: Float64Array;
+  private index: Float64Array;
+  /** Slots in `index`: the ring wraps at this, not at the capacity, until it has grown to it. */
+  private slots: number;
   private bytes: Buffer = Buffer.allocUnsafeSlow(0);
   private end = 0;
   private liveBytes = 0;
@@ -30,7 +34,13 @@ export class TextRing<T extends { ts: number }> {
     private readonly same: (a: T, b: T) => boolean = () => true,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
-    this.index = new Float64Array(capacity * STRIDE);
+    this.slots = Math.min(capacity, MIN_SLOTS);
+    this.index = new Float64Array(this.slots * STRIDE);
+  }
+
+  /** Bytes of the typed-array index (for sizing and tests). */
+  get indexBytes(): number {
+    return this.index.byteLength;
   }
 
   get size(): number {
@@ -52,6 +62,7 @@ export class TextRing<T extends { ts: number }> {
     const n = this.length;
     if (n === 0 || ts > this.tsAt(n - 1)) {
       if (n === this.capacity) this.dropOldest();
+      else this.makeRoom();
       this.writeAt(this.length++, item);
       return;
     }
@@ -70,7 +81,7 @@ export class TextRing<T extends { ts: number }> {
     if (n === this.capacity) {
       this.dropOldest();
       insertAt--;
-    }
+    } else this.makeRoom();
     for (let i = this.length; i > insertAt; i--) this.index.copyWithin(this.slot(i) * STRIDE, this.slot(i - 1) * STRIDE, this.slot(i - 1) * STRIDE + STRIDE);
     this.length++;
     this.writeAt(insertAt, item);
@@ -85,7 +96,18 @@ export class TextRing<T extends { ts: number }> {
   }
 
   private slot(i: number): number {
-    return (this.head + i) % this.capacity;
+    return (this.head + i) % this.slots;
+  }
+
+  /** Before `length` grows below the capacity: a full index doubles (up to the capacity), its items copied in logical order. */
+  private makeRoom(): void {
+    if (this.length < this.slots) return;
+    const slots = Math.min(this.capacity, this.slots * 2);
+    const next = new Float64Array(slots * STRIDE);
+    for (let i = 0; i < this.length; i++) next.set(this.index.subarray(this.slot(i) * STRIDE, this.slot(i) * STRIDE + STRIDE), i * STRIDE);
+    this.index = next;
+    this.slots = slots;
+    this.head = 0;
   }
 
   private tsAt(i: number): number {
@@ -98,7 +120,7 @@ export class TextRing<T extends { ts: number }> {
 
   private dropOldest(): void {
     this.liveBytes -= this.lengthAt(0);
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % this.slots;
     this.length--;
   }
 
