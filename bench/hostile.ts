@@ -347,6 +347,10 @@ async function main(): Promise<void> {
       cases,
       refused: () =>
         refusals(
+          'traffic_hub_ingest_rejects_total{reason="too_large"}',
+          'traffic_hub_ingest_rejects_total{reason="too_deep"}',
+          'traffic_hub_ingest_rejects_total{reason="too_many_items"}',
+          'traffic_hub_ingest_rejects_total{reason="string_too_long"}',
           'traffic_hub_ingest_rejects_total{reason="invalid"}',
           'traffic_hub_ingest_rejects_total{reason="bad_json"}',
           'traffic_hub_ingest_rejects_total{reason="id_mismatch"}',
