@@ -54,6 +54,16 @@ describe("TextRing", () => {
     expect(kept.at(-1)).toBe(19_999 * 10 + 5);
   });
 
+  it("tells a redelivery from a new item among a thousand at the same millisecond", () => {
+    const ring = new TextRing<Item>(2000, vOf);
+    for (let i = 0; i < 1000; i++) ring.insert({ ts: 7, v: `alarm ${i}` });
+    ring.insert({ ts: 7, v: "alarm 0" });
+    ring.insert({ ts: 7, v: "alarm 999" });
+    ring.insert({ ts: 7, v: "alarm 1000" });
+    expect(ring.size).toBe(1001);
+    expect(ring.latest(2000).filter((x) => x.v === "alarm 0")).toHaveLength(1);
+  });
+
   it("reserves index room as items come, not its whole capacity up front", () => {
     const ring = new TextRing<{ ts: number }>(1000);
     for (let ts = 0; ts < 3; ts++) ring.insert({ ts });
