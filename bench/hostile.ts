@@ -9,9 +9,13 @@
  * Honest messages are counted by an observer on the hub's own account (`traffic/v1/honest/+/measures`)
  * against what the agents queued. The baseline is the quiet phase before the first attack.
  *
- *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1]
+ * The hub runs with the Node flags and environment of `traffic-hub`'s own first line (as installed);
+ * `--hub-node "MALLOC_ARENA_MAX=2 node --max-semi-space-size=16"` replaces them for an experiment.
+ *
+ *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1] [--hub-node "…"]
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, connect as tcpConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,7 +33,26 @@ const get = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1) };
+const getText = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1), hubNode: getText("hub-node") };
+const HUB_CLI = join(root, "dist/hub/cli.js");
+
+/**
+ * `VAR=value node --flag …` (the `env -S` part of `traffic-hub`'s `#!` line, or `--hub-node`) as
+ * the environment and Node flags to spawn the hub with.
+ */
+function hubLaunch(line: string): { env: Record<string, string>; nodeArgs: string[]; text: string } {
+  const words = line.trim().split(/\s+/);
+  const node = words.indexOf("node");
+  if (node < 0) throw new Error(`expected "[VAR=value …] node [--flag …]", got ${JSON.stringify(line)}`);
+  const env = Object.fromEntries(words.slice(0, node).map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)] as const));
+  return { env, nodeArgs: words.slice(node + 1), text: words.join(" ") };
+}
+const shebang = readFileSync(HUB_CLI, "utf8").split("\n", 1)[0]!;
+const HUB_LAUNCH = hubLaunch(ARGS.hubNode ?? shebang.replace(/^#!\S*env\s+-S\s+/, ""));
 const TOKEN = "hostile-bench-token-0123456789";
 const HUB_ACCOUNT = { username: "hub", password: "hostile-hub-secret" };
 const KINDS: EdgeToHubKind[] = ["measures", "signal", "events", "status"];
@@ -78,7 +101,10 @@ class HubProcess {
 
   async start(): Promise<void> {
     this.expectedExit = false;
-    const child = spawn(process.execPath, ["--max-semi-space-size=32", join(root, "dist/hub/cli.js"), "--config", this.configPath], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [...HUB_LAUNCH.nodeArgs, HUB_CLI, "--config", this.configPath], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, ...HUB_LAUNCH.env },
+    });
     let stderr = "";
     child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
     child.on("exit", (code, signal) => {
@@ -114,6 +140,14 @@ class HubProcess {
     const status = await readFile(`/proc/${this.child.pid}/status`, "utf8").catch(() => "");
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     return kb / 1024;
+  }
+
+  /** The hub's own `process.memoryUsage()` in MB (its `/metrics`), to tell live heap from capacity. */
+  async memoryMb(): Promise<Record<string, number>> {
+    const text = await (await fetch(`${this.apiUrl}/metrics`)).text();
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^traffic_hub_process_memory_bytes\{kind="(\w+)"\} (\S+)$/gm)) out[m[1]!] = Number((Number(m[2]) / 2 ** 20).toFixed(1));
+    return out;
   }
 
   async metric(name: string): Promise<number> {
@@ -258,7 +292,9 @@ async function main(): Promise<void> {
   const rows: { attack: string; cases: number; honestLost: number; healthP99Ms: number; rssMb: number; refused: string }[] = [];
   const quietSamples = await healthOf("quiet");
   const quietP99 = percentile(quietSamples, 99);
-  console.log(`quiet: health p99 ${quietP99.toFixed(1)} ms, hub RSS ${baselineRss.toFixed(0)} MB, ${ARGS.honest} honest agents, ${ARGS.attackers} attacker accounts`);
+  const quietMemory = await hub.memoryMb();
+  console.log(`hub runs as: ${HUB_LAUNCH.text}`);
+  console.log(`quiet: health p99 ${quietP99.toFixed(1)} ms, hub RSS ${baselineRss.toFixed(0)} MB ${JSON.stringify(quietMemory)}, ${ARGS.honest} honest agents, ${ARGS.attackers} attacker accounts`);
 
   async function attack(name: string, run: () => Promise<{ cases: number; refused: () => Promise<string> }>): Promise<void> {
     const lostBefore = missing();
@@ -274,7 +310,7 @@ async function main(): Promise<void> {
     attackSamples.push(...samples);
     const row = { attack: name, cases: result.cases, honestLost: Math.max(0, missing() - lostBefore), healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
     rows.push(row);
-    console.log(`${name.padEnd(26)} cases ${String(row.cases).padStart(7)}  honest not yet delivered (60 s after) ${row.honestLost}  health p99 ${row.healthP99Ms.toFixed(1)} ms  RSS ${rss.toFixed(0)} MB  ${row.refused}`);
+    console.log(`${name.padEnd(26)} cases ${String(row.cases).padStart(7)}  honest not yet delivered (60 s after) ${row.honestLost}  health p99 ${row.healthP99Ms.toFixed(1)} ms  RSS ${rss.toFixed(0)} MB ${JSON.stringify(await hub.memoryMb())}  ${row.refused}`);
   }
   const refusals = async (...reasons: string[]): Promise<string> => {
     const parts = await Promise.all(reasons.map(async (r) => `${r}=${await hub.metric(r)}`));
@@ -311,6 +347,10 @@ async function main(): Promise<void> {
       cases,
       refused: () =>
         refusals(
+          'traffic_hub_ingest_rejects_total{reason="too_large"}',
+          'traffic_hub_ingest_rejects_total{reason="too_deep"}',
+          'traffic_hub_ingest_rejects_total{reason="too_many_items"}',
+          'traffic_hub_ingest_rejects_total{reason="string_too_long"}',
           'traffic_hub_ingest_rejects_total{reason="invalid"}',
           'traffic_hub_ingest_rejects_total{reason="bad_json"}',
           'traffic_hub_ingest_rejects_total{reason="id_mismatch"}',
@@ -449,8 +489,11 @@ async function main(): Promise<void> {
     healthP99Ms: Number(percentile(attackSamples, 99).toFixed(1)),
     healthP99QuietMs: Number(quietP99.toFixed(1)),
     rssGrowthMb: Number((peakRss - baselineRss).toFixed(1)),
+    rssQuietMb: Number(baselineRss.toFixed(1)),
+    rssPeakMb: Number(peakRss.toFixed(1)),
     tsLinesLost: tsLost,
     realLoginDuringFloodMs: Number(realLoginMs.toFixed(0)),
+    hubNode: HUB_LAUNCH.text,
   };
   await Promise.all(links.map((l) => l.close()));
   await observer.endAsync(true);

@@ -1,7 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=32
 // 32 MB semi-spaces (V8's default is 16): at thousands of intersections, messages that live a few
 // hundred milliseconds (coalescing, queued plans, socket writes) otherwise get promoted and the
 // old-space collections they cause stall the hub by 100–450 ms every minute (docs/experiments/log.md).
+// Two malloc arenas (glibc's default is 8 per core): the native side (sockets, SQLite, the thread
+// pool's scrypt) then keeps 70–100 MB less resident for the same work (docs/benchmarks.md, bench:hostile).
 import { Command } from "commander";
 import { ValidationError } from "../protocol/index.js";
 import { loadHubConfig, plaintextListenerProblem, type HubConfig } from "./config.js";

@@ -1,9 +1,15 @@
 import { controllerConfigHash } from "./config-hash.js";
 import { PAYLOAD_SCHEMAS, MAX_PAYLOAD_BYTES, type PayloadByKind } from "./schemas.js";
-import { parseTopic, topicFor, type TopicKind } from "./topics.js";
+import { checkJsonShape } from "./json-shape.js";
+import { parseTopic, topicFor, TOPIC_KINDS, type TopicKind } from "./topics.js";
 import { formatIssues } from "./validation.js";
+import { wireBounds, type WireBounds } from "./wire-bounds.js";
 
-export const REJECT_REASONS = ["bad_topic", "too_large", "bad_json", "invalid", "id_mismatch"] as const;
+/**
+ * `too_large`: over the kind's byte bound; `too_deep`, `too_many_items`, `string_too_long`: a
+ * shape no message of the kind has (all four found before `JSON.parse`).
+ */
+export const REJECT_REASONS = ["bad_topic", "too_large", "too_deep", "too_many_items", "string_too_long", "bad_json", "invalid", "id_mismatch"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type DecodedMessage = {
@@ -12,18 +18,30 @@ export type DecodedMessage = {
 
 export type DecodeResult = DecodedMessage | { ok: false; reason: RejectReason; error: string };
 
+/** Each kind's wire bounds, from its schema; bytes never over `MAX_PAYLOAD_BYTES`. */
+export const WIRE_BOUNDS = Object.fromEntries(
+  TOPIC_KINDS.map((kind) => {
+    const bounds = wireBounds(PAYLOAD_SCHEMAS[kind]);
+    return [kind, { ...bounds, bytes: Math.min(bounds.bytes, MAX_PAYLOAD_BYTES) }];
+  }),
+) as Record<TopicKind, WireBounds>;
+
 /**
- * Validate one MQTT message: topic shape, size, JSON, the kind's schema, and that the payload's
+ * Validate one MQTT message: topic shape, the kind's wire bounds (size, nesting, item count, string
+ * lengths: checked before any parsing), JSON, the kind's schema, and that the payload's
  * `intersectionId` is the one in the topic (a device may not speak for another).
  */
 export function decodeMessage(topic: string, raw: Uint8Array | string): DecodeResult {
   const parsed = parseTopic(topic);
   if (!parsed.ok) return { ok: false, reason: "bad_topic", error: parsed.error };
   const { kind, region, intersectionId } = parsed.address;
-  const size = typeof raw === "string" ? Buffer.byteLength(raw) : raw.byteLength;
-  if (size > MAX_PAYLOAD_BYTES) {
-    return { ok: false, reason: "too_large", error: `${kind}: payload is ${size} bytes, limit ${MAX_PAYLOAD_BYTES}` };
+  const bytes = typeof raw === "string" ? Buffer.from(raw) : raw;
+  const bounds = WIRE_BOUNDS[kind];
+  if (bytes.byteLength > bounds.bytes) {
+    return { ok: false, reason: "too_large", error: `${kind}: payload is ${bytes.byteLength} bytes, the most a ${kind} message can take is ${bounds.bytes}` };
   }
+  const shape = checkJsonShape(bytes, bounds);
+  if (shape !== null) return { ok: false, reason: shape.reason, error: `${kind}: ${shape.error}` };
   let json: unknown;
   try {
     json = JSON.parse(typeof raw === "string" ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8"));

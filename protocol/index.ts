@@ -8,3 +8,6 @@ export { canonicalJson, controllerConfigHash } from "./config-hash.js";
 export * from "./plan-rules.js";
 export { PrometheusText, type Sample as PrometheusSample } from "./prometheus-text.js";
 export * from "./camera-config.js";
+export { wireBounds, UNBOUNDED, type WireBounds } from "./wire-bounds.js";
+export { checkJsonShape, type ShapeViolation } from "./json-shape.js";
+export { boundedRecord, RECORD_MAX_ENTRIES } from "./bounded-record.js";

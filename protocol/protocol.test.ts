@@ -3,6 +3,7 @@ import {
   decodeMessage,
   encodeMessage,
   MAX_PAYLOAD_BYTES,
+  WIRE_BOUNDS,
   parseTopic,
   topicFilter,
   topicFor,
@@ -167,7 +168,7 @@ describe("rejections", () => {
     const huge = Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x20);
     const r = reject(topic, huge);
     expect(r.reason).toBe("too_large");
-    expect(r.error).toContain(String(MAX_PAYLOAD_BYTES));
+    expect(r.error).toContain(String(WIRE_BOUNDS.measures.bytes));
   });
 
   it("rejects a payload whose intersectionId differs from the topic's", () => {

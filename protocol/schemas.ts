@@ -1,11 +1,17 @@
 import { z } from "zod";
-import { ID_PATTERN } from "./topics.js";
+import { boundedRecord } from "./bounded-record.js";
+import { ID_MAX_LENGTH, ID_PATTERN } from "./topics.js";
 import { checkPhaseTiming, PhaseNumber, PhaseTimingFields } from "./phase-timing.js";
 
-/** Largest payload either side accepts; a bigger one is rejected before JSON parsing. */
+/**
+ * Largest payload either side accepts; a bigger one is rejected before JSON parsing. Each kind has
+ * its own, smaller bound derived from its schema (`wire-bounds.ts`).
+ */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export const Id = z.string().regex(ID_PATTERN, "expected an id of letters, digits, _ - . (1–64 chars)");
+const ID_MESSAGE = "expected an id of letters, digits, _ - . (1–64 chars)";
+// The length as a check of its own (not only inside the pattern) so the wire bounds can read it.
+export const Id = z.string().max(ID_MAX_LENGTH, { message: ID_MESSAGE, abort: true }).regex(ID_PATTERN, ID_MESSAGE);
 
 const TimestampMs = z.number().int().nonnegative().max(8.64e15);
 const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -65,9 +71,7 @@ export const Signal = Envelope.extend({
   cycleSecond: z.number().nonnegative().max(1000).nullable(),
   activePhases: z.array(PhaseNumber).max(16),
   /** State of every signal group, keyed by its id. */
-  groups: z.record(Id, SignalState).refine((g) => Object.keys(g).length >= 1 && Object.keys(g).length <= 64, {
-    message: "expected 1–64 signal groups",
-  }),
+  groups: boundedRecord(Id, SignalState, { min: 1, max: 64, message: "expected 1–64 signal groups" }),
 });
 export type Signal = z.infer<typeof Signal>;
 
@@ -157,9 +161,8 @@ const PlanFields = z.object({
   planId: z.string().min(1).max(100),
   cycleS: z.number().min(20).max(300),
   offsetS: z.number().nonnegative().max(300),
-  splitsS: z.record(PhaseKey, z.number().positive().max(300)).refine((s) => Object.keys(s).length >= 1, {
-    message: "expected at least one phase split",
-  }),
+  // At most 16 entries: there are 16 phase keys.
+  splitsS: boundedRecord(PhaseKey, z.number().positive().max(300), { min: 1, max: 16, message: "expected at least one phase split" }),
   validUntil: TimestampMs,
   reason: z.string().min(1).max(1000),
   policy: z.enum(["webster", "max-pressure", "fixed", "manual"]).optional(),

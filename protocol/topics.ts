@@ -11,8 +11,10 @@ export type TopicKind = (typeof TOPIC_KINDS)[number];
 export const EDGE_TO_HUB: readonly TopicKind[] = ["measures", "signal", "events", "status", "snapshot", "config"];
 export const HUB_TO_EDGE: readonly TopicKind[] = ["plan", "command"];
 
+/** The longest id: a topic level, a time-series tag, a history key. */
+export const ID_MAX_LENGTH = 64;
 /** Letters, digits, `_`, `-`, `.`; 1–64 characters. Safe as a topic level and as an InfluxDB tag. */
-export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const ID_PATTERN = new RegExp(`^[A-Za-z0-9_.-]{1,${ID_MAX_LENGTH}}$`);
 
 export interface TopicAddress {
   region: string;

@@ -42,5 +42,14 @@ export function renderMetrics(m: HubMetrics, live: LiveStats): string {
     out.family(`${P}broker_denied_subscribes_total`, "counter", "Subscriptions refused by the ACL.", [{ value: m.broker.deniedSubscribes }]);
     out.family(`${P}broker_refusals_total`, "counter", "Connections, logins and messages refused by the broker's hardening, by reason.", byLabel("reason", m.broker.refusals));
   }
+  // What a memory figure is made of (docs/benchmarks.md, bench:hostile): live JS heap vs. V8's and the allocator's capacity.
+  const mem = process.memoryUsage();
+  out.family(`${P}process_memory_bytes`, "gauge", "The hub process's memory: rss, V8 heap total and used, external, array buffers.", [
+    { labels: { kind: "rss" }, value: mem.rss },
+    { labels: { kind: "heap_total" }, value: mem.heapTotal },
+    { labels: { kind: "heap_used" }, value: mem.heapUsed },
+    { labels: { kind: "external" }, value: mem.external },
+    { labels: { kind: "array_buffers" }, value: mem.arrayBuffers },
+  ]);
   return out.toString();
 }

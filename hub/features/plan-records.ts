@@ -46,8 +46,8 @@ export class PlanRecords {
     if (kept === undefined) {
       kept = {
         // A plan's seq is the hub's own counter, unique per plan: the same seq is the same plan.
-        records: new TextRing<Stored>(this.bounds.recordsPerIntersection, (a, b) => a.plan.seq === b.plan.seq),
-        explanations: new TextRing<StoredExplanation>(this.bounds.explanationsPerIntersection, (a, b) => a.seq === b.seq),
+        records: new TextRing<Stored>(this.bounds.recordsPerIntersection, (r) => String(r.plan.seq)),
+        explanations: new TextRing<StoredExplanation>(this.bounds.explanationsPerIntersection, (e) => String(e.seq)),
       };
       this.byIntersection.set(id, kept);
     }

@@ -6,6 +6,19 @@ import type { Ingest } from "../ingest/index.js";
 import { createRecorder, hiResBoundsFor, historyBoundsFor, type Recorder } from "../tsdb/index.js";
 
 /**
+ * How many intersections the hub can hear of: the configured ones and, with the embedded broker,
+ * each device account's (its ACL lets a device speak only for its own intersection). The memory
+ * history's whole-hub budgets are shared among all of them, so accounts for intersections the
+ * configuration does not describe cannot take the hub past its budget (each intersection's bounds
+ * shrink instead). An external broker's accounts are not known here: only the configured count.
+ */
+export function intersectionsHeard(config: Pick<HubConfig, "intersections" | "broker">): number {
+  const ids = new Set(config.intersections.map((x) => x.intersectionId));
+  if (config.broker.type === "embedded") for (const device of config.broker.devices) ids.add(device.intersectionId);
+  return ids.size;
+}
+
+/**
  * Everything the edge says, recorded: to the time-series server when one is configured, and to
  * the history the hub keeps in memory (recent measures, signals and events; the hi-res log for
  * the performance measures), which the API reads.
@@ -22,8 +35,8 @@ export class Recording {
           ? // With a data directory, an outage longer than the memory buffer spills to disk instead of dropping.
             { timeSeries: config.dataDir && !config.timeSeries.spillDir ? { ...config.timeSeries, spillDir: join(config.dataDir, "tsdb-spill") } : config.timeSeries }
           : {}),
-        history: config.history ?? historyBoundsFor(config.intersections.length),
-        hiRes: hiResBoundsFor(config.intersections.length),
+        history: config.history ?? historyBoundsFor(intersectionsHeard(config)),
+        hiRes: hiResBoundsFor(intersectionsHeard(config)),
       },
       { logger: log.child({ module: "tsdb" }) },
     );

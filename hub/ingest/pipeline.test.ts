@@ -41,7 +41,7 @@ describe("IngestPipeline", () => {
     p.handle(T("i-1", "command"), json(command("i-1", 1)));
     expect(rejected.map((r) => r.reason)).toEqual(["bad_topic", "too_large", "bad_json", "invalid", "id_mismatch", "bad_json", "bad_topic"]);
     expect(rejected[3]!.error).toMatch(/^measures\.approaches: /);
-    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0, clock_skew: 0, unknown_approach: 0 });
+    expect(p.stats().rejects).toEqual({ bad_topic: 2, too_large: 1, too_deep: 0, too_many_items: 0, string_too_long: 0, bad_json: 2, invalid: 1, id_mismatch: 1, duplicate: 0, stale: 0, region_mismatch: 0, clock_skew: 0, unknown_approach: 0 });
     expect(p.store.size).toBe(0);
   });
 

@@ -74,17 +74,17 @@ interface IntersectionHistory {
   events: TextRing<ControllerEvent>;
 }
 
-const samePlan = (a: Plan, b: Plan): boolean => a.planId === b.planId;
+const planIdentity = (p: Plan): string => p.planId;
 
 /** Events at the same ms are distinct unless they say the same thing (a redelivery). */
-function sameEvent(a: ControllerEvent, b: ControllerEvent): boolean {
-  switch (a.type) {
+function eventIdentity(e: ControllerEvent): string {
+  switch (e.type) {
     case "hires":
-      return b.type === "hires" && a.code === b.code && a.param === b.param;
+      return `hires ${e.code} ${e.param}`;
     case "ack":
-      return b.type === "ack" && a.commandId === b.commandId && a.result === b.result;
+      return `ack ${e.commandId} ${e.result}`;
     case "alarm":
-      return b.type === "alarm" && a.alarm === b.alarm && a.message === b.message;
+      return `alarm ${e.alarm} ${e.message}`;
   }
 }
 
@@ -191,9 +191,9 @@ export class MemoryHistory {
     if (!history) {
       history = {
         approaches: new Map(),
-        plans: new TextRing<Plan>(this.options.plansPerIntersection, samePlan),
+        plans: new TextRing<Plan>(this.options.plansPerIntersection, planIdentity),
         signals: new TextRing<Signal>(this.options.signalsPerIntersection),
-        events: new TextRing<ControllerEvent>(this.options.eventsPerIntersection, sameEvent),
+        events: new TextRing<ControllerEvent>(this.options.eventsPerIntersection, eventIdentity),
       };
     }
     touch(this.byIntersection, intersectionId, history);

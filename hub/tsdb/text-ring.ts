@@ -3,7 +3,10 @@
  * the timestamps, offsets and lengths in a typed-array ring: no JS object per item, so a city's
  * history (half a million signal states at 5,000 intersections) gives the old-space collector
  * nothing to mark. Same rules as `Timeline`: a late item slots in where it belongs, a redelivery
- * (same ts, and `same` says so) replaces its copy, and past the capacity the oldest goes.
+ * (same ts, and the same `identity`) replaces its copy, and past the capacity the oldest goes.
+ * Each item's identity is kept as a 32-bit hash beside its index entry, so telling a redelivery
+ * from a new item at the same millisecond parses nothing unless the hashes match: a device that
+ * sends a thousand events in one millisecond cost a thousand parses per insert before.
  * Items are parsed back when read, which only the REST API does.
  *
  * Bytes are appended; an evicted or replaced item's bytes stay until the buffer is full, then the
@@ -15,9 +18,22 @@
  */
 const STRIDE = 3; // ts, byte offset, byte length
 const MIN_BYTES = 512;
+/** Index slots a ring starts with; it doubles up to its capacity as items come, so a quiet intersection (or a device that sends a few messages) does not reserve its whole bound up front. */
+const MIN_SLOTS = 16;
+
+/** FNV-1a over the UTF-16 code units: a cheap filter before the exact comparison. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
 
 export class TextRing<T extends { ts: number }> {
-  private readonly index: Float64Array;
+  private index: Float64Array;
+  /** `hash32(identity(item))` per slot. */
+  private hashes: Int32Array;
+  /** Slots in `index`: the ring wraps at this, not at the capacity, until it has grown to it. */
+  private slots: number;
   private bytes: Buffer = Buffer.allocUnsafeSlow(0);
   private end = 0;
   private liveBytes = 0;
@@ -27,10 +43,18 @@ export class TextRing<T extends { ts: number }> {
 
   constructor(
     readonly capacity: number,
-    private readonly same: (a: T, b: T) => boolean = () => true,
+    /** What makes two items at the same ts one (a redelivery); by default any two are. */
+    private readonly identity: (item: T) => string = () => "",
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
-    this.index = new Float64Array(capacity * STRIDE);
+    this.slots = Math.min(capacity, MIN_SLOTS);
+    this.index = new Float64Array(this.slots * STRIDE);
+    this.hashes = new Int32Array(this.slots);
+  }
+
+  /** Bytes of the typed-array index and hashes (for sizing and tests). */
+  get indexBytes(): number {
+    return this.index.byteLength + this.hashes.byteLength;
   }
 
   get size(): number {
@@ -52,15 +76,18 @@ export class TextRing<T extends { ts: number }> {
     const n = this.length;
     if (n === 0 || ts > this.tsAt(n - 1)) {
       if (n === this.capacity) this.dropOldest();
-      this.writeAt(this.length++, item);
+      else this.makeRoom();
+      this.writeAt(this.length++, item, hash32(this.identity(item)));
       return;
     }
     const first = this.lowerBound(ts);
+    const id = this.identity(item);
+    const h = hash32(id);
     let end = first;
     for (; end < n && this.tsAt(end) === ts; end++) {
-      if (this.same(this.read(end), item)) {
+      if (this.hashes[this.slot(end)] === h && this.identity(this.read(end)) === id) {
         this.liveBytes -= this.lengthAt(end);
-        this.writeAt(end, item);
+        this.writeAt(end, item, h);
         return;
       }
     }
@@ -70,10 +97,13 @@ export class TextRing<T extends { ts: number }> {
     if (n === this.capacity) {
       this.dropOldest();
       insertAt--;
+    } else this.makeRoom();
+    for (let i = this.length; i > insertAt; i--) {
+      this.index.copyWithin(this.slot(i) * STRIDE, this.slot(i - 1) * STRIDE, this.slot(i - 1) * STRIDE + STRIDE);
+      this.hashes[this.slot(i)] = this.hashes[this.slot(i - 1)]!;
     }
-    for (let i = this.length; i > insertAt; i--) this.index.copyWithin(this.slot(i) * STRIDE, this.slot(i - 1) * STRIDE, this.slot(i - 1) * STRIDE + STRIDE);
     this.length++;
-    this.writeAt(insertAt, item);
+    this.writeAt(insertAt, item, h);
   }
 
   /** The newest `limit` items, oldest first. */
@@ -85,7 +115,23 @@ export class TextRing<T extends { ts: number }> {
   }
 
   private slot(i: number): number {
-    return (this.head + i) % this.capacity;
+    return (this.head + i) % this.slots;
+  }
+
+  /** Before `length` grows below the capacity: a full index doubles (up to the capacity), its items copied in logical order. */
+  private makeRoom(): void {
+    if (this.length < this.slots) return;
+    const slots = Math.min(this.capacity, this.slots * 2);
+    const next = new Float64Array(slots * STRIDE);
+    const hashes = new Int32Array(slots);
+    for (let i = 0; i < this.length; i++) {
+      next.set(this.index.subarray(this.slot(i) * STRIDE, this.slot(i) * STRIDE + STRIDE), i * STRIDE);
+      hashes[i] = this.hashes[this.slot(i)]!;
+    }
+    this.index = next;
+    this.hashes = hashes;
+    this.slots = slots;
+    this.head = 0;
   }
 
   private tsAt(i: number): number {
@@ -98,12 +144,13 @@ export class TextRing<T extends { ts: number }> {
 
   private dropOldest(): void {
     this.liveBytes -= this.lengthAt(0);
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % this.slots;
     this.length--;
   }
 
   /** Stores `item` at logical index `i` (a slot already counted in `length`). */
-  private writeAt(i: number, item: T): void {
+  private writeAt(i: number, item: T, hash: number): void {
+    this.hashes[this.slot(i)] = hash;
     const text = JSON.stringify(item);
     const need = Buffer.byteLength(text);
     if (this.end + need > this.bytes.length) this.compact(need, i);

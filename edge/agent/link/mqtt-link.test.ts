@@ -325,7 +325,7 @@ describe.each(brokers)("MqttLink against $name", ({ name, start, skip, reason })
     await until(() => Object.values(link.stats().rejected).reduce((a, b) => a + b, 0) >= 4, "rejections counted");
     expect(plans.map((p) => p.planId)).toEqual(["p0", "p1", "p4"]);
     expect(commands.map((c) => c.commandId)).toEqual(["c1"]);
-    expect(link.stats().rejected).toEqual({ bad_topic: 0, too_large: 1, bad_json: 1, invalid: 1, id_mismatch: 1 });
+    expect(link.stats().rejected).toEqual({ bad_topic: 0, too_large: 1, too_deep: 0, too_many_items: 0, string_too_long: 0, bad_json: 1, invalid: 1, id_mismatch: 1 });
 
     // Still working: measures go out after the rejections.
     const watcher = await observe(broker.url, topicFor(REGION, id, "measures"));
