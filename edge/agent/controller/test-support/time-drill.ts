@@ -187,7 +187,7 @@ export function runDrill(c: DrillCase): DrillOutcome {
     checkEvents(result.events);
     if (hold !== null && hold.greenAtMs === null && result.events.some((e) => e.type === "ack" && e.commandId === hold?.commandId && e.result === "completed")) hold.greenAtMs = monoMs;
     const state = core.state();
-    observer.observe(monoMs, state.mode, state.groups);
+    observer.observe(monoMs, state.mode, state.groups, result.events);
     const groups = JSON.stringify(state.groups);
     const gapMs = monoMs - lastTickMs;
     lastTickMs = monoMs;
