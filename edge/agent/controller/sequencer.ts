@@ -69,7 +69,8 @@ export interface StepInputs {
  * Single-ring phase sequencer: green (with walk and flashing don't walk inside it), yellow, red
  * clearance, next phase. The next phase is chosen when a green ends; the vehicle groups it shares
  * with the ending phase stay green through the change, only the others get yellow and red
- * clearance (docs/signal-control.md, "Groups that stay green"). It makes at most one interval change per step and times every interval
+ * clearance (docs/signal-control.md, "Groups that stay green"). It makes at most one interval
+ * change per step and times every interval
  * on the monotonic clock from the tick that first showed it, so a late tick lengthens intervals,
  * never skips them, and a wall-clock step changes no interval at all. The wall clock only stamps
  * events and places the offset grid.
