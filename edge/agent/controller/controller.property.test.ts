@@ -215,6 +215,9 @@ const FOUND: [string, Op[]][] = [
   ],
 ];
 
+/** Runs of the safety property; `CONTROLLER_PROPERTY_RUNS=5000` for a longer search (time limit scales with it). */
+const SAFETY_RUNS = Number(process.env.CONTROLLER_PROPERTY_RUNS ?? 200);
+
 describe("controller safety under random plans, commands, detector calls and clock steps", () => {
   it("never shows conflicting right of way, skipped change intervals, short or over-long greens", () => {
     fc.assert(
@@ -224,9 +227,9 @@ describe("controller safety under random plans, commands, detector calls and clo
         // With sound load switches the sequencer must never trip its own conflict monitor.
         expect(core.snapshot().fault).toBeNull();
       }),
-      { numRuns: Number(process.env.CONTROLLER_PROPERTY_RUNS ?? 200), examples: FOUND },
+      { numRuns: SAFETY_RUNS, examples: FOUND },
     );
-  });
+  }, Math.max(30_000, SAFETY_RUNS * 40));
 
   it("covers every mode, termination and rejection along the way, so the property above is not vacuous", () => {
     const seen = new Set<string>();
