@@ -5,6 +5,7 @@ import { parseControllerConfig } from "./config.js";
 import type { GroupStates } from "./conflict-monitor.js";
 import { ControllerCore } from "./controller.js";
 import { FOUR_PHASE_LIMITS as PHASES, fourPhaseConfig, permissiveLeftsConfig, T0, tenths } from "./test-support/fixtures.js";
+import { laggingLeftConfig } from "./test-support/lagging-left.js";
 import { SafetyObserver } from "./test-support/safety-observer.js";
 
 type Op =
@@ -108,7 +109,7 @@ function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): st
     checkEvents(result.events);
     const after = core.state();
     if (JSON.stringify(before.groups) !== JSON.stringify(after.groups) && result.signal === undefined) problems.push(`t=${t}: heads changed without a signal`);
-    observer.observe(nowMs, after.mode, after.groups);
+    observer.observe(nowMs, after.mode, after.groups, result.events);
   };
   tick(nowMs);
   for (const op of ops) {
@@ -144,9 +145,26 @@ function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): st
  * Fallback operation, and hub plans run fixed-time or coordinated-actuated around phase 2 or 4;
  * "permissive-": protected-permissive lefts, so plans may leave out phases 1 and 3.
  */
-const MODES = fc.constantFrom("fixed", "actuated", "actuated-loops", "coordinated-2", "coordinated-4", "permissive-fixed", "permissive-coordinated-4");
+const MODES = fc.constantFrom(
+  "fixed",
+  "actuated",
+  "actuated-loops",
+  "coordinated-2",
+  "coordinated-4",
+  "permissive-fixed",
+  "permissive-coordinated-4",
+  "lagging-fixed",
+  "lagging-actuated",
+);
 
 function configFor(mode: string): ReturnType<typeof fourPhaseConfig> {
+  if (mode.startsWith("lagging-")) {
+    // A left carried green from its permissive phase into its protected one while the through ends
+    // and a crossing movement starts (the fixture's plans do not fit it: its fallback runs).
+    const lagging = laggingLeftConfig();
+    const phases = (lagging.phases ?? []).map((p) => (p.phase === 2 ? { ...p, detectors: ["d-nsl"] } : p.phase === 3 ? { ...p, detectors: ["d-ew"] } : p));
+    return { ...lagging, phases, fallback: { ...lagging.fallback!, mode: mode === "lagging-actuated" ? "actuated" : "fixed" } } as ReturnType<typeof fourPhaseConfig>;
+  }
   if (mode.startsWith("permissive-")) {
     const rest = configFor(mode.slice("permissive-".length));
     return permissiveLeftsConfig(rest.coordination ? { coordination: rest.coordination } : {});
@@ -197,6 +215,9 @@ const FOUND: [string, Op[]][] = [
   ],
 ];
 
+/** Runs of the safety property; `CONTROLLER_PROPERTY_RUNS=5000` for a longer search (time limit scales with it). */
+const SAFETY_RUNS = Number(process.env.CONTROLLER_PROPERTY_RUNS ?? 200);
+
 describe("controller safety under random plans, commands, detector calls and clock steps", () => {
   it("never shows conflicting right of way, skipped change intervals, short or over-long greens", () => {
     fc.assert(
@@ -206,9 +227,9 @@ describe("controller safety under random plans, commands, detector calls and clo
         // With sound load switches the sequencer must never trip its own conflict monitor.
         expect(core.snapshot().fault).toBeNull();
       }),
-      { numRuns: 200, examples: FOUND },
+      { numRuns: SAFETY_RUNS, examples: FOUND },
     );
-  });
+  }, Math.max(30_000, SAFETY_RUNS * 40));
 
   it("covers every mode, termination and rejection along the way, so the property above is not vacuous", () => {
     const seen = new Set<string>();

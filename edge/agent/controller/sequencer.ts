@@ -30,12 +30,24 @@ export const GRID_RESYNC_MS = 1000;
 
 export type PedInterval = "none" | "walk" | "clearance" | "done";
 
+/**
+ * A phase change that carries groups: decided at the end of a green (yellow onset), the phase that
+ * follows and the vehicle groups of the ending phase that are also in it, which stay green through
+ * the change (carry-over, as NEMA overlaps: a permissive-then-protected left). Without carried
+ * groups (`nextIndex` null) the clearance is all-red and the next phase is chosen at its end, so
+ * calls that arrive during it still count.
+ */
+export interface PhaseChange {
+  nextIndex: number | null;
+  carried: readonly string[];
+}
+
 /** The interval on the heads now. Every start time is the tick at which it was first shown. */
 export type Interval =
   | { kind: "all-red"; startMs: number }
   | { kind: "green"; phaseIndex: number; startMs: number; ped: PedInterval; pedSinceMs: number }
-  | { kind: "yellow"; phaseIndex: number; startMs: number }
-  | { kind: "red"; phaseIndex: number; startMs: number }
+  | ({ kind: "yellow"; phaseIndex: number; startMs: number } & PhaseChange)
+  | ({ kind: "red"; phaseIndex: number; startMs: number } & PhaseChange)
   | { kind: "flash"; startMs: number };
 
 export interface StepInputs {
@@ -55,7 +67,10 @@ export interface StepInputs {
 
 /**
  * Single-ring phase sequencer: green (with walk and flashing don't walk inside it), yellow, red
- * clearance, next phase. It makes at most one interval change per step and times every interval
+ * clearance, next phase. The next phase is chosen when a green ends; the vehicle groups it shares
+ * with the ending phase stay green through the change, only the others get yellow and red
+ * clearance (docs/signal-control.md, "Groups that stay green"). It makes at most one interval
+ * change per step and times every interval
  * on the monotonic clock from the tick that first showed it, so a late tick lengthens intervals,
  * never skips them, and a wall-clock step changes no interval at all. The wall clock only stamps
  * events and places the offset grid.
@@ -65,10 +80,14 @@ export class Sequencer {
   /** Start of the running cycle; null during start-up all-red and flash. */
   cycleStartMs: number | null = null;
   private cycleGreensS: number[];
+  /** A new cycle's timing taken up when the last green of a cycle ended; its cycle begins with the next green. */
+  private cycleTakenUp = false;
   /** Coordinated operation: the cycle's timing, its nominal start on the offset grid and each phase's force-off (ms). */
   private coordinated: CoordinatedCycle | null = null;
   private readonly phases: readonly PhaseConfig[];
   private readonly kinds = new Map<string, "vehicle" | "pedestrian">();
+  /** By index in the sequence: the phase has a vehicle group that another phase also serves. */
+  private readonly sharesGroups: readonly boolean[];
   private readonly startupAllRedMs: number;
   /** The wall clock at the step being made: event stamps. */
   private wallMs = 0;
@@ -76,6 +95,9 @@ export class Sequencer {
   constructor(config: ControllerConfig, startMs: number, startInFlash: boolean, timing: CycleTiming) {
     this.phases = config.phases;
     for (const g of config.signalGroups) this.kinds.set(g.id, g.kind);
+    this.sharesGroups = config.phases.map((p) =>
+      p.groups.some((g) => this.kinds.get(g) === "vehicle" && config.phases.some((q) => q !== p && q.groups.includes(g))),
+    );
     this.startupAllRedMs = startupAllRedS(config) * 1000;
     this.interval = startInFlash ? { kind: "flash", startMs } : { kind: "all-red", startMs };
     this.cycleGreensS = [...timing.greensS];
@@ -99,6 +121,7 @@ export class Sequencer {
     if (this.interval.kind === "flash") return;
     this.interval = { kind: "flash", startMs: nowMs };
     this.cycleStartMs = null;
+    this.cycleTakenUp = false;
   }
 
   step(inputs: StepInputs): HiRes[] {
@@ -120,20 +143,20 @@ export class Sequencer {
       case "yellow": {
         const phase = this.phases[iv.phaseIndex];
         if (elapsedMs < phase.yellowS * 1000) return [];
-        this.interval = { kind: "red", phaseIndex: iv.phaseIndex, startMs: nowMs };
+        this.interval = { ...iv, kind: "red", startMs: nowMs };
         return [this.event(HIRES.phaseEndYellow, phase.phase), this.event(HIRES.phaseBeginRedClearance, phase.phase)];
       }
       case "red": {
-        if (inputs.flashWanted) return this.flash(nowMs);
+        // Flash is entered from an all-red only: with groups carried green, the change goes on to
+        // the next phase, whose green the flash request then ends after its minimum.
+        if (inputs.flashWanted && iv.carried.length === 0) return this.flash(nowMs);
         const phase = this.phases[iv.phaseIndex];
         if (elapsedMs < phase.redClearanceS * 1000) return [];
         const events = [this.event(HIRES.phaseEndRedClearance, phase.phase)];
-        let next = inputs.holdPhaseIndex ?? this.nextPhase(iv.phaseIndex, inputs);
-        if (next <= iv.phaseIndex) {
-          // The new cycle may bring a new plan: its first phase is chosen by that plan's omissions.
-          const timing = this.startCycle(inputs);
-          if (inputs.holdPhaseIndex === null) next = this.firstPhase(timing, inputs.detectors);
-        }
+        // With groups carried green the change keeps to the phase it chose (a hold asked for since
+        // then ends that green after its minimum); after an all-red any phase may follow.
+        const next = iv.nextIndex ?? this.choosePhaseAfter(iv.phaseIndex, inputs);
+        if (this.cycleTakenUp) this.beginCycle(inputs.timing, inputs);
         return events.concat(this.beginGreen(next, nowMs));
       }
     }
@@ -151,6 +174,7 @@ export class Sequencer {
     } else if (iv.kind === "yellow") {
       for (const id of this.phases[iv.phaseIndex].groups) if (this.kinds.get(id) === "vehicle") out[id] = "Y";
     }
+    if (iv.kind === "yellow" || iv.kind === "red") for (const id of iv.carried) out[id] = "G";
     return out;
   }
 
@@ -207,9 +231,42 @@ export class Sequencer {
       return events;
     }
     detectors.served(i, endCode === HIRES.phaseMaxOut);
-    this.interval = { kind: "yellow", phaseIndex: i, startMs: nowMs };
+    this.interval = { kind: "yellow", phaseIndex: i, startMs: nowMs, ...this.phaseChange(i, inputs) };
     events.push(this.event(endCode, phase.phase), this.event(HIRES.phaseBeginYellow, phase.phase));
     return events;
+  }
+
+  /**
+   * Decide, as phase `i`'s green ends, the phase that follows and the groups carried green into
+   * it: vehicle groups in both phases (the phase definitions put no conflicting groups in one
+   * phase, so a carried group conflicts with none of the next phase's). Nothing is carried into a
+   * flash, or into the same phase coming round again (it is then shown its change and served anew).
+   */
+  private phaseChange(i: number, inputs: StepInputs): PhaseChange {
+    const none: PhaseChange = { nextIndex: null, carried: [] };
+    // A phase that shares no vehicle group with another changes as it always has: the choice
+    // (and a cycle boundary with it) stays at the end of the clearance.
+    if (inputs.flashWanted || !this.sharesGroups[i]) return none;
+    const next = this.choosePhaseAfter(i, inputs);
+    const nextGroups = this.phases[next].groups;
+    const carried = next === i ? [] : this.phases[i].groups.filter((g) => this.kinds.get(g) === "vehicle" && nextGroups.includes(g));
+    return carried.length === 0 ? none : { nextIndex: next, carried };
+  }
+
+  /**
+   * The phase after `current`: the held one, else the sequence's next. Coming round to the start of
+   * the sequence takes up the next cycle's timing (which may bring a new plan, whose omissions
+   * choose the first phase); its cycle begins with that phase's green (`beginCycle`).
+   */
+  private choosePhaseAfter(current: number, inputs: StepInputs): number {
+    const hold = inputs.holdPhaseIndex;
+    // Taken up when the green ended: the cycle's timing is now the running one.
+    if (this.cycleTakenUp) return hold ?? this.firstPhase(inputs.timing, inputs.detectors);
+    const next = hold ?? this.nextPhase(current, inputs);
+    if (next > current) return next;
+    const timing = inputs.atCycleBoundary(inputs.nowMs);
+    this.cycleTakenUp = true;
+    return hold ?? this.firstPhase(timing, inputs.detectors);
   }
 
   /**
@@ -243,10 +300,16 @@ export class Sequencer {
 
   private startCycle(inputs: StepInputs): CycleTiming {
     const timing = inputs.atCycleBoundary(inputs.nowMs);
+    this.beginCycle(timing, inputs);
+    return timing;
+  }
+
+  /** The cycle of `timing` starts now (the first green's start), on the offset grid. */
+  private beginCycle(timing: CycleTiming, inputs: StepInputs): void {
+    this.cycleTakenUp = false;
     this.cycleStartMs = inputs.nowMs;
     this.cycleGreensS = offsetCorrectedGreens(this.phases, timing, inputs.wallMs);
     this.coordinated = timing.operation === "coordinated" ? this.coordinatedCycle(timing, inputs.nowMs, inputs.wallMs) : null;
-    return timing;
   }
 
   /**

@@ -302,12 +302,14 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   const corridor = intersections.length > 1 && ys.size === 1;
   // Hub plans run fully actuated within their splits (`planOperation`), serving whoever waits, at
   // an isolated light (no progression to hold to a cycle grid, no neighbour to spill into) and in
-  // a network that is not one corridor where every approach lane has an advance loop, so the
-  // controller sees traffic arriving and queues longer than the stop line's. With stop-line loops
-  // alone they stay coordinated: actuated plans gridlocked the bundled 3×3 grid, whose lanes are
-  // too short for an advance loop (seed 2: 754 s/veh and 274 teleports against 52 coordinated),
-  // starving queues that spill back beyond the detectors (docs/experiments/policy-sumo.md).
-  if (intersections.length === 1 || (!corridor && intersections.every(seesApproaches))) {
+  // a network, corridor or not, where every approach lane has an advance loop, so the controller
+  // sees traffic arriving and queues longer than the stop line's (the game corridor: −10 % against
+  // coordinated plans). With stop-line loops alone they stay coordinated: the cycle grid serves
+  // queues the detectors cannot see. Actuated plans gridlocked the bundled 3×3 grid, whose lanes
+  // are too short for an advance loop (seed 2: 754 s/veh and 274 teleports against 52
+  // coordinated), and doubled the bundled arterial's delay in places (seed 1: 100 against 53)
+  // (docs/experiments/policy-sumo.md).
+  if (intersections.length === 1 || intersections.every(seesApproaches)) {
     for (const x of intersections) x.config.controller.planOperation = "actuated";
   }
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));

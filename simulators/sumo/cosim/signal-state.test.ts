@@ -18,14 +18,17 @@ describe("controller signal groups as SUMO light states", () => {
   });
   const allRed = (): Record<string, SignalState> => Object.fromEntries(Object.keys(config.links).map((g) => [g, "R" as SignalState]));
 
-  it("shows a left turn 'g' (yield) beside the opposing through and 'G' alone; yellow 'y'; flash red", () => {
+  it("shows a left turn 'g' (yield) beside the opposing through, green or yellow, and 'G' alone; yellow 'y'; flash red", () => {
     const groups = allRed();
     groups["top1B0.150.00.l"] = "G";
     expect(sumoStateOf(config, groups)).toBe("rrrGrrrrrrrrrrrr");
     groups["bottom1B0.150.00.rs"] = "G";
     expect(sumoStateOf(config, groups)).toBe("rrrgrrrrGGGrrrrr");
+    // Carried green through the opposing through's yellow: still yielding, as the net's program shows it.
     groups["bottom1B0.150.00.rs"] = "Y";
-    expect(sumoStateOf(config, groups)).toBe("rrrGrrrryyyrrrrr");
+    expect(sumoStateOf(config, groups)).toBe("rrrgrrrryyyrrrrr");
+    groups["bottom1B0.150.00.rs"] = "R";
+    expect(sumoStateOf(config, groups)).toBe("rrrGrrrrrrrrrrrr");
     expect(sumoStateOf(config, Object.fromEntries(Object.keys(config.links).map((g) => [g, "FR" as SignalState])))).toBe("r".repeat(16));
   });
 

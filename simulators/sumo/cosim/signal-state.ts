@@ -5,21 +5,25 @@ const RIGHT_OF_WAY = new Set(["G", "g", "y", "Y"]);
 
 /**
  * The SUMO state string for the controller's signal groups: a green link shows 'g' (yield) when a
- * link it gives way to is green too, 'G' otherwise; yellow 'y'; red, flashing red and dark 'r'
+ * link it gives way to is green or yellow (its traffic may still be crossing: a left carried green
+ * through the opposing through's yellow yields, as SUMO's programs show it, "yyyg"), 'G'
+ * otherwise; yellow 'y'; red, flashing red and dark 'r'
  * (an all-way stop has no SUMO light state; red is the safe reading); flashing yellow 'o'.
  */
 export function sumoStateOf(config: Pick<SumoIntersectionConfig, "links" | "fixedLinks" | "yields">, groups: Readonly<Record<string, SignalState>>): string {
   const n = config.yields.length;
   const state: string[] = new Array<string>(n).fill("r");
   const green = new Set<number>();
+  const moving = new Set<number>();
   for (const [group, links] of Object.entries(config.links)) {
     const s = groups[group] ?? "R";
     for (const i of links) {
       if (s === "G") green.add(i);
+      if (s === "G" || s === "Y") moving.add(i);
       state[i] = s === "Y" ? "y" : s === "FY" ? "o" : "r";
     }
   }
-  for (const i of green) state[i] = config.yields[i]!.some((j) => green.has(j)) ? "g" : "G";
+  for (const i of green) state[i] = config.yields[i]!.some((j) => moving.has(j)) ? "g" : "G";
   for (const f of config.fixedLinks) state[f.index] = f.state;
   return state.join("");
 }

@@ -1,4 +1,4 @@
-import type { ControlMode, SignalState } from "../../../../protocol/index.js";
+import { HIRES, type ControlMode, type SignalState } from "../../../../protocol/index.js";
 import type { ControllerConfig } from "../config.js";
 
 interface Seen {
@@ -19,6 +19,13 @@ export class SafetyObserver {
   private readonly clearedAtMs = new Map<string, number>();
   private readonly kind = new Map<string, "vehicle" | "pedestrian">();
   private readonly conflicts: [string, string][];
+  /**
+   * Vehicle groups served by more than one phase: they may stay green through a change
+   * (carry-over), so max green is checked on their phases (from the phase events), not on the heads.
+   */
+  private readonly shared = new Set<string>();
+  /** Phases green now, by number, from the controller's phase events: when the green began, and whether a hold exempts it. */
+  private readonly phaseGreens = new Map<number, { sinceMs: number; held: boolean }>();
 
   constructor(
     private readonly config: ControllerConfig,
@@ -35,12 +42,20 @@ export class SafetyObserver {
       this.clearedAtMs.set(g.id, startMs);
     }
     this.conflicts = config.conflicts.map(([a, b]) => [a, b]);
+    for (const g of config.signalGroups) {
+      if (g.kind === "vehicle" && config.phases.filter((p) => p.groups.includes(g.id)).length > 1) this.shared.add(g.id);
+    }
   }
 
-  observe(nowMs: number, mode: ControlMode, groups: Readonly<Record<string, SignalState>>): void {
+  /**
+   * Check what the heads show at a tick; `events` (the tick's events) lets it check each phase's
+   * max green from the phase events, as an ATSPM reader would see them.
+   */
+  observe(nowMs: number, mode: ControlMode, groups: Readonly<Record<string, SignalState>>, events?: readonly unknown[]): void {
     const fail = (what: string): void => {
       if (this.violations.length < 20) this.violations.push(`t=${nowMs}: ${what}`);
     };
+    if (events !== undefined) this.observePhases(nowMs, mode, groups, events, fail);
     const ids = [...this.kind.keys()];
     if (Object.keys(groups).length !== ids.length || ids.some((id) => groups[id] === undefined)) fail(`groups ${JSON.stringify(groups)} do not match the configuration`);
     const flashing = ids.some((id) => groups[id] === "FR" && this.kind.get(id) === "vehicle");
@@ -60,7 +75,7 @@ export class SafetyObserver {
       if (now === before.state) {
         // Still green at a tick at or past max green: the controller saw the deadline and kept it.
         const maxInhibited = mode === "adaptive" && this.options.coordinatedGroups?.has(id) === true;
-        if (this.options.checkMaxGreen && !maxInhibited && this.kind.get(id) === "vehicle" && now === "G" && !before.held && !this.pedestriansCrossingWith(id, groups)) {
+        if (this.options.checkMaxGreen && !maxInhibited && !this.shared.has(id) && this.kind.get(id) === "vehicle" && now === "G" && !before.held && !this.pedestriansCrossingWith(id, groups)) {
           if (nowMs - before.sinceMs >= this.greatest(id, "maxGreenS") * 1000) fail(`${id} green kept ${heldS} s, past max green`);
         }
         continue;
@@ -108,6 +123,30 @@ export class SafetyObserver {
 
   private greatest(id: string, key: "maxGreenS"): number {
     return Math.max(...this.config.phases.filter((p) => p.groups.includes(id)).map((p) => p[key]));
+  }
+
+  /**
+   * Phase max green from the phase events: a phase green (event 1 to its termination, 4/5/6) still
+   * open at a tick at or past its max green means the controller saw the deadline and kept it.
+   * Exempt as on the heads: a hold, pedestrians crossing, the coordinated phase of a plan.
+   */
+  private observePhases(nowMs: number, mode: ControlMode, groups: Readonly<Record<string, SignalState>>, events: readonly unknown[], fail: (what: string) => void): void {
+    for (const e of events) {
+      if (typeof e !== "object" || e === null || (e as { type?: unknown }).type !== "hires") continue;
+      const { code, param } = e as { code: number; param: number };
+      if (code === HIRES.phaseBeginGreen) this.phaseGreens.set(param, { sinceMs: nowMs, held: false });
+      else if (code === HIRES.phaseGapOut || code === HIRES.phaseMaxOut || code === HIRES.phaseForceOff) this.phaseGreens.delete(param);
+    }
+    if (mode === "flash") this.phaseGreens.clear();
+    for (const [number, green] of this.phaseGreens) {
+      if (mode === "manual") green.held = true;
+      const phase = this.config.phases.find((p) => p.phase === number);
+      if (phase === undefined || green.held || !this.options.checkMaxGreen) continue;
+      const vehicles = phase.groups.filter((g) => this.kind.get(g) === "vehicle");
+      const coordinated = mode === "adaptive" && vehicles.length > 0 && vehicles.every((g) => this.options.coordinatedGroups?.has(g) === true);
+      const crossing = phase.groups.some((g) => this.kind.get(g) === "pedestrian" && (groups[g] === "G" || groups[g] === "FR"));
+      if (!coordinated && !crossing && nowMs - green.sinceMs >= phase.maxGreenS * 1000) fail(`phase ${number} green kept ${(nowMs - green.sinceMs) / 1000} s, past max green`);
+    }
   }
 
   /** The smallest value of a timing over the phases that serve the group. */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { ControllerEvent } from "../../../../protocol/index.js";
 import { parseControllerConfig, type ControllerConfigInput } from "../config.js";
 import { ControllerCore } from "../controller.js";
-import { FOUR_PHASE_LIMITS as PHASES, fourPhaseConfig, T0, tenths } from "./fixtures.js";
+import { FOUR_PHASE_LIMITS as PHASES, fourPhaseConfig, permissiveLeftsConfig, T0, tenths } from "./fixtures.js";
 import { SafetyObserver } from "./safety-observer.js";
 
 /**
@@ -34,7 +34,8 @@ export type DrillOp =
   | { kind: "command"; action: unknown; tsSkewMs: number };
 
 export interface DrillCase {
-  mode: "fixed" | "actuated" | "coordinated-2" | "coordinated-4";
+  /** permissive-*: protected-permissive lefts, carried green from the protected phase into the through phase. */
+  mode: "fixed" | "actuated" | "coordinated-2" | "coordinated-4" | "permissive-fixed" | "permissive-coordinated-4";
   remoteClearFault: boolean;
   /** A failed load switch from this monotonic time on (ms after the start), or none. */
   failure: { afterMs: number; group: string; shows: "G" | "Y" | "R" } | null;
@@ -129,7 +130,7 @@ const opArb: fc.Arbitrary<DrillOp> = fc.oneof(
 );
 
 export const drillCase: fc.Arbitrary<DrillCase> = fc.record({
-  mode: fc.constantFrom("fixed", "actuated", "coordinated-2", "coordinated-4"),
+  mode: fc.constantFrom("fixed", "actuated", "coordinated-2", "coordinated-4", "permissive-fixed", "permissive-coordinated-4"),
   remoteClearFault: fc.boolean(),
   failure: fc.option(
     fc.record({ afterMs: fc.integer({ min: 0, max: 600_000 }), group: fc.constantFrom("nsl", "ns", "ewl", "ew"), shows: fc.constantFrom<"G" | "Y" | "R">("G", "Y", "R") }),
@@ -139,7 +140,10 @@ export const drillCase: fc.Arbitrary<DrillCase> = fc.record({
 });
 
 export function drillConfig(c: Pick<DrillCase, "mode" | "remoteClearFault">): ControllerConfigInput {
-  const base = fourPhaseConfig({ limits: { ...DRILL_LIMITS }, remoteClearFault: c.remoteClearFault });
+  const options = { limits: { ...DRILL_LIMITS }, remoteClearFault: c.remoteClearFault };
+  if (c.mode === "permissive-fixed") return permissiveLeftsConfig(options);
+  if (c.mode === "permissive-coordinated-4") return permissiveLeftsConfig({ ...options, coordination: { phase: 4 } });
+  const base = fourPhaseConfig(options);
   if (c.mode === "actuated") return { ...base, fallback: { ...base.fallback, mode: "actuated" } };
   if (c.mode.startsWith("coordinated-")) return { ...base, coordination: { phase: Number(c.mode.slice("coordinated-".length)) } };
   return base;
@@ -187,7 +191,7 @@ export function runDrill(c: DrillCase): DrillOutcome {
     checkEvents(result.events);
     if (hold !== null && hold.greenAtMs === null && result.events.some((e) => e.type === "ack" && e.commandId === hold?.commandId && e.result === "completed")) hold.greenAtMs = monoMs;
     const state = core.state();
-    observer.observe(monoMs, state.mode, state.groups);
+    observer.observe(monoMs, state.mode, state.groups, result.events);
     const groups = JSON.stringify(state.groups);
     const gapMs = monoMs - lastTickMs;
     lastTickMs = monoMs;
