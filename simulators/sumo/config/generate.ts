@@ -37,6 +37,14 @@ const COORDINATED_PASSAGE_S = 4;
 /** The hub's cycle bounds: the schema's floor, and the longest cycle a plan may run. */
 const HUB_CYCLE_FLOOR_S = 20;
 const MAX_CYCLE_S = 120;
+/**
+ * A corridor's lights keep the earlier 40 s floor: at their phases' own minimum (20 s) the bundled
+ * arterial gridlocked (seed 1: 158.9 s/veh, 24 teleports, against 53.4), its heavier main street
+ * spilling back along the 34 m links while the counted (served) flow kept the cycle short. A floor
+ * from the corridor's own needs (two-way progression over its link travel times) is not built
+ * (docs/experiments/policy-sumo.md).
+ */
+const CORRIDOR_MIN_CYCLE_S = 40;
 
 /**
  * Where each change's red clearance comes from: `ite`, the net's all-red or else ITE's (junction
@@ -339,6 +347,7 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
       x.timing.minCycleS = clamp(programCycleS, x.timing.minCycleS ?? HUB_CYCLE_FLOOR_S, MAX_CYCLE_S);
     }
   }
+  if (corridor) for (const x of intersections) x.timing.minCycleS = Math.max(x.timing.minCycleS ?? HUB_CYCLE_FLOOR_S, CORRIDOR_MIN_CYCLE_S);
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));
   const hub: HubConfigInput = {
     regions: [SUMO_REGION],
