@@ -333,14 +333,15 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   // an isolated light (no progression to hold to a cycle grid, no neighbour to spill into) and in
   // a network that is not one corridor where every approach lane has an advance loop, so the
   // controller sees traffic arriving and queues longer than the stop line's. With stop-line loops
-  // alone they stay coordinated: actuated plans gridlocked the bundled 3×3 grid, whose lanes are
-  // too short for an advance loop (seed 2: 754 s/veh and 274 teleports against 52 coordinated),
-  // starving queues that spill back beyond the detectors (docs/experiments/policy-sumo.md).
+  // alone they stay coordinated: actuated plans gridlocked the bundled 3×3 grid (seed 2: 754 s/veh
+  // and 274 teleports) while their caps came from a 40 s cycle; with the program-cycle caps below
+  // they run it (38.4 s/veh, seeds 1–3) but its coordinated plans do better (32.9;
+  // docs/experiments/policy-sumo.md).
   if (intersections.length === 1 || (!corridor && intersections.every(seesApproaches))) {
     for (const x of intersections) {
       x.config.controller.planOperation = "actuated";
       // An actuated plan's splits are only its greens' maxima (gap-out ends them): capped at a short
-      // Webster cycle's greens a queue outlasts its green (square at a 20 s minimum: +10 %), so the
+      // Webster cycle's greens a queue outlasts its green (square at a 20 s minimum: +14 %), so the
       // caps start from the net's own program cycle (SUMO's actuated lets a phase run to twice its
       // program green; docs/experiments/policy-sumo.md).
       const programCycleS = Math.round(x.config.controller.fallback.cycleS);
