@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { loadScenario } from "./traffic/load-scenario.js";
 import { CONTROLLERS, runClosedLoop, type ClosedLoopResult, type ControllerKind } from "./closed-loop/run.js";
 import { startHubBridge } from "./closed-loop/hub-bridge.js";
-import { describeSumoResult, runSumoCli, SUMO_CONTROLLERS, SUMO_TLS_TYPES, sumoRunList, type SumoRunName, type SumoTlsType } from "./sumo/index.js";
+import { CLEARANCE_SOURCES, describeSumoResult, runSumoCli, SUMO_CONTROLLERS, SUMO_TLS_TYPES, sumoRunList, type ClearanceSource, type SumoRunName, type SumoTlsType } from "./sumo/index.js";
 
 function positive(value: string): number {
   const n = Number(value);
@@ -144,6 +144,7 @@ interface CliOptions {
   additional?: string[];
   sumoTlsType?: SumoTlsType;
   configDir?: string;
+  clearance?: ClearanceSource;
   stepLength?: number;
 }
 
@@ -168,6 +169,9 @@ const program = new Command("traffic-sim")
   .option("--additional <files>", "sumo: additional files, comma-separated", list)
   .addOption(new Option("--sumo-tls-type <type>", "sumo: with --controller sumo, run the net's phases under this SUMO logic").choices([...SUMO_TLS_TYPES]))
   .option("--config-dir <dir>", "sumo: where the generated controller and hub configuration is written, and read from when already there")
+  .addOption(
+    new Option("--clearance <source>", "sumo: red clearances of a generated configuration: ITE's where the net's program has no all-red, or the program's own (0.5 s floor; not for a real junction); default ite").choices([...CLEARANCE_SOURCES]),
+  )
   .option("--step-length <s>", "sumo: simulation step and controller tick (s)", positive)
   .action(async (opts: CliOptions) => {
     if (opts.engine === "sumo") return runSumoEngine(opts);
@@ -204,6 +208,7 @@ async function runSumoEngine(opts: CliOptions): Promise<void> {
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.stepLength !== undefined ? { stepLength: opts.stepLength } : {}),
       ...(opts.configDir ? { configDir: opts.configDir } : {}),
+      ...(opts.clearance ? { clearance: opts.clearance } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
     },
     (name, r) => {

@@ -66,7 +66,11 @@ export function hubTimingOf(
       : undefined;
   return {
     policy: options.policy ?? "webster",
-    minCycleS: 40,
+    // The schema's floor: the engine bounds every plan's cycle by the minimum splits of the phases
+    // it runs, so the shortest cycle is the phases' own, not a constant above it (40 s made the
+    // light grid's plans 40 s cycles at Webster's C0 of ~20 s: bench:policy --scenario grid hub
+    // 46.4 -> 35.6 s/veh, the corridor unchanged; docs/experiments/policy-sumo.md).
+    minCycleS: 20,
     // 66 s: on the corridor hour (truth-fed hub, seeds 7, 1, 2, 4, 6, 9) the longer cycles Webster
     // asks for at the peak cost the side streets, which bring more than half the vehicles, more
     // than they save Main St. Sum of avgDelayS over the six seeds: 326 s at 60, 304 at 63 and 66,

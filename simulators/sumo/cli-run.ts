@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { SUMO_TLS_TYPES, type SumoTlsType } from "./config/index.js";
+import { SUMO_TLS_TYPES, type ClearanceSource, type SumoTlsType } from "./config/index.js";
 import { runSumo, type SumoControllerKind, type SumoRunResult } from "./cosim/index.js";
 import { bundledSumoScenario } from "./scenarios.js";
 
@@ -25,6 +25,7 @@ export interface SumoCliOptions {
   seed?: number;
   stepLength?: number;
   configDir?: string;
+  clearance?: ClearanceSource;
   policy?: "webster" | "max-pressure";
   json?: boolean;
 }
@@ -60,6 +61,7 @@ export async function runSumoCli(opts: SumoCliOptions, onResult: (name: string, 
         ...(opts.duration !== undefined ? { durationS: opts.duration } : {}),
         ...(opts.stepLength !== undefined ? { stepS: opts.stepLength } : {}),
         ...(opts.configDir ? { configDir: opts.configDir } : {}),
+        ...(opts.clearance ? { clearance: opts.clearance } : {}),
         ...(opts.policy ? { policy: opts.policy } : {}),
       },
       progress ? { onProgress: progress } : {},

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseHubConfig } from "../../../hub/config.js";
+import { cycleRangeS } from "../../../protocol/index.js";
 import { serverBinary } from "../../../tests/support/servers.js";
 import { readNet } from "../net/index.js";
 import { configsFromNet, detectorsAdditional, INTERSECTIONS_DIR, loadConfigs, SumoIntersectionConfig, tlsProgramsAdditional, writeConfigs } from "./index.js";
@@ -76,6 +77,51 @@ describe("configuration generated from a SUMO net", () => {
     const corridor = configsFromNet(await readNet(gameCorridor.path), () => "pw-0123456789abc").intersections;
     expect(corridor).toHaveLength(3);
     for (const x of corridor) expect(x.config.controller.planOperation).toBe("actuated");
+  });
+
+  it("bounds a coordinated light's cycle below by its phases' own minimum splits (those a plan may not leave out), a corridor's by 40 s", async () => {
+    for (const name of ["arterial", "grid"]) {
+      const net = await readNet(scenario(name));
+      for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
+        const phases = SumoIntersectionConfig.parse(x.config).controller.phases;
+        const always = phases.filter((p) => p.omittable !== true);
+        // Two through phases of 5 s min green, 3 s yellow and 2 s red: 20 s (the schema's floor), where a constant 40 s stood.
+        expect(cycleRangeS(always).minS).toBe(20);
+        // The arterial is a corridor: its floor stays 40 s (20 s gridlocked it).
+        expect(x.timing.minCycleS).toBe(name === "arterial" ? 40 : 20);
+        // With its protected lefts the plan's cycle is still bounded by every phase's minimum (the engine's own rule).
+        expect(cycleRangeS(phases).minS).toBe(40);
+      }
+    }
+  });
+
+  it.skipIf(gameSquare.skip)(`starts an actuated plan's green maxima from the net's own program cycle, not a short Webster cycle ${gameSquare.reason}`, async () => {
+    const { intersections, hub } = configsFromNet(await readNet(gameSquare.path), () => "pw-0123456789abc");
+    const parsed = parseHubConfig(hub);
+    for (const x of intersections) {
+      const minCycleS = parsed.intersections.find((i) => i.intersectionId === x.config.intersectionId)!.timing.minCycleS;
+      expect(minCycleS).toBe(Math.round(x.config.controller.fallback.cycleS));
+      expect(minCycleS).toBeGreaterThan(80);
+    }
+  });
+
+  it("takes red clearances from the net's program with --clearance program (0.5 s where it has none), ITE's by default", async () => {
+    const net = await readNet(scenario("grid"));
+    const red = (options: Parameters<typeof configsFromNet>[2]): number[] =>
+      configsFromNet(net, () => "pw-0123456789abc", options).intersections.flatMap((x) => SumoIntersectionConfig.parse(x.config).controller.phases.map((p) => p.redClearanceS));
+    // The bundled grid's program has no all-red: ITE's (width + 6 m) / speed, 2 s here.
+    expect(new Set(red({}))).toEqual(new Set([2]));
+    expect(new Set(red({ clearance: "ite" }))).toEqual(new Set([2]));
+    expect(new Set(red({ clearance: "program" }))).toEqual(new Set([0.5]));
+  });
+
+  it.skipIf(gameCorridor.skip)(`keeps a program's own all-red with --clearance program ${gameCorridor.reason}`, async () => {
+    const net = await readNet(gameCorridor.path);
+    const red = (clearance: "ite" | "program"): number[] =>
+      configsFromNet(net, () => "pw-0123456789abc", { clearance }).intersections.flatMap((x) => SumoIntersectionConfig.parse(x.config).controller.phases.map((p) => p.redClearanceS));
+    // The game corridor's program has a 3 s all-red after every yellow: both sources keep it.
+    expect(red("program")).toEqual(red("ite"));
+    expect(red("program").every((r) => r === 3)).toBe(true);
   });
 
   it.skipIf(gameCorridor.skip)(`gives a stop-line loop beside an advance loop 1 s and the advance loop its travel time to the stop line ${gameCorridor.reason}`, async () => {

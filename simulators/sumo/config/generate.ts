@@ -5,6 +5,7 @@ import type { HubTimingInput } from "../../../hub/control/index.js";
 import type { SumoNet } from "../net/read-net.js";
 import { safeId, tlsLayout, trafficLightIds, type TlsLayout } from "../net/tls-layout.js";
 import type { SumoDetector, SumoIntersectionConfigInput } from "./schema.js";
+import { cycleRangeS } from "../../../protocol/index.js";
 
 /** Region every simulated intersection belongs to: the closed loop's, whose hub bridge the co-simulation uses. */
 export const SUMO_REGION = SIM_REGION;
@@ -33,6 +34,34 @@ const STOP_ONLY_PASSAGE_S = 2;
  * +20 % on the arterial (docs/experiments/policy-sumo.md).
  */
 const COORDINATED_PASSAGE_S = 4;
+/** The hub's cycle bounds: the schema's floor, and the longest cycle a plan may run. */
+const HUB_CYCLE_FLOOR_S = 20;
+const MAX_CYCLE_S = 120;
+/**
+ * A corridor's lights keep the earlier 40 s floor: at their phases' own minimum (20 s) the bundled
+ * arterial gridlocked (seed 1: 158.9 s/veh, 24 teleports, against 53.4), its heavier main street
+ * spilling back along the 34 m links while the counted (served) flow kept the cycle short. A floor
+ * from the corridor's own needs (two-way progression over its link travel times) is not built
+ * (docs/experiments/policy-sumo.md).
+ */
+const CORRIDOR_MIN_CYCLE_S = 40;
+
+/**
+ * Where each change's red clearance comes from: `ite`, the net's all-red or else ITE's (junction
+ * width + vehicle length) / approach speed (the default: a real junction needs it); `program`, the
+ * net's own program, with the protocol's 0.5 s minimum where it has no all-red (an engineer's
+ * option, for comparing with SUMO's controllers on the same change intervals).
+ */
+export const CLEARANCE_SOURCES = ["ite", "program"] as const;
+export type ClearanceSource = (typeof CLEARANCE_SOURCES)[number];
+
+/** The protocol's least red clearance (`PhaseTimingFields.redClearanceS`). */
+const MIN_RED_CLEARANCE_S = 0.5;
+
+/** Options of the generator. */
+export interface GenerateOptions {
+  clearance?: ClearanceSource;
+}
 
 /** To the nearest half second. */
 function toHalf(s: number): number {
@@ -128,7 +157,7 @@ export interface GeneratedIntersection {
  * incoming lane: stop-line and advance loops for calls, each with its own passage time, a
  * lane-area detector for queues.
  */
-export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<string>): GeneratedIntersection {
+export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<string>, options: GenerateOptions = {}): GeneratedIntersection {
   const layout = tlsLayout(net, tlsId);
   if (layout.phases.length > 16) throw new Error(`traffic light "${tlsId}": ${layout.phases.length} green phases, the controller runs at most 16`);
   const intersectionId = safeId(tlsId, idsTaken);
@@ -168,7 +197,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
 
   const speed = Math.max(...Object.values(layout.laneSpeed), 8);
   // ITE's red clearance: the width to cross plus a vehicle length, at the approach speed.
-  const clearanceS = clamp(toHalf((layout.junctionWidthM + VEHICLE_LENGTH_M) / speed), 1, 6);
+  const clearanceS = options.clearance === "program" ? MIN_RED_CLEARANCE_S : clamp(toHalf((layout.junctionWidthM + VEHICLE_LENGTH_M) / speed), 1, 6);
   const phases = layout.phases.map((p, k) => {
     const groups = [...new Set([...p.protectedLinks, ...p.permissiveLinks].map((i) => groupIds.get(i)!))];
     const greenS = Math.max(1, Math.round(p.greenS));
@@ -181,7 +210,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       maxGreenS,
       greenS: clamp(greenS, minGreenS, maxGreenS),
       yellowS: clamp(p.yellowS, 3, 6),
-      redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, 0.5, 6) : clearanceS,
+      redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, MIN_RED_CLEARANCE_S, 6) : clearanceS,
       detectors: [...lanesServedBy(layout, k)].flatMap((lane) => detectorsOfLane.get(lane) ?? []),
     };
   });
@@ -221,8 +250,8 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   });
   const timing: HubTimingInput = {
     policy: "webster",
-    minCycleS: 40,
-    maxCycleS: 120,
+    minCycleS: clamp(cycleRangeS(phases.filter((_, k) => !omittable[k])).minS, HUB_CYCLE_FLOOR_S, MAX_CYCLE_S),
+    maxCycleS: MAX_CYCLE_S,
     ...(permissiveLefts.length > 0 ? { permissiveLefts } : {}),
     planValidityS: 300,
     planRefreshS: 60,
@@ -295,9 +324,9 @@ export function groupConflicts(layout: TlsLayout): [string, string][] {
  * Every light of the net as the project's intersections, and the hub's configuration for them
  * (device accounts with the given passwords; lights on one west–east line plan as a corridor).
  */
-export function configsFromNet(net: SumoNet, passwords: (intersectionId: string) => string): { intersections: GeneratedIntersection[]; hub: HubConfigInput } {
+export function configsFromNet(net: SumoNet, passwords: (intersectionId: string) => string, options: GenerateOptions = {}): { intersections: GeneratedIntersection[]; hub: HubConfigInput } {
   const taken = new Set<string>();
-  const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken));
+  const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken, options));
   const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
   const corridor = intersections.length > 1 && ys.size === 1;
   // Hub plans run fully actuated within their splits (`planOperation`), serving whoever waits, at
@@ -305,13 +334,23 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   // a network, corridor or not, where every approach lane has an advance loop, so the controller
   // sees traffic arriving and queues longer than the stop line's (the game corridor: −10 % against
   // coordinated plans). With stop-line loops alone they stay coordinated: the cycle grid serves
-  // queues the detectors cannot see. Actuated plans gridlocked the bundled 3×3 grid, whose lanes
-  // are too short for an advance loop (seed 2: 754 s/veh and 274 teleports against 52
-  // coordinated), and doubled the bundled arterial's delay in places (seed 1: 100 against 53)
+  // queues the detectors cannot see. Actuated plans gridlocked the bundled 3×3 grid (seed 2: 754
+  // s/veh and 274 teleports) while their caps came from a 40 s cycle; with the program-cycle caps
+  // below they run it (38.4 s/veh, seeds 1–3) but its coordinated plans do better (32.9), and they
+  // doubled the bundled arterial's delay in places (seed 1: 100 against 53)
   // (docs/experiments/policy-sumo.md).
   if (intersections.length === 1 || intersections.every(seesApproaches)) {
-    for (const x of intersections) x.config.controller.planOperation = "actuated";
+    for (const x of intersections) {
+      x.config.controller.planOperation = "actuated";
+      // An actuated plan's splits are only its greens' maxima (gap-out ends them): capped at a short
+      // Webster cycle's greens a queue outlasts its green (square at a 20 s minimum: +14 %), so the
+      // caps start from the net's own program cycle (SUMO's actuated lets a phase run to twice its
+      // program green; docs/experiments/policy-sumo.md).
+      const programCycleS = Math.round(x.config.controller.fallback.cycleS);
+      x.timing.minCycleS = clamp(programCycleS, x.timing.minCycleS ?? HUB_CYCLE_FLOOR_S, MAX_CYCLE_S);
+    }
   }
+  if (corridor) for (const x of intersections) x.timing.minCycleS = Math.max(x.timing.minCycleS ?? HUB_CYCLE_FLOOR_S, CORRIDOR_MIN_CYCLE_S);
   const minX = Math.min(...intersections.map((x) => x.layout.position.x));
   const hub: HubConfigInput = {
     regions: [SUMO_REGION],

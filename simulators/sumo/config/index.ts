@@ -4,6 +4,6 @@
  * detectors) and the hub's settings. Loaded back through the project's own schemas.
  */
 export { SumoIntersectionConfig, SumoDetector, type SumoIntersectionConfigInput } from "./schema.js";
-export { configsFromNet, intersectionFromNet, groupConflicts, SUMO_REGION, type GeneratedIntersection } from "./generate.js";
+export { configsFromNet, intersectionFromNet, groupConflicts, SUMO_REGION, CLEARANCE_SOURCES, type ClearanceSource, type GenerateOptions, type GeneratedIntersection } from "./generate.js";
 export { writeConfigs, loadConfigs, hasConfigs, HUB_FILE, INTERSECTIONS_DIR, type LoadedConfigs } from "./files.js";
 export { detectorsAdditional, tlsProgramsAdditional, sumoDetectorId, SUMO_TLS_TYPES, type SumoTlsType } from "./additional.js";

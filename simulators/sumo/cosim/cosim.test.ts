@@ -42,13 +42,18 @@ describe.skipIf(sumoBinary.skip)(`SUMO co-simulation ${sumoBinary.reason}`, () =
     expect(edited.conflictViolations).toBe(0);
   }, 60_000);
 
-  it("traffic-sim --engine sumo --compare runs the project's fixed control and SUMO's delay_based logic on the same demand", async () => {
-    const args = ["--import", "tsx", join(root, "simulators/cli.ts"), "--engine", "sumo", "--scenario", "grid", "--duration", "180", "--seed", "5", "--compare", "fixed,sumo:delay_based", "--json"];
+  it("traffic-sim --engine sumo --compare runs the project's fixed control and SUMO's delay_based logic on the same demand; --clearance program reaches the generated files", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sumo-cli-"));
+    dirs.push(dir);
+    const args = ["--import", "tsx", join(root, "simulators/cli.ts"), "--engine", "sumo", "--scenario", "grid", "--duration", "180", "--seed", "5", "--compare", "fixed,sumo:delay_based", "--clearance", "program", "--config-dir", dir, "--json"];
     const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root });
     const out = JSON.parse(stdout.trim().split("\n").at(-1)!) as { engine: string; scenario: string; policies: Record<string, { controller: string; sumoTlsType?: string; vehiclesEntered: number; conflictViolations: number }> };
     expect(out).toMatchObject({ engine: "sumo", scenario: "grid" });
     expect(out.policies["fixed"]).toMatchObject({ controller: "fixed", conflictViolations: 0 });
     expect(out.policies["sumo:delay_based"]).toMatchObject({ controller: "sumo", sumoTlsType: "delay_based", conflictViolations: 0 });
     expect(out.policies["fixed"]!.vehiclesEntered).toBeGreaterThan(0);
+    // The grid's program has no all-red: the protocol's 0.5 s instead of ITE's 2 s.
+    const reds = (await readFile(join(dir, "intersections", "B1.yaml"), "utf8")).match(/redClearanceS: [\d.]+/g);
+    expect(new Set(reds)).toEqual(new Set(["redClearanceS: 0.5"]));
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import {
   detectorsAdditional,
   hasConfigs,
   loadConfigs,
+  CLEARANCE_SOURCES,
   SUMO_TLS_TYPES,
   tlsProgramsAdditional,
   writeConfigs,
@@ -45,6 +46,8 @@ export const SumoRunOptions = z.strictObject({
   stepS: z.number().min(0.1).max(1).default(1),
   /** Generated configuration goes here (and is used as it is when already there); a temporary folder when omitted. */
   configDir: z.string().min(1).optional(),
+  /** Where a generated configuration's red clearances come from (ignored when `configDir` already holds one). */
+  clearance: z.enum(CLEARANCE_SOURCES).default("ite"),
   measuresIntervalMs: z.number().int().min(1000).max(60_000).default(5000),
   policy: z.enum(["webster", "max-pressure"]).optional(),
 });
@@ -112,7 +115,7 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
     } else {
       configDir = resolve(o.configDir ?? join(workDir, "config"));
       if (!(await hasConfigs(configDir))) {
-        const generated = configsFromNet(net, () => randomBytes(12).toString("base64url"));
+        const generated = configsFromNet(net, () => randomBytes(12).toString("base64url"), { clearance: o.clearance });
         await writeConfigs(configDir, generated.intersections.map((x) => x.config), generated.hub);
       }
       const loaded = await loadConfigs(configDir);
