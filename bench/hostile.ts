@@ -9,7 +9,9 @@
  * Honest messages are counted by an observer on the hub's own account (`traffic/v1/honest/+/measures`)
  * against what the agents queued. The baseline is the quiet phase before the first attack.
  *
- *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1]
+ *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1] [--broker-thread 0|1]
+ *
+ * `--broker-thread 0` runs the hub's broker on its main thread (`broker.thread: false`), for A/B.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -29,7 +31,7 @@ const get = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1) };
+const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1), brokerThread: get("broker-thread", 1) !== 0 };
 const TOKEN = "hostile-bench-token-0123456789";
 const HUB_ACCOUNT = { username: "hub", password: "hostile-hub-secret" };
 const KINDS: EdgeToHubKind[] = ["measures", "signal", "events", "status"];
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
     ...Array.from({ length: ARGS.attackers }, (_, i) => ({ username: `edge-${attackerId(i)}`, password: `attacker-${i}`, intersectionId: attackerId(i), region: "attack" })),
   ];
   const config = {
-    broker: { type: "embedded", host: "127.0.0.1", port: mqttPort, hub: HUB_ACCOUNT, devices },
+    broker: { type: "embedded", host: "127.0.0.1", port: mqttPort, hub: HUB_ACCOUNT, devices, thread: ARGS.brokerThread },
     api: { host: "127.0.0.1", port: apiPort, tokens: [{ name: "bench", role: "operator", token: TOKEN }] },
     // An outage from the start: nothing listens here until the restart attack brings a server up.
     timeSeries: { url: `http://127.0.0.1:${tsdbPort}`, textFields: false, maxBufferLines: 5000, batchSize: 1000, flushIntervalMs: 200, minRetryDelayMs: 200, maxRetryDelayMs: 1000 },
@@ -451,6 +453,7 @@ async function main(): Promise<void> {
     rssGrowthMb: Number((peakRss - baselineRss).toFixed(1)),
     tsLinesLost: tsLost,
     realLoginDuringFloodMs: Number(realLoginMs.toFixed(0)),
+    brokerThread: ARGS.brokerThread,
   };
   await Promise.all(links.map((l) => l.close()));
   await observer.endAsync(true);

@@ -1,7 +1,7 @@
 // What the hub's main thread and its broker thread say to each other (hub/broker/threaded-broker.ts
 // and broker-thread.ts). Both ends are this program, so these are types, not zod schemas: what
 // devices send is validated in the broker thread by the protocol's `decodeMessage`.
-import type { DecodeResult } from "../../protocol/index.js";
+import type { DecodeResult, TopicKind } from "../../protocol/index.js";
 import type { BrokerConfig, BrokerConfigInput } from "./config.js";
 import type { BrokerStats } from "./server.js";
 
@@ -23,8 +23,15 @@ export type ToBrokerThread =
   | { t: "handled"; n: number }
   | { t: "stop" };
 
+/**
+ * A decoded message as it crosses the port: the validated payload as JSON text, or the reject.
+ * Text, because parsing it costs the main thread several times less than rebuilding the payload
+ * from a structured clone, or than decoding and validating the raw bytes (docs/experiments/log.md).
+ */
+export type DecodedWire = { ok: true; kind: TopicKind; region: string; intersectionId: string; json: string } | Extract<DecodeResult, { ok: false }>;
+
 /** One delivered message: a raw payload (with its retained flag) or a decoded one. */
-export type Delivery = [sub: number, topic: string, message: Uint8Array | DecodeResult, retained: boolean];
+export type Delivery = [sub: number, topic: string, message: Uint8Array | DecodedWire, retained: boolean];
 
 /** Broker thread → main thread. */
 export type FromBrokerThread =

@@ -1,6 +1,6 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { encodeMessage, type DecodeResult } from "../../protocol/index.js";
+import { decodeMessage, encodeMessage, type DecodeResult } from "../../protocol/index.js";
 import { connectClient, record, refusalCode, waitUntil } from "../../tests/support/mqtt.js";
 import { startBrokerThread, type ThreadedBroker } from "./threaded-broker.js";
 import { A, B, HUB } from "./test-support/test-broker.js";
@@ -75,6 +75,9 @@ describe("the broker in its own thread", () => {
     await a.publishAsync(good.topic, JSON.stringify({ ...JSON.parse(good.body), intersectionId: "i-b" }), { qos: 1 });
     await waitUntil(() => seen.length === 3, "three messages");
     expect(seen.map((m) => (m.ok ? `${m.kind}:${m.payload.seq}` : m.reason))).toEqual(["measures:7", "bad_json", "id_mismatch"]);
+    // What crossed the thread is what decodeMessage gives in process.
+    expect(seen[0]).toEqual(decodeMessage(good.topic, good.body));
+    expect(seen[2]).toEqual(decodeMessage(good.topic, JSON.stringify({ ...JSON.parse(good.body), intersectionId: "i-b" })));
     unsubscribe();
   });
 

@@ -3,10 +3,10 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { pino, type Logger } from "pino";
-import { ValidationError, type DecodeResult } from "../../protocol/index.js";
+import { ValidationError, type DecodedMessage, type DecodeResult } from "../../protocol/index.js";
 import type { BrokerConfigInput } from "./config.js";
 import type { BrokerStats, DecodedHandler, LocalBrokerClient, LocalHandler, RunningBroker } from "./server.js";
-import type { BrokerThreadData, Delivery, FromBrokerThread, ToBrokerThread } from "./thread-messages.js";
+import type { BrokerThreadData, DecodedWire, Delivery, FromBrokerThread, ToBrokerThread } from "./thread-messages.js";
 
 /** A broker running in its own thread. */
 export interface ThreadedBroker extends RunningBroker {
@@ -67,7 +67,7 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
       const handler = handlers.get(sub);
       if (!handler) continue; // unsubscribed meanwhile
       try {
-        if (handler.decode) void handler.handle(topic, message as DecodeResult);
+        if (handler.decode) void handler.handle(topic, fromWire(message as DecodedWire));
         else void handler.handle(topic, Buffer.from((message as Uint8Array).buffer, (message as Uint8Array).byteOffset, (message as Uint8Array).byteLength), retained);
       } catch (err) {
         // As in process, a handler's throw is its own affair; one message must not cost the rest of the batch.
@@ -200,6 +200,12 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
       return stopping;
     },
   };
+}
+
+/** The thread validated it: parsing its text gives the payload `decodeMessage` returned there. */
+function fromWire(wire: DecodedWire): DecodeResult {
+  if (!wire.ok) return wire;
+  return { ok: true, kind: wire.kind, region: wire.region, intersectionId: wire.intersectionId, payload: JSON.parse(wire.json) as unknown } as DecodedMessage;
 }
 
 /** Hand one of the thread's pino records to the hub's logger at its level. */
