@@ -3,9 +3,9 @@
 // thread. Started by `startBrokerThread` (threaded-broker.ts); speaks thread-messages.ts.
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
-import { ValidationError, type DecodeResult } from "../../protocol/index.js";
+import { ValidationError } from "../../protocol/index.js";
 import { startBroker, type BrokerStats, type RunningBroker } from "./server.js";
-import type { BrokerThreadData, DecodedWire, Delivery, FromBrokerThread, ToBrokerThread } from "./thread-messages.js";
+import { toWire, type BrokerThreadData, type Delivery, type FromBrokerThread, type ToBrokerThread } from "./thread-messages.js";
 
 /** How often the thread looks for changed stats to send (the main thread's `stats()` is at most this old). */
 const STATS_INTERVAL_MS = 25;
@@ -59,12 +59,6 @@ function deliver(item: Delivery): Promise<void> {
   }
   current.deliveries.push(item);
   return current.handled;
-}
-
-/** The validated payload (zod's output: no unknown keys, nothing but JSON values) as text. */
-function toWire(message: DecodeResult): DecodedWire {
-  if (!message.ok) return message;
-  return { ok: true, kind: message.kind, region: message.region, intersectionId: message.intersectionId, json: JSON.stringify(message.payload) };
 }
 
 const subscriptions = new Map<number, () => void>();

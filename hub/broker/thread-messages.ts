@@ -1,7 +1,7 @@
 // What the hub's main thread and its broker thread say to each other (hub/broker/threaded-broker.ts
 // and broker-thread.ts). Both ends are this program, so these are types, not zod schemas: what
 // devices send is validated in the broker thread by the protocol's `decodeMessage`.
-import type { DecodeResult, TopicKind } from "../../protocol/index.js";
+import type { DecodedMessage, DecodeResult, TopicKind } from "../../protocol/index.js";
 import type { BrokerConfig, BrokerConfigInput } from "./config.js";
 import type { BrokerStats } from "./server.js";
 
@@ -47,3 +47,15 @@ export type FromBrokerThread =
   /** One pino record (JSON text) for the hub's logger. */
   | { t: "log"; line: string }
   | { t: "stopped" };
+
+/** In the thread: the validated payload (zod's output: no unknown keys, nothing but JSON values) as text. */
+export function toWire(message: DecodeResult): DecodedWire {
+  if (!message.ok) return message;
+  return { ok: true, kind: message.kind, region: message.region, intersectionId: message.intersectionId, json: JSON.stringify(message.payload) };
+}
+
+/** On the main thread: the thread validated it, so parsing its text gives the payload `decodeMessage` returned there. */
+export function fromWire(wire: DecodedWire): DecodeResult {
+  if (!wire.ok) return wire;
+  return { ok: true, kind: wire.kind, region: wire.region, intersectionId: wire.intersectionId, payload: JSON.parse(wire.json) as unknown } as DecodedMessage;
+}

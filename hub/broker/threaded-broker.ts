@@ -3,10 +3,10 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { pino, type Logger } from "pino";
-import { ValidationError, type DecodedMessage, type DecodeResult } from "../../protocol/index.js";
+import { ValidationError } from "../../protocol/index.js";
 import type { BrokerConfigInput } from "./config.js";
 import type { BrokerStats, DecodedHandler, LocalBrokerClient, LocalHandler, RunningBroker } from "./server.js";
-import type { BrokerThreadData, DecodedWire, Delivery, FromBrokerThread, ToBrokerThread } from "./thread-messages.js";
+import { fromWire, type BrokerThreadData, type DecodedWire, type Delivery, type FromBrokerThread, type ToBrokerThread } from "./thread-messages.js";
 
 /** A broker running in its own thread. */
 export interface ThreadedBroker extends RunningBroker {
@@ -200,12 +200,6 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
       return stopping;
     },
   };
-}
-
-/** The thread validated it: parsing its text gives the payload `decodeMessage` returned there. */
-function fromWire(wire: DecodedWire): DecodeResult {
-  if (!wire.ok) return wire;
-  return { ok: true, kind: wire.kind, region: wire.region, intersectionId: wire.intersectionId, payload: JSON.parse(wire.json) as unknown } as DecodedMessage;
 }
 
 /** Hand one of the thread's pino records to the hub's logger at its level. */
