@@ -29,6 +29,9 @@ function threadEntry(): { entry: URL | string; eval: boolean } {
   return { entry: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, eval: true };
 }
 
+/** The thread's young generation (V8's default for a 64-bit heap is 3 × 16 MB semi-spaces). */
+const THREAD_YOUNG_GENERATION_MB = 24;
+
 type Handler = { decode: false; handle: LocalHandler } | { decode: true; handle: DecodedHandler };
 
 /**
@@ -45,7 +48,9 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
   const log = options.logger ?? pino({ level: "silent" });
   const { entry, eval: isSource } = threadEntry();
   const data: BrokerThreadData = { config, logLevel: log.level };
-  const worker = new Worker(entry, { workerData: data, eval: isSource });
+  // The thread's garbage is short-lived packets and payloads: the hub's 32 MB semi-spaces (a
+  // process-wide flag) would only add RSS there.
+  const worker = new Worker(entry, { workerData: data, eval: isSource, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
   const post = (message: ToBrokerThread): void => worker.postMessage(message);
 
   let ready: Extract<FromBrokerThread, { t: "ready" }> | null = null;
