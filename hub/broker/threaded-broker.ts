@@ -29,7 +29,7 @@ function threadEntry(): { entry: URL | string; eval: boolean } {
   return { entry: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, eval: true };
 }
 
-/** The thread's young generation (V8's default for a 64-bit heap is 3 × 16 MB semi-spaces). */
+/** The thread's young generation, in MB (`resourceLimits.maxYoungGenerationSizeMb`). */
 const THREAD_YOUNG_GENERATION_MB = 24;
 
 type Handler = { decode: false; handle: LocalHandler } | { decode: true; handle: DecodedHandler };
@@ -40,16 +40,16 @@ type Handler = { decode: false; handle: LocalHandler } | { decode: true; handle:
  * messages (`local.subscribeDecoded`), stay off the hub's main thread and its heap. Messages come
  * over in one batch per turn of the thread's event loop; a message completes (aedes reads its
  * publisher's next packets, a local publish resolves) once the main thread has handled its batch,
- * as in process. `stats()` is a snapshot the thread
- * sends when it changes. If the thread dies, `failed` settles, `local.running` turns false and
+ * as in process. `stats()` is a snapshot the thread sends when it changes. If the thread dies, `failed` settles, `local.running` turns false and
  * pending and later publishes reject.
  */
 export async function startBrokerThread(config: BrokerConfigInput, options: { logger?: Logger } = {}): Promise<ThreadedBroker> {
   const log = options.logger ?? pino({ level: "silent" });
   const { entry, eval: isSource } = threadEntry();
   const data: BrokerThreadData = { config, logLevel: log.level };
-  // The thread's garbage is short-lived packets and payloads: the hub's 32 MB semi-spaces (a
-  // process-wide flag) would only add RSS there.
+  // The thread's garbage is short-lived packets and payloads: big semi-spaces (the hub runs with
+  // --max-semi-space-size=32, which V8 applies process-wide unless a worker sets its own) would
+  // only add RSS there.
   const worker = new Worker(entry, { workerData: data, eval: isSource, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
   const post = (message: ToBrokerThread): void => worker.postMessage(message);
 
