@@ -12,7 +12,9 @@
  * The hub runs with the Node flags and environment of `traffic-hub`'s own first line (as installed);
  * `--hub-node "MALLOC_ARENA_MAX=2 node --max-semi-space-size=16"` replaces them for an experiment.
  *
- *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1] [--hub-node "…"]
+ *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1] [--hub-node "…"] [--broker-thread 0|1]
+ *
+ * `--broker-thread 0` runs the hub's broker on its main thread (`broker.thread: false`), for A/B.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -37,7 +39,7 @@ const getText = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1), hubNode: getText("hub-node") };
+const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1), hubNode: getText("hub-node"), brokerThread: get("broker-thread", 1) !== 0 };
 const HUB_CLI = join(root, "dist/hub/cli.js");
 
 /**
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
     ...Array.from({ length: ARGS.attackers }, (_, i) => ({ username: `edge-${attackerId(i)}`, password: `attacker-${i}`, intersectionId: attackerId(i), region: "attack" })),
   ];
   const config = {
-    broker: { type: "embedded", host: "127.0.0.1", port: mqttPort, hub: HUB_ACCOUNT, devices },
+    broker: { type: "embedded", host: "127.0.0.1", port: mqttPort, hub: HUB_ACCOUNT, devices, thread: ARGS.brokerThread },
     api: { host: "127.0.0.1", port: apiPort, tokens: [{ name: "bench", role: "operator", token: TOKEN }] },
     // An outage from the start: nothing listens here until the restart attack brings a server up.
     timeSeries: { url: `http://127.0.0.1:${tsdbPort}`, textFields: false, maxBufferLines: 5000, batchSize: 1000, flushIntervalMs: 200, minRetryDelayMs: 200, maxRetryDelayMs: 1000 },
@@ -494,6 +496,7 @@ async function main(): Promise<void> {
     tsLinesLost: tsLost,
     realLoginDuringFloodMs: Number(realLoginMs.toFixed(0)),
     hubNode: HUB_LAUNCH.text,
+    brokerThread: ARGS.brokerThread,
   };
   await Promise.all(links.map((l) => l.close()));
   await observer.endAsync(true);

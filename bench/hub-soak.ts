@@ -8,7 +8,11 @@
  * suspect (total/max(calls) ms), so periodic whole-fleet work shows by name. Run it with
  * `--trace-gc` to see each major collection's incremental marking. Last, one JSON line.
  *
- *   npm run bench:hub-soak -- --intersections 5000 --seconds 120
+ *   npm run bench:hub-soak -- --intersections 5000 --seconds 120 [--broker-thread 0|1]
+ *
+ * With the broker in its own thread (the hub's default, `--broker-thread 1`) the in-process feed
+ * crosses the thread's port both ways and is decoded there, as devices' messages are; `0` feeds
+ * the hub's main thread directly, as before the thread.
  *
  * Experiments: `SOAK_OFF=store-measures,store-signal,demand,history` switches a suspect's
  * long-lived allocation off to see what it costs; `SOAK_SNAPSHOT=file` writes a heap snapshot at
@@ -33,6 +37,7 @@ const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
 const N = arg("intersections", 5000);
 const SECONDS = arg("seconds", 120);
+const BROKER_THREAD = arg("broker-thread", 1) !== 0;
 const REGION = "bench";
 
 const stats = new Map<string, { total: number; max: number; calls: number }>();
@@ -78,7 +83,7 @@ const idOf = cityIdOf;
 const token = "bench-viewer-token-0123456789";
 const server = await startHubServer({
   regions: [REGION],
-  broker: { type: "embedded", port: 0, devices: [], hub: { username: "bench-hub", password: "bench-hub-password" } },
+  broker: { type: "embedded", port: 0, devices: [], hub: { username: "bench-hub", password: "bench-hub-password" }, thread: BROKER_THREAD },
   api: { port: 0, tokens: [{ name: "bench", role: "viewer", token }] },
   intersections: cityIntersections(N, REGION),
   planning: { clock: "measures" },

@@ -6,7 +6,10 @@
  * messages. Baseline, in the same run: raw pub→sub through the same embedded broker with no hub.
  * The load generator runs in a child process so it does not share the hub's event loop.
  *
- *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--baseline-seconds 60] [--json]
+ *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--baseline-seconds 60] [--broker-thread 0|1] [--json]
+ *
+ * `--broker-thread 0` runs the hub's embedded broker on its main thread (`broker.thread: false`),
+ * for A/B against the default, the broker in its own thread.
  *
  * For sustained runs it also reports the worst 5 s window's p99, the hub's event-loop delay max
  * and the hub process's RSS at the start and end of the hub phase (sampled every 10 s between).
@@ -32,6 +35,8 @@ interface Args {
   baselineSeconds: number;
   /** Write a V8 heap snapshot of the hub's process here at the end of the hub phase (for diffing what stays live). */
   heapSnapshot: string | null;
+  /** The hub's `broker.thread`. */
+  brokerThread: boolean;
   json: boolean;
 }
 
@@ -41,7 +46,7 @@ function parseArgs(argv: string[]): Args {
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
   const seconds = get("seconds", 20);
-  return { intersections: get("intersections", 1000), seconds, wsClients: get("ws-clients", 3), baselineSeconds: get("baseline-seconds", Math.min(seconds, 60)), heapSnapshot: argv.includes("--heap-snapshot") ? argv[argv.indexOf("--heap-snapshot") + 1]! : null, json: argv.includes("--json") };
+  return { intersections: get("intersections", 1000), seconds, wsClients: get("ws-clients", 3), baselineSeconds: get("baseline-seconds", Math.min(seconds, 60)), heapSnapshot: argv.includes("--heap-snapshot") ? argv[argv.indexOf("--heap-snapshot") + 1]! : null, brokerThread: get("broker-thread", 1) !== 0, json: argv.includes("--json") };
 }
 
 const idOf = cityIdOf;
@@ -230,7 +235,7 @@ function devices(n: number): { username: string; password: string; intersectionI
 async function main(args: Args): Promise<void> {
   const hubAccount = { username: "bench-hub", password: "bench-hub-password" };
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
-  say(`bench:hub — ${args.intersections} intersections, baseline ${args.baselineSeconds} s, hub ${args.seconds} s, ${args.wsClients} websocket clients`);
+  say(`bench:hub — ${args.intersections} intersections, baseline ${args.baselineSeconds} s, hub ${args.seconds} s, ${args.wsClients} websocket clients, broker ${args.brokerThread ? "in its own thread" : "on the hub's main thread"}`);
 
   // Baseline: the same broker, a raw subscriber, no hub.
   // `--baseline-seconds 0` skips it (exploring the hub alone: every login is a scrypt, 5,000 of them are minutes on a busy machine).
@@ -248,7 +253,7 @@ async function main(args: Args): Promise<void> {
   const token = "bench-viewer-token-0123456789";
   const server = await startHubServer({
     regions: [REGION],
-    broker: { type: "embedded", port: 0, devices: devices(args.intersections), hub: hubAccount },
+    broker: { type: "embedded", port: 0, devices: devices(args.intersections), hub: hubAccount, thread: args.brokerThread },
     api: { port: 0, tokens: [{ name: "bench", role: "viewer", token }] },
     intersections: cityIntersections(args.intersections, REGION),
     planning: { clock: "measures" },
@@ -307,6 +312,7 @@ async function main(args: Args): Promise<void> {
   const result = {
     bench: "hub",
     intersections: args.intersections,
+    brokerThread: args.brokerThread,
     msgsPerSec: Math.round(hubMsgsPerSec),
     p50Ms: p50,
     p99Ms: p99,

@@ -45,6 +45,11 @@ async function run(opts: { config: string }): Promise<void> {
       },
     );
   };
+  // A broker thread that died leaves the hub deaf: exit, so the service manager restarts it.
+  void server.hub.failed.then((err) => {
+    server.hub.log.fatal({ err }, "the hub cannot go on");
+    process.exit(1);
+  });
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 }

@@ -24,6 +24,11 @@ export const HubBroker = z.discriminatedUnion("type", [
     hub: ServiceAccount.optional(),
     allowAnonymous: z.boolean().default(false),
     /**
+     * Run the broker (sockets, logins, hardening) and the decoding of device messages in a worker
+     * thread of its own (docs/hub.md, "The broker's thread"); false runs it on the hub's main thread.
+     */
+    thread: z.boolean().default(true),
+    /**
      * TLS on both listeners (mqtts://, wss://). With `clientCaFile`, devices may log in with a
      * client certificate from that CA (subject CN = device username); any other CA's is refused.
      */
@@ -77,7 +82,7 @@ export const HubConfig = z
   .object({
     /** Regions this hub instance serves: "+" for all. Instances split a city by region. */
     regions: Regions.default(["+"]),
-    broker: HubBroker.default({ type: "embedded", host: "127.0.0.1", port: 1883, websocketPort: null, devices: [], allowAnonymous: false }),
+    broker: HubBroker.default({ type: "embedded", host: "127.0.0.1", port: 1883, websocketPort: null, devices: [], allowAnonymous: false, thread: true }),
     timeSeries: TimeSeriesWriterOptions.optional(),
     history: MemoryHistoryOptions.optional(),
     api: ApiConfig.prefault({}),

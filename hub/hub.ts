@@ -46,6 +46,11 @@ export class Hub {
   readonly cameras: Cameras;
   readonly changes: ChangeFeed;
   readonly audit: AuditLog;
+  /**
+   * Settles with the reason if a part the hub cannot run without dies under it (the broker's
+   * thread); never otherwise. `/api/health` says `degraded` from then on; `traffic-hub` exits 1.
+   */
+  readonly failed: Promise<Error>;
 
   private constructor(
     readonly config: HubConfig,
@@ -56,6 +61,7 @@ export class Hub {
     private readonly features: Features,
   ) {
     this.broker = parts.link.broker;
+    this.failed = parts.link.broker?.failed ?? new Promise<Error>(() => undefined);
     this.brokerUrl = parts.link.url;
     this.ingest = parts.ingest;
     this.store = parts.ingest.store;

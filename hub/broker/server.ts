@@ -4,6 +4,7 @@ import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { Aedes, type AedesOptions, type AuthErrorCode, type AuthenticateError, type Client, type PublishPacket } from "aedes";
 import { pino, type Logger } from "pino";
+import { decodeMessage, type DecodeResult } from "../../protocol/index.js";
 import { WebSocketServer, createWebSocketStream } from "ws";
 import { parseBrokerConfig, type BrokerConfig, type BrokerConfigInput } from "./config.js";
 import { createAuthenticator } from "./accounts.js";
@@ -45,8 +46,14 @@ export interface BrokerStats {
   refusals: Record<RefusalReason, number>;
 }
 
-/** A message as the broker's in-process subscribers see it. */
-export type LocalHandler = (topic: string, payload: Buffer, retained: boolean) => void;
+/**
+ * A message as the broker's in-process subscribers see it. A handler that returns a promise holds
+ * the message's completion (a device's QoS 1 acknowledgement, a local publish's resolution)
+ * until it settles; otherwise the message completes when the handler returns.
+ */
+export type LocalHandler = (topic: string, payload: Buffer, retained: boolean) => unknown;
+/** A message decoded and validated by the protocol's `decodeMessage` (a reject carries its reason). */
+export type DecodedHandler = (topic: string, message: DecodeResult) => unknown;
 
 /**
  * The broker's in-process side, for the hub in the same process: no socket, no MQTT encoding and
@@ -58,6 +65,13 @@ export interface LocalBrokerClient {
   subscribe(filter: string, handler: LocalHandler): Promise<() => void>;
   /** Publish at QoS 1; resolves once subscribers have it (and the retained store, with `retain`). */
   publish(topic: string, payload: string | Buffer, options: { retain: boolean }): Promise<void>;
+  /**
+   * As `subscribe`, each message decoded with the protocol's `decodeMessage`: where the broker
+   * runs in its own thread (`startBrokerThread`) the decoding and validation happen there.
+   */
+  subscribeDecoded(filter: string, handler: DecodedHandler): Promise<() => void>;
+  /** False once the broker is stopped or gone (its thread died). */
+  readonly running: boolean;
 }
 
 export interface RunningBroker {
@@ -71,7 +85,10 @@ export interface RunningBroker {
   wsUrl: string | null;
   config: BrokerConfig;
   local: LocalBrokerClient;
+  /** In process: now. In its own thread: a snapshot the thread sends when it changes (at most 25 ms old). */
   stats(): BrokerStats;
+  /** Settles with the reason if the broker dies while it should be running (its thread crashed); never otherwise. */
+  readonly failed: Promise<Error>;
   /** Close listeners, disconnect every client and shut aedes down. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -351,6 +368,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   log.info({ host: config.host, port, wsPort, devices: config.devices.length, allowAnonymous: config.allowAnonymous }, "MQTT broker listening");
 
   let stopping: Promise<void> | null = null;
+  const local = localClient(aedes, () => stopping === null);
   return {
     host: config.host,
     port,
@@ -358,7 +376,9 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     wsPort,
     wsUrl: wsAddress ? `${scheme.ws}://${wsAddress.address}:${wsAddress.port}` : null,
     config,
-    local: localClient(aedes),
+    local,
+    // An in-process broker dies only with the process.
+    failed: new Promise<Error>(() => undefined),
     stats: () => ({ clientsConnected: aedes.connectedClients, ...counts, refusals: { ...refusals } }),
     stop() {
       stopping ??= closeAll(aedes, tcp, sockets, wss, https);
@@ -374,21 +394,27 @@ interface RetainedStore {
 
 const asBuffer = (payload: string | Buffer): Buffer => (typeof payload === "string" ? Buffer.from(payload) : payload);
 
-function localClient(aedes: Aedes): LocalBrokerClient {
+function localClient(aedes: Aedes, running: () => boolean): LocalBrokerClient {
   const retained = (aedes as unknown as { persistence: RetainedStore }).persistence;
-  return {
+  const client: LocalBrokerClient = {
+    get running() {
+      return running();
+    },
+    subscribeDecoded: (filter, handler) => client.subscribe(filter, (topic, payload) => handler(topic, decodeMessage(topic, payload))),
     async subscribe(filter, handler) {
       const deliver = (packet: { topic: string; payload: string | Buffer; retain?: boolean }, done: () => void): void => {
+        let held: unknown = undefined;
         try {
-          handler(packet.topic, asBuffer(packet.payload), packet.retain === true);
+          held = handler(packet.topic, asBuffer(packet.payload), packet.retain === true);
         } finally {
-          done();
+          if (!(held instanceof Promise)) done();
         }
+        if (held instanceof Promise) held.then(done, done);
       };
       await new Promise<void>((resolve) => aedes.subscribe(filter, deliver, resolve));
       // What was retained before we subscribed, as a (re)subscribing MQTT client would get it.
       for await (const packet of retained.createRetainedStreamCombi([filter])) {
-        handler(packet.topic, asBuffer(packet.payload), true);
+        void handler(packet.topic, asBuffer(packet.payload), true);
       }
       return () => aedes.unsubscribe(filter, deliver, () => undefined);
     },
@@ -400,6 +426,7 @@ function localClient(aedes: Aedes): LocalBrokerClient {
       );
     },
   };
+  return client;
 }
 
 async function closeAll(aedes: Aedes, tcp: Server, sockets: Set<Socket>, wss: WebSocketServer | null, https: HttpsServer | null): Promise<void> {

@@ -86,7 +86,8 @@ export function createIngest(input: IngestConfigInput, connection: BrokerConnect
     stats: () => ({ ...pipeline.stats(), connected: connection.connected }),
     async start() {
       const filters = ingestFilters(config.regions, config.followPlans);
-      unsubscribe = await connection.subscribe(filters, (topic, payload) => pipeline.handle(topic, payload));
+      // Decoded where the connection can do it best: in the broker's thread with the threaded embedded broker.
+      unsubscribe = await connection.subscribeDecoded(filters, (topic, decoded) => pipeline.accept(topic, decoded));
       log.info({ url: config.url, regions: config.regions, filters: filters.length }, "ingest subscribed");
     },
     async stop() {

@@ -1,4 +1,4 @@
-import { decodeMessage, REJECT_REASONS, type PayloadByKind } from "../../protocol/index.js";
+import { decodeMessage, REJECT_REASONS, type DecodeResult, type PayloadByKind } from "../../protocol/index.js";
 import { IntersectionStore, type EdgeKind } from "./intersection-store.js";
 import { SeqWindow, DEFAULT_SEQ_WINDOW } from "./seq-window.js";
 
@@ -118,7 +118,11 @@ export class IngestPipeline {
   }
 
   handle(topic: string, raw: Uint8Array | string): void {
-    const decoded = decodeMessage(topic, raw);
+    this.accept(topic, decodeMessage(topic, raw));
+  }
+
+  /** A message `decodeMessage` already decoded (in the broker's thread, say): the rest of `handle`. */
+  accept(topic: string, decoded: DecodeResult): void {
     if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.error);
     // Intersection ids are unique across the city: one region's message never lands on another
     // region's intersection of the same id (the configured region, else the first one heard).

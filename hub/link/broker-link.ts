@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { startBroker, type RunningBroker } from "../broker/index.js";
+import { startBroker, startBrokerThread, type RunningBroker } from "../broker/index.js";
 import { readTlsFile, type HubConfig } from "../config.js";
 import { LinkConfig } from "./config.js";
 import { connectBroker, type BrokerConnection } from "./connection.js";
@@ -34,7 +34,8 @@ export async function startBrokerLink(config: HubConfig, log: Logger, now: () =>
   // The hub's own account: from config, or a fresh random one nobody else knows.
   const hubAccount = config.broker.hub ?? { username: "hub", password: randomBytes(18).toString("base64url") };
   const tls = config.broker.tls;
-  const broker = await startBroker(
+  const start = config.broker.thread ? startBrokerThread : startBroker;
+  const broker = await start(
     {
       ...(tls
         ? {
@@ -59,8 +60,9 @@ export async function startBrokerLink(config: HubConfig, log: Logger, now: () =>
     await broker.stop();
     throw new Error("hub.broker.hub: the hub's own account needs a plain password to log in with");
   }
-  log.info({ url: broker.url, ws: broker.wsUrl, devices: config.broker.devices.length }, "embedded MQTT broker listening");
-  // With the embedded broker, the hub works in process: no socket, encoding or ack round trip.
+  log.info({ url: broker.url, ws: broker.wsUrl, devices: config.broker.devices.length, thread: config.broker.thread }, "embedded MQTT broker listening");
+  // With the embedded broker the hub needs no socket, MQTT encoding or ack round trip: in process,
+  // or over the broker thread's message port.
   const connection = await connectBroker(LinkConfig.parse({ url: broker.url, username: hubAccount.username, password: hubAccount.password }), { local: broker.local });
   return {
     broker,

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
-import { disableNagle, encodeMessage, type PayloadByKind } from "../../protocol/index.js";
+import { decodeMessage, disableNagle, encodeMessage, type DecodeResult, type PayloadByKind } from "../../protocol/index.js";
 import type { LocalBrokerClient } from "../broker/index.js";
 import { ThrottledLog } from "../ingest/throttled-log.js";
 import type { LinkConfig } from "./config.js";
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
+/** A message decoded and validated with the protocol's `decodeMessage` (a reject carries its reason). */
+export type DecodedMessageHandler = (topic: string, message: DecodeResult) => void;
 
 /** What the hub sends to the edge. */
 export type HubToEdgeKind = "plan" | "command";
@@ -20,6 +22,11 @@ export interface BrokerConnection {
   readonly connected: boolean;
   /** Subscribe at QoS 1 (retained messages first); throws naming every filter the broker refused. Returns a function that stops delivery. */
   subscribe(filters: string[], handle: MessageHandler): Promise<() => void>;
+  /**
+   * As `subscribe`, each message decoded and validated by `decodeMessage`: in the broker's own
+   * thread with the threaded embedded broker, here otherwise.
+   */
+  subscribeDecoded(filters: string[], handle: DecodedMessageHandler): Promise<() => void>;
   /** Validate and publish on `…/plan` (QoS 1, retained) or `…/command` (QoS 1); resolves once the broker has it. */
   publish<K extends HubToEdgeKind>(region: string, kind: K, payload: PayloadByKind[K]): Promise<void>;
   stop(): Promise<void>;
@@ -28,6 +35,8 @@ export interface BrokerConnection {
 interface Transport {
   readonly connected: boolean;
   subscribe(filters: string[], handle: MessageHandler): Promise<() => void>;
+  /** Where the transport can decode elsewhere (the broker's thread); otherwise decoded here. */
+  subscribeDecoded?(filters: string[], handle: DecodedMessageHandler): Promise<() => void>;
   send(message: { topic: string; body: string }, retain: boolean): Promise<void>;
   stop(): Promise<void>;
 }
@@ -46,6 +55,8 @@ export async function connectBroker(config: LinkConfig, options: { local?: Local
       return transport.connected;
     },
     subscribe: (filters, handle) => transport.subscribe(filters, handle),
+    subscribeDecoded: (filters, handle) =>
+      transport.subscribeDecoded ? transport.subscribeDecoded(filters, handle) : transport.subscribe(filters, (topic, payload) => handle(topic, decodeMessage(topic, payload))),
     publish: async (region, kind, payload) => transport.send(encodeMessage(region, kind, payload), kind === "plan"),
     stop: () => transport.stop(),
   };
@@ -54,19 +65,21 @@ export async function connectBroker(config: LinkConfig, options: { local?: Local
 function localTransport(local: LocalBrokerClient): Transport {
   let stopped = false;
   const subscriptions = new Set<() => void>();
+  async function subscribeEach(filters: string[], subscribeOne: (filter: string) => Promise<() => void>): Promise<() => void> {
+    const unsubscribes = await Promise.all(filters.map(subscribeOne));
+    const unsubscribe = (): void => {
+      subscriptions.delete(unsubscribe);
+      for (const u of unsubscribes) u();
+    };
+    subscriptions.add(unsubscribe);
+    return unsubscribe;
+  }
   return {
     get connected() {
-      return !stopped;
+      return !stopped && local.running;
     },
-    async subscribe(filters, handle) {
-      const unsubscribes = await Promise.all(filters.map((filter) => local.subscribe(filter, handle)));
-      const unsubscribe = (): void => {
-        subscriptions.delete(unsubscribe);
-        for (const u of unsubscribes) u();
-      };
-      subscriptions.add(unsubscribe);
-      return unsubscribe;
-    },
+    subscribe: (filters, handle) => subscribeEach(filters, (filter) => local.subscribe(filter, handle)),
+    subscribeDecoded: (filters, handle) => subscribeEach(filters, (filter) => local.subscribeDecoded(filter, handle)),
     async send(message, retain) {
       if (stopped) throw new Error(`broker link stopped: ${message.topic} not sent`);
       await local.publish(message.topic, message.body, { retain });

@@ -1,0 +1,136 @@
+import type { MqttClient } from "mqtt";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { decodeMessage, encodeMessage, type DecodeResult } from "../../protocol/index.js";
+import { connectClient, record, refusalCode, waitUntil } from "../../tests/support/mqtt.js";
+import { startBrokerThread, type ThreadedBroker } from "./threaded-broker.js";
+import { A, B, HUB } from "./test-support/test-broker.js";
+import { hashPassword } from "./password.js";
+
+// The broker in its own thread (the hub's default): the same broker as broker.test.ts, reached
+// through the thread's message port.
+let broker: ThreadedBroker;
+const clients: MqttClient[] = [];
+
+async function connect(credentials: { username: string; password: string }, extra: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
+  const client = await connectClient(broker.url, { ...credentials, ...extra });
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  broker = await startBrokerThread({
+    port: 0,
+    websocket: { port: 0 },
+    hub: HUB,
+    devices: [
+      { username: A.username, passwordHash: await hashPassword(A.password), intersectionId: "i-a", region: "north" },
+      { username: B.username, password: B.password, intersectionId: "i-b", region: "north" },
+    ],
+    maxPayloadBytes: 4096,
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+});
+
+afterAll(async () => {
+  await broker?.stop();
+});
+
+const measures = (seq: number): { topic: string; body: string } =>
+  encodeMessage("north", "measures", { ts: Date.now(), seq, intersectionId: "i-a", intervalMs: 5000, modelId: "m", framesProcessed: 25, approaches: [{ approachId: "E", count: seq, countsByClass: {}, queue: 0, occupancy: 0 }] });
+
+describe("the broker in its own thread", () => {
+  it("delivers a device's messages to a main-thread subscriber in order, and a local retained plan to the device and to later subscribers", async () => {
+    const seen: string[] = [];
+    const unsubscribe = await broker.local.subscribe("traffic/v1/north/+/measures", (_topic, payload) => seen.push(payload.toString()));
+    const a = await connect(A);
+    for (let i = 0; i < 200; i++) a.publish("traffic/v1/north/i-a/measures", `m${i}`, { qos: 1 });
+    await waitUntil(() => seen.length === 200, "200 measures");
+    expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
+    unsubscribe();
+
+    const b = await connect(B);
+    const got = record(b);
+    await b.subscribeAsync("traffic/v1/north/i-b/plan", { qos: 1 });
+    await broker.local.publish("traffic/v1/north/i-b/plan", "plan-1", { retain: true });
+    await waitUntil(() => got.length === 1, "the plan at the device");
+    expect(got[0]!.body).toBe("plan-1");
+    const replayed: string[] = [];
+    const stop = await broker.local.subscribe("traffic/v1/north/+/plan", (_topic, payload, retained) => replayed.push(`${payload.toString()}:${retained}`));
+    // Resolved once active, with the retained messages already delivered.
+    expect(replayed).toEqual(["plan-1:true"]);
+    stop();
+    await broker.local.publish("traffic/v1/north/i-b/plan", "", { retain: true });
+  });
+
+  it("decodes and validates device messages in the thread: the main thread gets payloads and reject reasons", async () => {
+    const seen: DecodeResult[] = [];
+    const unsubscribe = await broker.local.subscribeDecoded("traffic/v1/north/+/measures", (_topic, message) => seen.push(message));
+    const a = await connect(A);
+    const good = measures(7);
+    await a.publishAsync(good.topic, good.body, { qos: 1 });
+    await a.publishAsync(good.topic, "{not json", { qos: 1 });
+    await a.publishAsync(good.topic, JSON.stringify({ ...JSON.parse(good.body), intersectionId: "i-b" }), { qos: 1 });
+    await waitUntil(() => seen.length === 3, "three messages");
+    expect(seen.map((m) => (m.ok ? `${m.kind}:${m.payload.seq}` : m.reason))).toEqual(["measures:7", "bad_json", "id_mismatch"]);
+    // What crossed the thread is what decodeMessage gives in process.
+    expect(seen[0]).toEqual(decodeMessage(good.topic, good.body));
+    expect(seen[2]).toEqual(decodeMessage(good.topic, JSON.stringify({ ...JSON.parse(good.body), intersectionId: "i-b" })));
+    unsubscribe();
+  });
+
+  it("keeps the main thread's publishes in order across thousands in flight", async () => {
+    const b = await connect(B);
+    const got = record(b);
+    await b.subscribeAsync("traffic/v1/north/i-b/plan", { qos: 1 });
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 300; i++) sends.push(broker.local.publish("traffic/v1/north/i-b/plan", `p${i}`, { retain: false }));
+    for (let i = 0; i < 10_000; i++) sends.push(broker.local.publish("traffic/v1/north/i-a/measures", `m${i}`, { retain: false }));
+    await Promise.all(sends);
+    await waitUntil(() => got.length === 300, "every plan at the device");
+    expect(got.map((m) => m.body)).toEqual(Array.from({ length: 300 }, (_, i) => `p${i}`));
+  });
+
+  it("brings its counters to the main thread: refused logins and denied publishes", async () => {
+    const before = broker.stats();
+    expect(await refusalCode(broker.url, { username: A.username, password: "nope" })).toBe(4);
+    const a = await connect(A);
+    await a.publishAsync("traffic/v1/north/i-b/signal", "forged", { qos: 1 });
+    await waitUntil(() => broker.stats().authFailures === before.authFailures + 1 && broker.stats().deniedPublishes === before.deniedPublishes + 1, "the counters");
+    expect(broker.stats().clientsConnected).toBeGreaterThanOrEqual(1);
+  });
+
+  it("refuses a bad configuration with the field named, before listening", async () => {
+    await expect(startBrokerThread({ devices: [{ username: "x", password: "y", intersectionId: "bad id", region: "r" }] })).rejects.toThrow(/broker\.devices\[0\]\.intersectionId/);
+  });
+});
+
+describe("a broker thread that dies", () => {
+  it("is reported: `failed` settles, the client is no longer running, publishes reject, and devices are cut off", async () => {
+    const own = await startBrokerThread({ port: 0, hub: HUB });
+    const device = await connectClient(own.url, HUB);
+    const closed = new Promise<void>((resolve) => device.once("close", () => resolve()));
+    let failure: Error | null = null;
+    void own.failed.then((err) => (failure = err));
+    expect(own.local.running).toBe(true);
+    await own.worker.terminate(); // as an uncaught error in the thread would end it
+    const err = await own.failed;
+    expect(err.message).toMatch(/broker thread exited/);
+    expect(failure).toBe(err);
+    expect(own.local.running).toBe(false);
+    await expect(own.local.publish("traffic/v1/north/i-a/plan", "x", { retain: false })).rejects.toThrow(/broker thread exited/);
+    await closed;
+    device.end(true);
+    await own.stop(); // harmless after a crash
+  });
+
+  it("is not a failure when the hub stops it", async () => {
+    const own = await startBrokerThread({ port: 0, hub: HUB });
+    const settled = Promise.race([own.failed.then(() => "failed"), own.stop().then(() => "stopped")]);
+    expect(await settled).toBe("stopped");
+    expect(own.local.running).toBe(false);
+    await expect(connectClient(own.url, HUB)).rejects.toThrow();
+  });
+});
