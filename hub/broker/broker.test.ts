@@ -2,7 +2,7 @@ import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, record, refusalCode, subackCodes, waitUntil } from "../../tests/support/mqtt.js";
 import { startBroker, type RunningBroker } from "./server.js";
-import { A, B, HUB, startTestBroker } from "./test-support/test-broker.js";
+import { A, B, HUB, expectRetainedPlanRoundTrip, startTestBroker } from "./test-support/test-broker.js";
 
 let broker: RunningBroker;
 const clients: MqttClient[] = [];
@@ -155,18 +155,7 @@ describe("hub broker in-process side", () => {
     expect(seen.every((m) => m.topic === "traffic/v1/north/i-a/measures" && !m.retained)).toBe(true);
     unsubscribe();
 
-    const b = await connect(B);
-    const got = record(b);
-    await b.subscribeAsync("traffic/v1/north/i-b/plan", { qos: 1 });
-    await broker.local.publish("traffic/v1/north/i-b/plan", "plan-1", { retain: true });
-    await waitUntil(() => got.length === 1, "the plan at the device");
-    expect(got[0]!.body).toBe("plan-1");
-
-    const replayed: string[] = [];
-    const stop = await broker.local.subscribe("traffic/v1/north/+/plan", (_topic, payload, retained) => replayed.push(`${payload.toString()}:${retained}`));
-    expect(replayed).toEqual(["plan-1:true"]);
-    stop();
-    await broker.local.publish("traffic/v1/north/i-b/plan", "", { retain: true }); // clear it for other tests
+    await expectRetainedPlanRoundTrip(broker.local, await connect(B));
   });
 
   it("survives a burst of thousands of messages queued behind slow deliveries", async () => {

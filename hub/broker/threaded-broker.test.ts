@@ -3,8 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeMessage, encodeMessage, type DecodeResult } from "../../protocol/index.js";
 import { connectClient, record, refusalCode, waitUntil } from "../../tests/support/mqtt.js";
 import { startBrokerThread, type ThreadedBroker } from "./threaded-broker.js";
-import { A, B, HUB } from "./test-support/test-broker.js";
-import { hashPassword } from "./password.js";
+import { A, B, HUB, expectRetainedPlanRoundTrip, testBrokerConfig } from "./test-support/test-broker.js";
 
 // The broker in its own thread (the hub's default): the same broker as broker.test.ts, reached
 // through the thread's message port.
@@ -18,16 +17,7 @@ async function connect(credentials: { username: string; password: string }, extr
 }
 
 beforeAll(async () => {
-  broker = await startBrokerThread({
-    port: 0,
-    websocket: { port: 0 },
-    hub: HUB,
-    devices: [
-      { username: A.username, passwordHash: await hashPassword(A.password), intersectionId: "i-a", region: "north" },
-      { username: B.username, password: B.password, intersectionId: "i-b", region: "north" },
-    ],
-    maxPayloadBytes: 4096,
-  });
+  broker = await startBrokerThread(await testBrokerConfig());
 });
 
 afterEach(async () => {
@@ -51,18 +41,7 @@ describe("the broker in its own thread", () => {
     expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
     unsubscribe();
 
-    const b = await connect(B);
-    const got = record(b);
-    await b.subscribeAsync("traffic/v1/north/i-b/plan", { qos: 1 });
-    await broker.local.publish("traffic/v1/north/i-b/plan", "plan-1", { retain: true });
-    await waitUntil(() => got.length === 1, "the plan at the device");
-    expect(got[0]!.body).toBe("plan-1");
-    const replayed: string[] = [];
-    const stop = await broker.local.subscribe("traffic/v1/north/+/plan", (_topic, payload, retained) => replayed.push(`${payload.toString()}:${retained}`));
-    // Resolved once active, with the retained messages already delivered.
-    expect(replayed).toEqual(["plan-1:true"]);
-    stop();
-    await broker.local.publish("traffic/v1/north/i-b/plan", "", { retain: true });
+    await expectRetainedPlanRoundTrip(broker.local, await connect(B));
   });
 
   it("decodes and validates device messages in the thread: the main thread gets payloads and reject reasons", async () => {
