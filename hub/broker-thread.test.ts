@@ -1,12 +1,13 @@
 import type { MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.js";
+import { decodeMessage, encodeMessage } from "../protocol/index.js";
 import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
 import { TIMING } from "./api/test-fixtures.js";
 import type { ThreadedBroker } from "./broker/index.js";
 import type { HubConfigInput } from "./config.js";
 import { startHubServer, type RunningHubServer } from "./server.js";
 import { controllerConfigMessage } from "./test-support/controller-config.js";
+import { measuresAt } from "./test-support/measures.js";
 
 // The hub with its broker in a thread of its own (the default): devices in, plans out, and a
 // thread that dies is a hub failure, not a silent hang.
@@ -28,18 +29,6 @@ function config(): HubConfigInput {
   };
 }
 
-function measures(seq: number, ts: number): Measures {
-  return {
-    ts,
-    seq,
-    intersectionId: "x1",
-    intervalMs: 5000,
-    modelId: "test",
-    framesProcessed: 25,
-    approaches: ["E", "W", "N", "S"].map((approachId) => ({ approachId, count: approachId === "E" || approachId === "W" ? 40 : 8, countsByClass: {}, queue: 1, occupancy: 0.2 })),
-  };
-}
-
 async function device(url: string): Promise<MqttClient> {
   const client = await connectClient(url, { username: "dev-x1", password: "device-secret-1", clientId: "edge-x1" });
   clients.push(client);
@@ -57,10 +46,10 @@ describe("the hub with its broker in its own thread", () => {
     const t0 = Date.now();
     const controller = encodeMessage("north", "config", controllerConfigMessage("x1", undefined, t0));
     await edge.publishAsync(controller.topic, controller.body, { qos: 1, retain: true });
-    const m = encodeMessage("north", "measures", measures(1, t0));
+    const m = encodeMessage("north", "measures", measuresAt(1, t0, 40, 8));
     await edge.publishAsync(m.topic, m.body, { qos: 1 });
     await waitUntil(() => hub.store.get("x1")?.measures?.seq === 1, "the measures in the store");
-    await edge.publishAsync(m.topic, JSON.stringify({ ...measures(2, t0), approaches: "many" }), { qos: 1 });
+    await edge.publishAsync(m.topic, JSON.stringify({ ...measuresAt(2, t0, 40, 8), approaches: "many" }), { qos: 1 });
     await waitUntil(() => hub.metrics().ingest.rejects.invalid === 1, "the invalid measures counted");
     expect(hub.store.get("x1")?.measures?.seq).toBe(1);
     await waitUntil(() => received.length > 0, "a plan at the device");
@@ -90,7 +79,7 @@ describe("the hub with its broker in its own thread", () => {
     server = await startHubServer({ ...base, broker: { ...(base.broker as object), type: "embedded", thread: false } });
     expect(server.hub.broker).not.toHaveProperty("worker");
     const edge = await device(server.hub.brokerUrl);
-    const m = encodeMessage("north", "measures", measures(1, Date.now()));
+    const m = encodeMessage("north", "measures", measuresAt(1, Date.now(), 40, 8));
     await edge.publishAsync(m.topic, m.body, { qos: 1 });
     await waitUntil(() => server!.hub.store.get("x1")?.measures?.seq === 1, "the measures in the store");
   });

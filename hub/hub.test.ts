@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMessage, encodeMessage, type Measures } from "../protocol/index.js";
+import { decodeMessage, encodeMessage } from "../protocol/index.js";
 import { connectClient, record, waitUntil } from "../tests/support/mqtt.js";
 import { TIMING } from "./api/test-fixtures.js";
 import { controllerConfigMessage, publishControllerConfigs } from "./test-support/controller-config.js";
+import { measuresAt } from "./test-support/measures.js";
 import { startBroker } from "./broker/index.js";
 import { Hub } from "./hub.js";
 import type { HubConfigInput } from "./config.js";
@@ -18,23 +19,6 @@ function config(): HubConfigInput {
     intersections: [{ intersectionId: "x1", region: "north", position: { xM: 0, yM: 0 }, timing: TIMING }],
     planning: { clock: "measures", commandAnswerTimeoutMs: 500 },
     log: { level: "silent" },
-  };
-}
-
-function measuresAt(seq: number, ts: number, eastWest: number, northSouth: number): Measures {
-  return {
-    ts,
-    seq,
-    intersectionId: "x1",
-    intervalMs: 5000,
-    modelId: "test",
-    framesProcessed: 25,
-    approaches: [
-      { approachId: "E", count: eastWest, countsByClass: {}, queue: 1, occupancy: 0.2 },
-      { approachId: "W", count: eastWest, countsByClass: {}, queue: 1, occupancy: 0.2 },
-      { approachId: "N", count: northSouth, countsByClass: {}, queue: 0, occupancy: 0.1 },
-      { approachId: "S", count: northSouth, countsByClass: {}, queue: 0, occupancy: 0.1 },
-    ],
   };
 }
 
