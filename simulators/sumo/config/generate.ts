@@ -14,6 +14,7 @@ export const SUMO_REGION = SIM_REGION;
 /** ITE defaults where the net's program has none. */
 const DEFAULT_MIN_GREEN_S = 5;
 const VEHICLE_LENGTH_M = 6;
+/** An advance loop's distance from the lane's end (29 m before the stop-line loop: 2.1 s at 50 km/h), on the lane or the lanes feeding it. */
 const ADVANCE_UPSTREAM_M = 30;
 const QUEUE_ZONE_M = 100;
 /**
@@ -368,11 +369,10 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   // a network, corridor or not, where every approach lane has an advance loop, so the controller
   // sees traffic arriving and queues longer than the stop line's (the game corridor: −10 % against
   // coordinated plans). With stop-line loops alone they stay coordinated: the cycle grid serves
-  // queues the detectors cannot see. Actuated plans gridlocked the bundled 3×3 grid (seed 2: 754
-  // s/veh and 274 teleports) while their caps came from a 40 s cycle; with the program-cycle caps
-  // below they run it (38.4 s/veh, seeds 1–3) but its coordinated plans do better (32.9), and they
-  // doubled the bundled arterial's delay in places (seed 1: 100 against 53)
-  // (docs/experiments/policy-sumo.md).
+  // queues the detectors cannot see (with stop-line loops only, actuated plans doubled the bundled
+  // arterial's delay). The bundled nets' 34 m bay lanes get their advance loops on the lanes feeding
+  // them (advance-loops.ts), so they run actuated plans too: arterial 56.0 → 32.5 s/veh, grid
+  // 32.9 → 29.5 (seeds 1–3, docs/experiments/policy-sumo.md).
   if (intersections.length === 1 || intersections.every((x) => x.seesApproaches)) {
     for (const x of intersections) {
       x.config.controller.planOperation = "actuated";
