@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { loadScenario } from "./traffic/load-scenario.js";
 import { CONTROLLERS, runClosedLoop, type ClosedLoopResult, type ControllerKind } from "./closed-loop/run.js";
 import { startHubBridge } from "./closed-loop/hub-bridge.js";
-import { CLEARANCE_SOURCES, describeSumoResult, runSumoCli, SUMO_CONTROLLERS, SUMO_TLS_TYPES, sumoRunList, type ClearanceSource, type SumoRunName, type SumoTlsType } from "./sumo/index.js";
+import { CLEARANCE_SOURCES, describeSumoResult, runSumoCli, SUMO_CLEARANCES, SUMO_CONTROLLERS, SUMO_TLS_TYPES, sumoRunList, type ClearanceSource, type SumoClearance, type SumoRunName, type SumoTlsType } from "./sumo/index.js";
 
 function positive(value: string): number {
   const n = Number(value);
@@ -143,6 +143,7 @@ interface CliOptions {
   routes?: string[];
   additional?: string[];
   sumoTlsType?: SumoTlsType;
+  sumoClearance?: SumoClearance;
   configDir?: string;
   clearance?: ClearanceSource;
   stepLength?: number;
@@ -168,6 +169,9 @@ const program = new Command("traffic-sim")
   .option("--routes <files>", "sumo: route files, comma-separated", list)
   .option("--additional <files>", "sumo: additional files, comma-separated", list)
   .addOption(new Option("--sumo-tls-type <type>", "sumo: with --controller sumo, run the net's phases under this SUMO logic").choices([...SUMO_TLS_TYPES]))
+  .addOption(
+    new Option("--sumo-clearance <source>", "sumo: SUMO's own programs with the net program's change intervals, or the generated configuration's (each green's yellow and red clearance from the intersections' files, as the project's controllers run them); default program").choices([...SUMO_CLEARANCES]),
+  )
   .option("--config-dir <dir>", "sumo: where the generated controller and hub configuration is written, and read from when already there")
   .addOption(
     new Option("--clearance <source>", "sumo: red clearances of a generated configuration: ITE's where the net's program has no all-red, or the program's own (0.5 s floor; not for a real junction); default ite").choices([...CLEARANCE_SOURCES]),
@@ -194,6 +198,7 @@ const program = new Command("traffic-sim")
 
 async function runSumoEngine(opts: CliOptions): Promise<void> {
   if (opts.sumoTlsType !== undefined && opts.controller !== "sumo") throw new InvalidArgumentError("--sumo-tls-type needs --controller sumo");
+  if (opts.sumoClearance !== undefined && opts.controller !== "sumo" && opts.compare === undefined) throw new InvalidArgumentError("--sumo-clearance needs --controller sumo (or SUMO runs in --compare)");
   const compare: SumoRunName[] | undefined = opts.compare === undefined ? undefined : sumoRunList(opts.compare);
   const out = await runSumoCli(
     {
@@ -203,6 +208,7 @@ async function runSumoEngine(opts: CliOptions): Promise<void> {
       ...(opts.routes ? { routes: opts.routes } : {}),
       ...(opts.additional ? { additional: opts.additional } : {}),
       ...(opts.sumoTlsType ? { sumoTlsType: opts.sumoTlsType } : {}),
+      ...(opts.sumoClearance ? { sumoClearance: opts.sumoClearance } : {}),
       ...(compare ? { compare } : {}),
       ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { SUMO_TLS_TYPES, type ClearanceSource, type SumoTlsType } from "./config/index.js";
+import { SUMO_TLS_TYPES, type ClearanceSource, type SumoClearance, type SumoTlsType } from "./config/index.js";
 import { runSumo, type SumoControllerKind, type SumoRunResult } from "./cosim/index.js";
 import { bundledSumoScenario } from "./scenarios.js";
 
@@ -20,6 +20,8 @@ export interface SumoCliOptions {
   additional?: string[];
   controller: SumoControllerKind;
   sumoTlsType?: SumoTlsType;
+  /** SUMO's own programs' change intervals (every SUMO run of a comparison). */
+  sumoClearance?: SumoClearance;
   compare?: SumoRunName[];
   duration?: number;
   seed?: number;
@@ -57,6 +59,7 @@ export async function runSumoCli(opts: SumoCliOptions, onResult: (name: string, 
         additional: opts.additional ?? [],
         controller: run.controller,
         ...(run.sumoTlsType ? { sumoTlsType: run.sumoTlsType } : {}),
+        ...(run.controller === "sumo" && opts.sumoClearance ? { sumoClearance: opts.sumoClearance } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.duration !== undefined ? { durationS: opts.duration } : {}),
         ...(opts.stepLength !== undefined ? { stepS: opts.stepLength } : {}),

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseHubConfig } from "../../../hub/config.js";
 import { cycleRangeS } from "../../../protocol/index.js";
 import { serverBinary } from "../../../tests/support/servers.js";
-import { readNet } from "../net/index.js";
-import { configsFromNet, detectorsAdditional, INTERSECTIONS_DIR, loadConfigs, SumoIntersectionConfig, tlsProgramsAdditional, writeConfigs } from "./index.js";
+import { readNet, trafficLightIds } from "../net/index.js";
+import { advancePlace, configsFromNet, detectorsAdditional, INTERSECTIONS_DIR, intersectionFromNet, laneGraph, loadConfigs, LOOP_MARGIN_M, SumoIntersectionConfig, tlsProgramsAdditional, writeConfigs } from "./index.js";
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../scenarios/${name}.net.xml`, import.meta.url));
 const dirs: string[] = [];
@@ -18,9 +18,20 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-/** Per loop kind ("stop", "stop alone": no advance loop on its lane, "advance"), checking each loop's passage time. */
+/**
+ * Per loop kind ("stop", "stop alone": no advance loop feeding its lane in the phase, "advance"),
+ * checking each loop's passage time: an advance loop's is its travel time to the stop line, along
+ * its lane or through the junction into the lane it feeds.
+ */
 async function checkedPassageKinds(path: string): Promise<string[]> {
   const net = await readNet(path);
+  const lanes = new Map(net.edge.flatMap((e) => e.lane.map((l) => [l.id, l] as const)));
+  /** From a loop's place to the end of the lane it feeds (m), or undefined when it does not feed it. */
+  const toEndOf = (loop: { lane: string; posM: number }, lane: string): number | undefined => {
+    if (loop.lane === lane) return lanes.get(lane)!.length - loop.posM;
+    const c = net.connection.find((x) => `${x.from}_${x.fromLane}` === loop.lane && `${x.to}_${x.toLane}` === lane);
+    return c ? lanes.get(loop.lane)!.length - loop.posM + (c.via ? lanes.get(c.via)!.length : 0) + lanes.get(lane)!.length : undefined;
+  };
   const kinds = new Set<string>();
   for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
     const config = SumoIntersectionConfig.parse(x.config);
@@ -29,15 +40,22 @@ async function checkedPassageKinds(path: string): Promise<string[]> {
       // Coordinated operation: every loop extends 4 s after its vehicle leaves.
       expect(p.passageS).toBe(4);
       expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
+      const advances = p.detectors.map((id) => byId.get(id)!).filter((d) => d.kind === "advance");
       for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
         const d = byId.get(id)!;
-        const alone = !config.detectors.some((a) => a.kind === "advance" && a.lane === d.lane);
-        kinds.add(`${d.kind}${alone ? " alone" : ""}`);
-        if (d.kind === "stop") expect(passageS).toBe(alone ? 2 : 1);
-        else {
-          const stop = config.detectors.find((s) => s.kind === "stop" && s.lane === d.lane)!;
-          const speed = net.edge.flatMap((e) => e.lane).find((l) => l.id === d.lane)!.speed;
-          expect(passageS).toBeCloseTo((stop.posM - d.posM) / speed, 1);
+        if (d.kind === "stop") {
+          const alone = !advances.some((a) => toEndOf(a, d.lane) !== undefined);
+          kinds.add(`stop${alone ? " alone" : ""}`);
+          expect(passageS).toBe(alone ? 2 : 1);
+        } else {
+          kinds.add(d.kind);
+          const stops = p.detectors.map((s) => byId.get(s)!).filter((s) => s.kind === "stop" && toEndOf(d, s.lane) !== undefined);
+          expect(stops.length).toBeGreaterThan(0);
+          for (const stop of stops) {
+            const distanceM = toEndOf(d, stop.lane)! - (lanes.get(stop.lane)!.length - stop.posM);
+            expect(distanceM).toBeGreaterThanOrEqual(29);
+            expect(passageS).toBeCloseTo(distanceM / lanes.get(stop.lane)!.speed, 1);
+          }
         }
       }
     }
@@ -62,12 +80,36 @@ describe("configuration generated from a SUMO net", () => {
     const corridor = parsed.intersections.map((x) => (x.timing as { corridor?: { id: string; mainPhase: number } }).corridor);
     if (name === "arterial") expect(corridor.every((c) => c?.id === "arterial" && c.mainPhase === 3)).toBe(true);
     else expect(corridor.every((c) => c === undefined)).toBe(true);
-    // Stop-line loops only (lanes too short for an advance loop): hub plans stay coordinated.
-    for (const x of intersections) expect(x.config.controller.planOperation).toBeUndefined();
+    // Every approach lane has an advance loop (upstream of the turn bay's split): hub plans run actuated.
+    for (const x of intersections) expect(x.seesApproaches).toBe(true);
+    for (const x of intersections) expect(x.config.controller.planOperation).toBe("actuated");
   });
 
-  it("gives each loop its own passage time: a stop-line loop alone the saturation headway (2 s); the bundled nets' lanes are too short for an advance loop", async () => {
-    expect(await checkedPassageKinds(scenario("arterial"))).toEqual(["stop alone"]);
+  it("gives each loop its own passage time: an advance loop upstream of the split its travel time, a stop-line loop with none feeding it in the phase the saturation headway (2 s)", async () => {
+    expect(await checkedPassageKinds(scenario("arterial"))).toEqual(["advance", "stop", "stop alone"]);
+    expect(await checkedPassageKinds(scenario("grid"))).toEqual(["advance", "stop", "stop alone"]);
+  });
+
+  it("places an advance loop 30 m before the stop line, following a short turn-bay lane upstream to the lane feeding it (never past a signal); a loop shared with the left bay calls the through phase only", async () => {
+    const net = await readNet(scenario("arterial"));
+    const graph = laneGraph(net);
+    // The 34 m bay lanes (the edge split for the 50 m turn bay) are fed by the 234 m lanes from A0: 1 m before their end.
+    expect(advancePlace(graph, "A0B0.250.00_2", 30)).toEqual({ lane: "A0B0_1", posM: 233, fromEndM: 43.27 });
+    expect(advancePlace(graph, "A0B0.250.00_1", 30)).toEqual({ lane: "A0B0_1", posM: 233, fromEndM: 43.27 });
+    expect(advancePlace(graph, "A0B0.250.00_0", 30)).toEqual({ lane: "A0B0_0", posM: 233, fromEndM: 43.27 });
+    // On a lane long enough, on the lane itself; never upstream of the signal at A0.
+    expect(advancePlace(graph, "A0B0_1", 30)).toEqual({ lane: "A0B0_1", posM: 204, fromEndM: 30 });
+    // The farthest a loop may go: more than LOOP_MARGIN_M past the start of the lane from the signal A0.
+    expect(advancePlace(graph, "A0B0.250.00_1", 42.27 + 234 - LOOP_MARGIN_M - 0.5)).toEqual({ lane: "A0B0_1", posM: LOOP_MARGIN_M + 0.5, fromEndM: 270.77 });
+    expect(advancePlace(graph, "A0B0.250.00_1", 42.27 + 234 - LOOP_MARGIN_M)).toBeUndefined();
+
+    const b = SumoIntersectionConfig.parse(configsFromNet(net, () => "pw-0123456789abc").intersections.find((x) => x.config.tlsId === "B0")!.config);
+    const shared = b.detectors.filter((d) => d.kind === "advance" && d.lane === "A0B0_1");
+    expect(shared).toHaveLength(1);
+    const [through, left] = [b.controller.phases[2]!, b.controller.phases[3]!];
+    expect(through.detectors).toContain(shared[0]!.id);
+    expect(left.detectors).not.toContain(shared[0]!.id);
+    expect(left.detectors).toContain("A0B0.250.00_2.stop");
   });
 
   it.skipIf(gameSquare.skip)(`runs hub plans actuated in a network whose every approach lane has an advance loop, a corridor too ${gameSquare.reason}`, async () => {
@@ -79,19 +121,22 @@ describe("configuration generated from a SUMO net", () => {
     for (const x of corridor) expect(x.config.controller.planOperation).toBe("actuated");
   });
 
-  it("bounds a coordinated light's cycle below by its phases' own minimum splits (those a plan may not leave out), a corridor's by 40 s", async () => {
+  it("bounds a coordinated light's cycle below by its phases' own minimum splits (those a plan may not leave out), an actuated plan's maxima by the program's cycle", async () => {
     for (const name of ["arterial", "grid"]) {
       const net = await readNet(scenario(name));
-      for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) {
+      const taken = new Set<string>();
+      for (const id of trafficLightIds(net)) {
+        const x = intersectionFromNet(net, id, taken);
         const phases = SumoIntersectionConfig.parse(x.config).controller.phases;
         const always = phases.filter((p) => p.omittable !== true);
         // Two through phases of 5 s min green, 3 s yellow and 2 s red: 20 s (the schema's floor), where a constant 40 s stood.
         expect(cycleRangeS(always).minS).toBe(20);
-        // The arterial is a corridor: its floor stays 40 s (20 s gridlocked it).
-        expect(x.timing.minCycleS).toBe(name === "arterial" ? 40 : 20);
+        expect(x.timing.minCycleS).toBe(20);
         // With its protected lefts the plan's cycle is still bounded by every phase's minimum (the engine's own rule).
         expect(cycleRangeS(phases).minS).toBe(40);
       }
+      // Both nets see every approach (advance loops): actuated plans, capped from the program's 98 s cycle.
+      for (const x of configsFromNet(net, () => "pw-0123456789abc").intersections) expect(x.timing.minCycleS).toBe(Math.round(x.config.controller.fallback.cycleS));
     }
   });
 
@@ -173,7 +218,8 @@ describe("configuration generated from a SUMO net", () => {
     const net = await readNet(scenario("arterial"));
     const { intersections } = configsFromNet(net, () => "pw-0123456789abc");
     const xml = detectorsAdditional(intersections.map((x) => SumoIntersectionConfig.parse(x.config)));
-    expect(xml.match(/<inductionLoop /g)).toHaveLength(36);
+    // 36 stop-line loops; 24 advance loops, two per approach (its two lanes before the bay's split feed three).
+    expect(xml.match(/<inductionLoop /g)).toHaveLength(60);
     expect(xml.match(/<laneAreaDetector /g)).toHaveLength(36);
     const actuated = tlsProgramsAdditional(net.tlLogic, "actuated");
     expect(actuated).toContain('type="actuated" programID="0-actuated"');

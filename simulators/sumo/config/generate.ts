@@ -6,6 +6,7 @@ import type { SumoNet } from "../net/read-net.js";
 import { safeId, tlsLayout, trafficLightIds, type TlsLayout } from "../net/tls-layout.js";
 import type { SumoDetector, SumoIntersectionConfigInput } from "./schema.js";
 import { cycleRangeS } from "../../../protocol/index.js";
+import { advancePlace, laneGraph, type LaneGraph } from "./advance-loops.js";
 
 /** Region every simulated intersection belongs to: the closed loop's, whose hub bridge the co-simulation uses. */
 export const SUMO_REGION = SIM_REGION;
@@ -13,6 +14,7 @@ export const SUMO_REGION = SIM_REGION;
 /** ITE defaults where the net's program has none. */
 const DEFAULT_MIN_GREEN_S = 5;
 const VEHICLE_LENGTH_M = 6;
+/** An advance loop's distance from the lane's end (29 m before the stop-line loop: 2.1 s at 50 km/h), on the lane or the lanes feeding it. */
 const ADVANCE_UPSTREAM_M = 30;
 const QUEUE_ZONE_M = 100;
 /**
@@ -145,6 +147,8 @@ export interface GeneratedIntersection {
   config: SumoIntersectionConfigInput;
   /** The hub's own settings for it (no phases: the hub plans against what its controller publishes). */
   timing: HubTimingInput;
+  /** Every approach lane has an advance loop on it or on the lane feeding it: the controller sees arrivals and queues beyond the stop line. */
+  seesApproaches: boolean;
 }
 
 /**
@@ -157,7 +161,7 @@ export interface GeneratedIntersection {
  * incoming lane: stop-line and advance loops for calls, each with its own passage time, a
  * lane-area detector for queues.
  */
-export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<string>, options: GenerateOptions = {}): GeneratedIntersection {
+export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<string>, options: GenerateOptions = {}, graph: LaneGraph = laneGraph(net)): GeneratedIntersection {
   const layout = tlsLayout(net, tlsId);
   if (layout.phases.length > 16) throw new Error(`traffic light "${tlsId}": ${layout.phases.length} green phases, the controller runs at most 16`);
   const intersectionId = safeId(tlsId, idsTaken);
@@ -169,7 +173,11 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   const approachOfLane = new Map(approaches.flatMap((a) => a.lanes.map((lane) => [lane, a.id] as const)));
   const detectorIds = new Set<string>();
   const detectors: SumoDetector[] = [];
-  const detectorsOfLane = new Map<string, string[]>();
+  const stopOfLane = new Map<string, string>();
+  // Advance loops by place: one loop upstream of a split feeds every lane behind it (a through
+  // lane and the left bay fed by the same lane share it).
+  const advanceAt = new Map<string, { id: string; feeds: string[] }>();
+  const advanceOfLane = new Map<string, string>();
   // Each loop's own passage time (docs/experiments/policy-sumo.md): the stop-line loop's short,
   // the advance loop's its travel time to the stop line at the lane's speed, so a vehicle holds
   // the green from the advance loop until just after it has crossed the stop line.
@@ -177,23 +185,55 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   for (const [lane, approachId] of approachOfLane) {
     const length = layout.laneLength[lane] ?? 50;
     const stop: SumoDetector = { id: safeId(`${lane}.stop`, detectorIds), kind: "stop", lane, posM: Math.max(0, length - 1), approachId };
-    const hasAdvance = length > ADVANCE_UPSTREAM_M + 5;
-    passageOf.set(stop.id, hasAdvance ? STOP_LINE_PASSAGE_S : STOP_ONLY_PASSAGE_S);
-    const list = [stop];
-    if (hasAdvance) {
-      const advance: SumoDetector = { id: safeId(`${lane}.adv`, detectorIds), kind: "advance", lane, posM: length - ADVANCE_UPSTREAM_M, approachId };
-      const travelS = (stop.posM - advance.posM) / Math.max(layout.laneSpeed[lane] ?? 8, 1);
-      passageOf.set(advance.id, clamp(Math.round(travelS * 10) / 10, 0, 10));
-      list.push(advance);
+    detectors.push(stop);
+    stopOfLane.set(lane, stop.id);
+    const place = advancePlace(graph, lane, ADVANCE_UPSTREAM_M);
+    if (place) {
+      const key = `${place.lane}\u0000${place.posM}`;
+      let loop = advanceAt.get(key);
+      if (!loop) {
+        const advance: SumoDetector = { id: safeId(`${place.lane}.adv`, detectorIds), kind: "advance", lane: place.lane, posM: place.posM, approachId };
+        const travelS = (place.fromEndM - (length - stop.posM)) / Math.max(layout.laneSpeed[lane] ?? 8, 1);
+        passageOf.set(advance.id, clamp(Math.round(travelS * 10) / 10, 0, 10));
+        detectors.push(advance);
+        loop = { id: advance.id, feeds: [] };
+        advanceAt.set(key, loop);
+      }
+      loop.feeds.push(lane);
+      advanceOfLane.set(lane, loop.id);
     }
     const zone = Math.min(length, QUEUE_ZONE_M);
-    list.push({ id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId });
-    detectors.push(...list);
-    detectorsOfLane.set(
-      lane,
-      list.filter((d) => d.kind !== "queue").map((d) => d.id),
-    );
+    detectors.push({ id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId });
   }
+  const feedsOf = new Map([...advanceAt.values()].map((l) => [l.id, l.feeds]));
+  /**
+   * A phase's loops: the stop-line loop of every lane it serves, and each advance loop feeding
+   * one of them whose every lane the phase shows green (a loop shared by a through lane and the
+   * left bay behind it calls the through phase, which runs the left permissive, not the
+   * protected left, which through traffic would call for nothing).
+   */
+  const loopsOf = (k: number): string[] => {
+    const served = lanesServedBy(layout, k);
+    const green = new Set([...layout.phases[k]!.protectedLinks, ...layout.phases[k]!.permissiveLinks].map((i) => layout.links[i]!.fromLane));
+    const ids: string[] = [];
+    for (const lane of served) {
+      const stop = stopOfLane.get(lane);
+      if (stop) ids.push(stop);
+      const advance = advanceOfLane.get(lane);
+      if (advance && !ids.includes(advance) && feedsOf.get(advance)!.every((l) => green.has(l))) ids.push(advance);
+    }
+    return ids;
+  };
+  /** A stop-line loop bridges a discharging queue's gaps itself unless the phase also has an advance loop feeding its lane. */
+  const passageIn = (ids: readonly string[]): Record<string, number> =>
+    Object.fromEntries(
+      ids.map((id) => {
+        const d = detectors.find((x) => x.id === id)!;
+        if (d.kind !== "stop") return [id, passageOf.get(id)!];
+        const bridged = ids.some((a) => feedsOf.get(a)?.includes(d.lane));
+        return [id, bridged ? STOP_LINE_PASSAGE_S : STOP_ONLY_PASSAGE_S];
+      }),
+    );
 
   const speed = Math.max(...Object.values(layout.laneSpeed), 8);
   // ITE's red clearance: the width to cross plus a vehicle length, at the approach speed.
@@ -211,7 +251,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       greenS: clamp(greenS, minGreenS, maxGreenS),
       yellowS: clamp(p.yellowS, 3, 6),
       redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, MIN_RED_CLEARANCE_S, 6) : clearanceS,
-      detectors: [...lanesServedBy(layout, k)].flatMap((lane) => detectorsOfLane.get(lane) ?? []),
+      detectors: loopsOf(k),
     };
   });
   fitCycle(phases, tlsId);
@@ -228,7 +268,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     phases: phases.map(({ greenS: _, ...p }, k) => ({
       ...p,
       passageS: COORDINATED_PASSAGE_S,
-      detectorPassageS: Object.fromEntries(p.detectors.map((id) => [id, passageOf.get(id)!])),
+      detectorPassageS: passageIn(p.detectors),
       ...(omittable[k] ? { omittable: true } : {}),
       approaches: approaches.filter((a) => approachServedBy(layout, a, k)).map((a) => ({ approachId: a.id, lanes: a.lanes.length, share: 1 })),
     })),
@@ -256,13 +296,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     planValidityS: 300,
     planRefreshS: 60,
   };
-  return { layout, config, timing };
-}
-
-/** Every lane with a stop-line loop also has an advance loop upstream. */
-function seesApproaches(x: GeneratedIntersection): boolean {
-  const advanced = new Set(x.config.detectors.filter((d) => d.kind === "advance").map((d) => d.lane));
-  return x.config.detectors.every((d) => d.kind !== "stop" || advanced.has(d.lane));
+  return { layout, config, timing, seesApproaches: [...approachOfLane.keys()].every((lane) => advanceOfLane.has(lane)) };
 }
 
 /**
@@ -326,7 +360,8 @@ export function groupConflicts(layout: TlsLayout): [string, string][] {
  */
 export function configsFromNet(net: SumoNet, passwords: (intersectionId: string) => string, options: GenerateOptions = {}): { intersections: GeneratedIntersection[]; hub: HubConfigInput } {
   const taken = new Set<string>();
-  const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken, options));
+  const graph = laneGraph(net);
+  const intersections = trafficLightIds(net).map((id) => intersectionFromNet(net, id, taken, options, graph));
   const ys = new Set(intersections.map((x) => Math.round(x.layout.position.y)));
   const corridor = intersections.length > 1 && ys.size === 1;
   // Hub plans run fully actuated within their splits (`planOperation`), serving whoever waits, at
@@ -334,12 +369,11 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   // a network, corridor or not, where every approach lane has an advance loop, so the controller
   // sees traffic arriving and queues longer than the stop line's (the game corridor: −10 % against
   // coordinated plans). With stop-line loops alone they stay coordinated: the cycle grid serves
-  // queues the detectors cannot see. Actuated plans gridlocked the bundled 3×3 grid (seed 2: 754
-  // s/veh and 274 teleports) while their caps came from a 40 s cycle; with the program-cycle caps
-  // below they run it (38.4 s/veh, seeds 1–3) but its coordinated plans do better (32.9), and they
-  // doubled the bundled arterial's delay in places (seed 1: 100 against 53)
-  // (docs/experiments/policy-sumo.md).
-  if (intersections.length === 1 || intersections.every(seesApproaches)) {
+  // queues the detectors cannot see (with stop-line loops only, actuated plans doubled the bundled
+  // arterial's delay). The bundled nets' 34 m bay lanes get their advance loops on the lanes feeding
+  // them (advance-loops.ts), so they run actuated plans too: arterial 56.0 → 32.5 s/veh, grid
+  // 32.9 → 29.5 (seeds 1–3, docs/experiments/policy-sumo.md).
+  if (intersections.length === 1 || intersections.every((x) => x.seesApproaches)) {
     for (const x of intersections) {
       x.config.controller.planOperation = "actuated";
       // An actuated plan's splits are only its greens' maxima (gap-out ends them): capped at a short

@@ -19,12 +19,17 @@ import {
   hasConfigs,
   loadConfigs,
   CLEARANCE_SOURCES,
+  SUMO_CLEARANCES,
   SUMO_TLS_TYPES,
+  changeIntervalsOf,
+  withChangeIntervals,
+  type ClearanceSource,
+  type LoadedConfigs,
   tlsProgramsAdditional,
   writeConfigs,
   type SumoIntersectionConfig,
 } from "../config/index.js";
-import { programOf, readNet, tlsLayout, trafficLightIds } from "../net/index.js";
+import { programOf, readNet, tlsLayout, trafficLightIds, type SumoNet } from "../net/index.js";
 import { launchSumo, VAR } from "../traci/index.js";
 import { DetectorReader } from "./detector-reader.js";
 import { ConflictObserver, sumoStateOf } from "./signal-state.js";
@@ -40,6 +45,12 @@ export const SumoRunOptions = z.strictObject({
   controller: z.enum(SUMO_CONTROLLERS),
   /** With controller "sumo": run the net's programs under another of SUMO's logics. */
   sumoTlsType: z.enum(SUMO_TLS_TYPES).optional(),
+  /**
+   * With controller "sumo": the program's own change intervals, or the generated configuration's
+   * (each green's yellow and red clearance from the intersections' files, the ones the project's
+   * controllers run), so SUMO's logics are judged on the same change intervals.
+   */
+  sumoClearance: z.enum(SUMO_CLEARANCES).default("program"),
   seed: z.number().int().min(0).default(42),
   durationS: z.number().positive().max(7 * 86_400).default(3600),
   /** SUMO's step and the controllers' tick. */
@@ -58,6 +69,8 @@ export interface SumoRunResult extends TripSummary {
   scenario: string;
   controller: SumoControllerKind;
   sumoTlsType?: string;
+  /** SUMO's own programs run on the generated configuration's change intervals (absent: the program's own). */
+  sumoClearance?: "generated";
   seed: number;
   durationS: number;
   stepS: number;
@@ -92,9 +105,16 @@ export function scenarioNameOf(netPath: string): string {
  * by SUMO's own programs. Each step is one TraCI round trip: the lights' new states go with the
  * step command, every detector and light state comes back in its answer. Time is SUMO's.
  */
-export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProgress?: (doneS: number, totalS: number) => void } = {}): Promise<SumoRunResult> {
+export interface SumoRunHooks {
+  onProgress?: (doneS: number, totalS: number) => void;
+  /** Each light's state as SUMO reports it after every step (`tS`: simulated seconds). */
+  onSignalState?: (tS: number, tlsId: string, state: string) => void;
+}
+
+export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: SumoRunHooks = {}): Promise<SumoRunResult> {
   const o = parseOrThrow(SumoRunOptions, optionsInput, "sumo");
   if (o.sumoTlsType !== undefined && o.controller !== "sumo") throw new Error("--sumo-tls-type applies to --controller sumo only");
+  if (o.sumoClearance !== "program" && o.controller !== "sumo") throw new Error("--sumo-clearance applies to --controller sumo only");
   const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), "traffic-sumo-"));
   let bridge: (HubBridge & { hub: Hub }) | undefined;
@@ -107,18 +127,25 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
     let configDir: string | undefined;
     let configs: SumoIntersectionConfig[] = [];
     if (o.controller === "sumo") {
-      if (o.sumoTlsType !== undefined) {
+      if (o.sumoClearance === "generated") {
+        // The change intervals of the configuration the project's controllers run: its files are the one source.
+        configDir = resolve(o.configDir ?? join(workDir, "config"));
+        const loaded = await generatedConfigs(net, configDir, o.clearance);
+        const programs = loaded.intersections.map((x) => {
+          const layout = tlsLayout(net, x.tlsId);
+          return withChangeIntervals(layout, changeIntervalsOf(x, layout), o.stepS);
+        });
+        const path = join(workDir, `tls-${o.sumoTlsType ?? "own"}-generated.add.xml`);
+        await writeFile(path, tlsProgramsAdditional(programs, o.sumoTlsType, "-generated-clearance"));
+        additional.push(path);
+      } else if (o.sumoTlsType !== undefined) {
         const path = join(workDir, `tls-${o.sumoTlsType}.add.xml`);
         await writeFile(path, tlsProgramsAdditional(tlsIds.map((id) => programOf(net, id)), o.sumoTlsType));
         additional.push(path);
       }
     } else {
       configDir = resolve(o.configDir ?? join(workDir, "config"));
-      if (!(await hasConfigs(configDir))) {
-        const generated = configsFromNet(net, () => randomBytes(12).toString("base64url"), { clearance: o.clearance });
-        await writeConfigs(configDir, generated.intersections.map((x) => x.config), generated.hub);
-      }
-      const loaded = await loadConfigs(configDir);
+      const loaded = await generatedConfigs(net, configDir, o.clearance);
       configs = loaded.intersections;
       const path = join(workDir, "detectors.add.xml");
       await writeFile(path, detectorsAdditional(configs));
@@ -207,7 +234,9 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
         bridge?.advance(simNowMs);
         for (const id of tlsIds) {
           const state = results.of("trafficLight", id)?.get(VAR.tlRedYellowGreenState);
-          if (typeof state === "string") observer.observe(id, state);
+          if (typeof state !== "string") continue;
+          observer.observe(id, state);
+          hooks.onSignalState?.(i * o.stepS, id, state);
         }
         for (const rig of rigs) {
           const seen = rig.reader.read(results, simNowMs);
@@ -232,6 +261,7 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
       scenario: scenarioNameOf(netPath),
       controller: o.controller,
       ...(o.sumoTlsType ? { sumoTlsType: o.sumoTlsType } : {}),
+      ...(o.controller === "sumo" && o.sumoClearance === "generated" ? { sumoClearance: "generated" as const } : {}),
       seed: o.seed,
       durationS: round(stepsRun * o.stepS, 1),
       stepS: o.stepS,
@@ -253,6 +283,15 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
     await bridge?.close();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The configuration in `configDir`, generated from the net first when the folder has none. */
+async function generatedConfigs(net: SumoNet, configDir: string, clearance: ClearanceSource): Promise<LoadedConfigs> {
+  if (!(await hasConfigs(configDir))) {
+    const generated = configsFromNet(net, () => randomBytes(12).toString("base64url"), { clearance });
+    await writeConfigs(configDir, generated.intersections.map((x) => x.config), generated.hub);
+  }
+  return loadConfigs(configDir);
 }
 
 /** The simulated agents log in as `edge-<intersection id>` with the plain password the hub file gives. */

@@ -46,3 +46,56 @@ export class ConflictObserver {
     return n;
   }
 }
+
+/**
+ * An observer of the change intervals SUMO shows, independent of any controller: per light, the
+ * shortest yellow a link showed and the shortest red clearance, the time from a link's yellow
+ * ending to a link that crosses it (a forbidden pair) turning green.
+ */
+export class ClearanceObserver {
+  private readonly partners = new Map<string, Map<number, number[]>>();
+  private readonly last = new Map<string, string>();
+  /** Per light: link → when its yellow began, when its red began after a yellow. */
+  private readonly yellowFrom = new Map<string, Map<number, number>>();
+  private readonly redFrom = new Map<string, Map<number, number>>();
+  readonly minYellowS = new Map<string, number>();
+  readonly minRedClearanceS = new Map<string, number>();
+
+  constructor(forbidden: ReadonlyMap<string, readonly (readonly [number, number])[]>) {
+    for (const [id, pairs] of forbidden) {
+      const m = new Map<number, number[]>();
+      for (const [a, b] of pairs) {
+        m.set(a, [...(m.get(a) ?? []), b]);
+        m.set(b, [...(m.get(b) ?? []), a]);
+      }
+      this.partners.set(id, m);
+      this.yellowFrom.set(id, new Map());
+      this.redFrom.set(id, new Map());
+    }
+  }
+
+  /** One light's state at time `tS` (seconds). */
+  observe(tlsId: string, tS: number, state: string): void {
+    const prev = this.last.get(tlsId);
+    this.last.set(tlsId, state);
+    const yellowFrom = this.yellowFrom.get(tlsId);
+    const redFrom = this.redFrom.get(tlsId);
+    if (prev === undefined || !yellowFrom || !redFrom) return;
+    const min = (m: Map<string, number>, v: number): void => void m.set(tlsId, Math.min(m.get(tlsId) ?? Infinity, v));
+    for (let i = 0; i < state.length; i++) {
+      const was = prev[i]!;
+      const now = state[i]!;
+      if (was === now) continue;
+      if (now === "y" || now === "Y") yellowFrom.set(i, tS);
+      if ((was === "y" || was === "Y") && yellowFrom.has(i)) min(this.minYellowS, tS - yellowFrom.get(i)!);
+      if ((was === "y" || was === "Y") && now === "r") redFrom.set(i, tS);
+      if ((now === "G" || now === "g") && was !== "G" && was !== "g") {
+        redFrom.delete(i);
+        for (const j of this.partners.get(tlsId)?.get(i) ?? []) {
+          const from = redFrom.get(j);
+          if (from !== undefined) min(this.minRedClearanceS, tS - from);
+        }
+      }
+    }
+  }
+}

@@ -31,6 +31,8 @@ export interface ProgramPhase {
   maxDurS?: number;
   yellowS: number;
   allRedS: number;
+  /** The program's green phases (indices into `program.phase`) it is made of: consecutive ones showing the same links merge. */
+  programPhases: number[];
 }
 
 export interface TlsLayout {
@@ -155,6 +157,7 @@ export function tlsLayout(net: SumoNet, tlsId: string): TlsLayout {
     const same = prev && k > 0 && sameSet(prev.protectedLinks, protectedLinks) && sameSet(prev.permissiveLinks, permissiveLinks) && prev.yellowS === 0;
     if (same) {
       prev.greenS += p.duration;
+      prev.programPhases.push(k);
       prev.yellowS = yellowS;
       prev.allRedS = allRedS;
       return;
@@ -167,6 +170,7 @@ export function tlsLayout(net: SumoNet, tlsId: string): TlsLayout {
       ...(p.maxDur !== undefined ? { maxDurS: p.maxDur } : {}),
       yellowS,
       allRedS,
+      programPhases: [k],
     });
   });
   if (phases.length === 0) throw new Error(`net: program of "${tlsId}" has no green phase`);
