@@ -27,6 +27,7 @@ import {
 import { programOf, readNet, tlsLayout, trafficLightIds } from "../net/index.js";
 import { launchSumo, VAR } from "../traci/index.js";
 import { DetectorReader } from "./detector-reader.js";
+import { VehicleWatch } from "./vehicle-watch.js";
 import { ConflictObserver, sumoStateOf } from "./signal-state.js";
 import { readTripSummary, type TripSummary } from "./sumo-results.js";
 
@@ -157,8 +158,17 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
       for (const id of tlsIds) await client.subscribe("trafficLight", id, [VAR.tlRedYellowGreenState]);
       const rigs: Rig[] = [];
       let simNowMs = SIM_EPOCH_MS;
+      // Vehicles on the lane-area detectors are read one by one only where a controller extends
+      // greens from them (`areaDetectors`).
+      const watch = new VehicleWatch();
+      const laneSpeeds = new Map<string, number>();
       for (const config of configs) {
-        const reader = new DetectorReader(config, SIM_EPOCH_MS);
+        if (!config.controller.phases.some((p) => p.areaDetectors.length > 0)) continue;
+        for (const d of config.detectors) if (d.kind === "queue" && !laneSpeeds.has(d.lane)) laneSpeeds.set(d.lane, Number(await client.get("lane", VAR.maxSpeed, d.lane)));
+      }
+      for (const config of configs) {
+        const readsAreas = config.controller.phases.some((p) => p.areaDetectors.length > 0);
+        const reader = new DetectorReader(config, SIM_EPOCH_MS, readsAreas ? { watch, laneSpeedMps: (lane) => laneSpeeds.get(lane) ?? 13.89 } : undefined);
         for (const s of reader.subscriptions()) await client.subscribe(s.domain, s.sumoId, s.variables);
         const approachIds = [...new Set(config.detectors.map((d) => d.approachId))];
         const aggregator = new MeasuresAggregator(approachIds, SIM_EPOCH_MS);
@@ -209,10 +219,11 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
           const state = results.of("trafficLight", id)?.get(VAR.tlRedYellowGreenState);
           if (typeof state === "string") observer.observe(id, state);
         }
+        watch.update(results);
         for (const rig of rigs) {
           const seen = rig.reader.read(results, simNowMs);
           rig.aggregator.recordFrame({ counts: seen.counts, zones: seen.zones });
-          rig.core.frame({ tMs: simNowMs, counts: [], zones: [], crossings: [], loopEvents: seen.loopEvents, detections: [] });
+          rig.core.frame({ tMs: simNowMs, counts: [], zones: [], crossings: [], loopEvents: seen.loopEvents, detections: [], areas: seen.areas });
           rig.core.tick(simNowMs);
           const state = sumoStateOf(rig.config, rig.core.controller.state().groups);
           if (state !== rig.shown) {
@@ -220,6 +231,7 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
             rig.shown = state;
           }
         }
+        await watch.subscribeWanted(client);
         if (bridge) await bridge.settle(simNowMs);
         if (hooks.onProgress && i % progressEvery === 0) hooks.onProgress(i * o.stepS, o.durationS);
       }
