@@ -54,7 +54,8 @@ export class DetectorBank {
     if (area === undefined) return false;
     area.vehicles = vehicles.length;
     for (const v of vehicles) {
-      if (!(v.delayS > this.minDelayS) || !(v.toStopLineS > 0)) continue;
+      // A bad number (NaN, infinite) holds nothing: the green is then the loops' or its minimum.
+      if (!(v.delayS > this.minDelayS) || !Number.isFinite(v.toStopLineS) || v.toStopLineS <= 0) continue;
       area.heldUntilMs = Math.max(area.heldUntilMs, nowMs + Math.min(v.toStopLineS, MAX_TO_STOP_LINE_S) * 1000);
     }
     return true;

@@ -29,6 +29,10 @@ async function checkedPassageKinds(path: string): Promise<string[]> {
       // Coordinated operation: every loop extends 4 s after its vehicle leaves.
       expect(p.passageS).toBe(4);
       expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
+      // The area detectors: the lane-area (queue) detector of each lane whose loops the phase lists.
+      const loopLanes = new Set(p.detectors.map((id) => byId.get(id)!.lane));
+      expect(p.areaDetectors.map((id) => byId.get(id)!).every((d) => d.kind === "queue")).toBe(true);
+      expect(new Set(p.areaDetectors.map((id) => byId.get(id)!.lane))).toEqual(loopLanes);
       for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
         const d = byId.get(id)!;
         const alone = !config.detectors.some((a) => a.kind === "advance" && a.lane === d.lane);

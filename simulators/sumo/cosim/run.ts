@@ -158,21 +158,20 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: { onProg
       for (const id of tlsIds) await client.subscribe("trafficLight", id, [VAR.tlRedYellowGreenState]);
       const rigs: Rig[] = [];
       let simNowMs = SIM_EPOCH_MS;
-      // Vehicles on the lane-area detectors are read one by one only where a controller extends
-      // greens from them (`areaDetectors`).
+      // Vehicles on the lane-area detectors are read one by one only where a controller runs free
+      // and extends greens from them (`areaDetectors`): a coordinated light does not use them.
       const watch = new VehicleWatch();
-      const laneSpeeds = new Map<string, number>();
       for (const config of configs) {
-        if (!config.controller.phases.some((p) => p.areaDetectors.length > 0)) continue;
-        for (const d of config.detectors) if (d.kind === "queue" && !laneSpeeds.has(d.lane)) laneSpeeds.set(d.lane, Number(await client.get("lane", VAR.maxSpeed, d.lane)));
-      }
-      for (const config of configs) {
-        const readsAreas = config.controller.phases.some((p) => p.areaDetectors.length > 0);
-        const reader = new DetectorReader(config, SIM_EPOCH_MS, readsAreas ? { watch, laneSpeedMps: (lane) => laneSpeeds.get(lane) ?? 13.89 } : undefined);
+        const controllerConfig = o.controller === "actuated" ? { ...config.controller, fallback: { ...config.controller.fallback, mode: "actuated" as const } } : config.controller;
+        const runsFree = controllerConfig.fallback.mode === "actuated" || (o.controller === "hub" && controllerConfig.planOperation === "actuated");
+        const laneSpeeds = new Map<string, number>();
+        if (runsFree && controllerConfig.phases.some((p) => p.areaDetectors.length > 0)) {
+          for (const d of config.detectors) if (d.kind === "queue") laneSpeeds.set(d.lane, Number(await client.get("lane", VAR.maxSpeed, d.lane)));
+        }
+        const reader = new DetectorReader(config, SIM_EPOCH_MS, laneSpeeds.size > 0 ? { watch, laneSpeedMps: (lane) => laneSpeeds.get(lane) ?? 13.89 } : undefined);
         for (const s of reader.subscriptions()) await client.subscribe(s.domain, s.sumoId, s.variables);
         const approachIds = [...new Set(config.detectors.map((d) => d.approachId))];
         const aggregator = new MeasuresAggregator(approachIds, SIM_EPOCH_MS);
-        const controllerConfig = o.controller === "actuated" ? { ...config.controller, fallback: { ...config.controller.fallback, mode: "actuated" as const } } : config.controller;
         const controller = new ControllerCore(controllerConfig, SIM_EPOCH_MS);
         let core: AgentCore | undefined;
         const remote = bridge

@@ -33,7 +33,7 @@ export class VehicleWatch {
   }
 
   /** Subscribe the vehicles asked for since the last call (one round trip each, once per vehicle). */
-  async subscribeWanted(client: TraciClient): Promise<void> {
+  async subscribeWanted(client: Pick<TraciClient, "subscribe">): Promise<void> {
     for (const id of this.wanted) {
       const v = valuesOf(await client.subscribe("vehicle", id, VEHICLE_VARIABLES));
       if (v !== undefined) this.latest.set(id, v);
