@@ -66,10 +66,15 @@ export class AgentCore {
     this.detectorNumber = new Map(zoneIds.map((id, i) => [id, zoneChannels?.get(id) ?? i + 1]));
   }
 
-  /** A processed camera frame: loop transitions become detector calls (actuation) and events 81/82. */
+  /**
+   * A processed camera frame: loop transitions become detector calls (actuation) and events 81/82;
+   * each area zone's vehicles go to the controller's area detector of the same id (phases that
+   * extend their greens from the approach: `areaDetectors`).
+   */
   frame(report: FrameReport): void {
     this.framesSinceStatus++;
     this.framesTotal++;
+    for (const a of report.areas ?? []) this.o.controller.areaReport(a.zoneId, a.vehicles, this.o.clock?.() ?? report.tMs);
     for (const e of report.loopEvents) {
       // The controller logs 81/82 for its own detectors under its own numbering; the agent reports
       // every zone once, under the zone's channel, so those are left out.

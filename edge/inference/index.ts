@@ -12,6 +12,6 @@ export {
   virtualLoopSpecOf,
   DEFAULT_MODEL_CACHE,
 } from "./vehicle-counter.js";
-export type { VehicleCounter, FrameReport, TimedFrame, VirtualLoopCounterOptions } from "./vehicle-counter.js";
+export type { VehicleCounter, FrameReport, AreaSample, TimedFrame, VirtualLoopCounterOptions } from "./vehicle-counter.js";
 export { COCO_NAMES, COCO_VEHICLE_CLASSES } from "./coco.js";
 export type { Box, Detection, IntervalMeasures, CountSample } from "./counting/index.js";

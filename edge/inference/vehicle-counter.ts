@@ -30,6 +30,17 @@ export interface FrameReport {
   loopEvents: LoopEvent[];
   /** Every object the detector found, in camera-config pixels (detector models). */
   detections: ObjectDetection[];
+  /**
+   * Per area zone over an approach, the vehicles in it: each one's delay so far within the zone
+   * and its time to the stop line at the approach speed (the controller's `areaDetectors`).
+   * Reported by the SUMO co-simulation's lane-area detectors; the camera models do not yet.
+   */
+  areas?: AreaSample[];
+}
+
+export interface AreaSample {
+  zoneId: string;
+  vehicles: { delayS: number; toStopLineS: number }[];
 }
 
 /**

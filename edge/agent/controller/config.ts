@@ -27,6 +27,16 @@ export const PhaseConfig = z
      */
     detectorPassageS: z.record(Id, z.number().min(0).max(10)).optional(),
     /**
+     * Area detectors over this phase's approach lanes (a camera's view of the approach, a SUMO
+     * lane-area detector), each reporting the vehicles within its range with their delay there and
+     * time to the stop line. Their vehicles call the phase; in free operation (the actuated
+     * fallback, actuated hub plans) they replace the loops' gap-out: the green, after its minimum,
+     * lasts until every vehicle delayed more than `areaMinDelayS` can have reached the stop line,
+     * and then ends once another phase has demand (SUMO's delay_based logic); max green, or the
+     * plan's split, still ends it. Coordinated operation keeps the loops' gap-out.
+     */
+    areaDetectors: z.array(Id).max(32).default([]),
+    /**
      * A hub plan may leave this phase out (`omitPhases`). Only for a phase whose every signal group
      * another phase also serves, so nothing loses its right of way: a protected left whose turns
      * then run permissive with the through traffic. The local fallback always runs every phase.
@@ -89,6 +99,12 @@ export const ControllerConfig = z
      * green), and a phase nobody else wants rests in green. `coordination` is then not used.
      */
     planOperation: z.enum(["coordinated", "actuated"]).default("coordinated"),
+    /**
+     * A vehicle on a phase's area detector (`areaDetectors`) with more delay than this within the
+     * area is one its green must serve (SUMO's delay_based `minTimeLoss`, 1 s): vehicles arriving
+     * unimpeded do not hold a green.
+     */
+    areaMinDelayS: z.number().min(0).max(60).default(1),
     /** New plans take effect only at a cycle boundary; the one mode offered. */
     transitionMode: z.literal("cycle-boundary").default("cycle-boundary"),
     /** All-red shown at start-up and when leaving flash; defaults to the longest red clearance. */
@@ -138,6 +154,9 @@ export const ControllerConfig = z
           }
         }
       });
+      for (const [j, id] of p.areaDetectors.entries()) {
+        if (p.detectors.includes(id)) ctx.addIssue({ code: "custom", path: ["phases", i, "areaDetectors", j], message: `detector "${id}" is both a loop and an area detector of phase ${p.phase}` });
+      }
       for (const id of Object.keys(p.detectorPassageS ?? {})) {
         if (!p.detectors.includes(id)) ctx.addIssue({ code: "custom", path: ["phases", i, "detectorPassageS", id], message: `detector "${id}" is not one of phase ${p.phase}'s detectors` });
       }

@@ -12,6 +12,7 @@ type Op =
   | { kind: "advance"; dtMs: number }
   | { kind: "back"; dtMs: number }
   | { kind: "detector"; id: string; on: boolean }
+  | { kind: "area"; id: string; vehicles: { delayS: number; toStopLineS: number }[] }
   | { kind: "plan"; body: Record<string, unknown>; validForMs: number }
   | { kind: "raw-plan"; plan: unknown }
   | { kind: "command"; action: unknown };
@@ -84,6 +85,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 30, arbitrary: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 1_500 }) }, { weight: 3, arbitrary: fc.integer({ min: 1_500, max: 25_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 25_000, max: 900_000 }) }).map((dtMs) => ({ kind: "advance" as const, dtMs })) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 120_000 }).map((dtMs) => ({ kind: "back" as const, dtMs })) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant("detector" as const), id: fc.constantFrom("d-nsl", "d-ewl", "d-ew", "d-unknown"), on: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("area" as const),
+      id: fc.constantFrom("a-nsl", "a-ns", "a-ewl", "a-ew", "a-unknown"),
+      vehicles: fc.array(fc.record({ delayS: fc.oneof(fc.double({ min: 0, max: 30, noNaN: true }), fc.double()), toStopLineS: fc.oneof(fc.double({ min: 0, max: 60, noNaN: true }), fc.double()) }), { maxLength: 4 }),
+    }),
+  },
   { weight: 2, arbitrary: planOp },
   { weight: 1, arbitrary: fc.anything().map((plan) => ({ kind: "raw-plan" as const, plan })) },
   { weight: 2, arbitrary: commandAction.map((action) => ({ kind: "command" as const, action })) },
@@ -127,6 +136,9 @@ function run(core: ControllerCore, ops: readonly Op[], checkMaxGreen = true): st
       case "detector":
         checkEvents(core.detectorCall(op.id, op.on, nowMs));
         break;
+      case "area":
+        core.areaReport(op.id, op.vehicles, nowMs);
+        break;
       case "plan":
         checkEvents(core.applyPlan({ ...op.body, validUntil: nowMs + op.validForMs }, nowMs));
         break;
@@ -149,6 +161,7 @@ const MODES = fc.constantFrom(
   "fixed",
   "actuated",
   "actuated-loops",
+  "actuated-area",
   "coordinated-2",
   "coordinated-4",
   "permissive-fixed",
@@ -176,6 +189,12 @@ function configFor(mode: string): ReturnType<typeof fourPhaseConfig> {
     const own: Record<number, Record<string, number>> = { 1: { "d-nsl": 0 }, 3: { "d-ewl": 0.5 }, 4: { "d-ew": 1 } };
     const phases = base.phases.map((p) => (own[p.phase] ? { ...p, detectorPassageS: own[p.phase] } : p));
     return { ...base, phases, fallback: { ...base.fallback, mode: "actuated" as const } };
+  }
+  if (mode === "actuated-area") {
+    // Greens extended from area detectors (a camera's view of each approach), in the fallback and in actuated hub plans.
+    const areas: Record<number, string> = { 1: "a-nsl", 2: "a-ns", 3: "a-ewl", 4: "a-ew" };
+    const phases = base.phases.map((p) => ({ ...p, areaDetectors: [areas[p.phase]!] }));
+    return { ...base, phases, planOperation: "actuated" as const, fallback: { ...base.fallback, mode: "actuated" as const } };
   }
   if (mode.startsWith("coordinated-")) return { ...base, coordination: { phase: Number(mode.slice("coordinated-".length)) } };
   return base;
@@ -246,6 +265,7 @@ describe("controller safety under random plans, commands, detector calls and clo
           else if (op.kind === "plan") note(core.applyPlan({ ...op.body, validUntil: nowMs + op.validForMs }, nowMs));
           else if (op.kind === "command") note(core.command("c", op.action, nowMs));
           else if (op.kind === "detector") note(core.detectorCall(op.id, op.on, nowMs));
+          else if (op.kind === "area") core.areaReport(op.id, op.vehicles, nowMs);
         }
       }),
       { numRuns: 200 },

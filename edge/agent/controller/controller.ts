@@ -13,7 +13,7 @@ import {
 import { readingOf, type ClockReading, type ControllerTime } from "./clock.js";
 import { parseControllerConfig, type ControllerConfig } from "./config.js";
 import { ConflictMonitor, monitorRulesFromConfig, type GroupStates } from "./conflict-monitor.js";
-import { DetectorBank } from "./detectors.js";
+import { DetectorBank, type AreaVehicle } from "./detectors.js";
 import { hires, patternEvents, stampOf } from "./hires.js";
 import { PersistedState } from "./persisted-state.js";
 import { checkPlan, skewText } from "./plan-check.js";
@@ -106,7 +106,7 @@ export class ControllerCore {
     this.fallback = fallbackTiming(this.config);
     this.timing = this.fallback;
     this.loadSwitches = options.loadSwitches;
-    this.detectors = new DetectorBank(this.config.phases);
+    this.detectors = new DetectorBank(this.config.phases, this.config.areaMinDelayS);
     this.monitor =
       options.monitorClock === undefined
         ? new ConflictMonitor(monitorRulesFromConfig(this.config), () => this.lastMs)
@@ -214,6 +214,15 @@ export class ControllerCore {
       this.outbox.push(hires(on ? HIRES.detectorOn : HIRES.detectorOff, this.detectors.channels.get(detectorId) ?? 0, wallMs));
     }
     return this.drain();
+  }
+
+  /**
+   * The vehicles an area detector sees now (a camera's view of the approach: each one's delay within
+   * it and time to the stop line). Unknown detectors are ignored. Logs nothing: the loops' 81/82
+   * are the detector events.
+   */
+  areaReport(detectorId: string, vehicles: readonly AreaVehicle[], now: ControllerTime): void {
+    this.detectors.setArea(detectorId, vehicles, this.at(now).monoMs);
   }
 
   /**

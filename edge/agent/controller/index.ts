@@ -31,4 +31,5 @@ export { checkPlan, skewText, type PlanCheck } from "./plan-check.js";
 export { publishedTimingOf } from "./published-timing.js";
 export { PersistedState } from "./persisted-state.js";
 export { PED_BEGIN_DONT_WALK } from "./hires.js";
+export type { AreaVehicle } from "./detectors.js";
 

@@ -212,7 +212,7 @@ export class Sequencer {
       if (elapsedMs >= this.cycleGreensS[i] * 1000) endCode = HIRES.phaseForceOff;
     } else if (elapsedMs >= (timing.source === "plan" ? Math.min(phase.maxGreenS, timing.greensS[i]) : phase.maxGreenS) * 1000) {
       endCode = HIRES.phaseMaxOut;
-    } else if (detectors.gappedOut(i, iv.startMs, nowMs, stuckOccupancyMs(phase), true)) {
+    } else if (this.freeGreenServed(i, iv.startMs, inputs)) {
       endCode = HIRES.phaseGapOut;
     }
     if (endCode === null) return events;
@@ -286,11 +286,26 @@ export class Sequencer {
     // every cycle on the grid; the force-offs already bound it, so it cannot starve the others.
     if (coordinatedPhase) return null;
     if (elapsedMs >= phase.maxGreenS * 1000) return HIRES.phaseMaxOut;
-    if (!detectors.hasDetectors(i)) return null;
+    if (phase.detectors.length === 0) return null;
     // Per-detector passage times are for free operation: tried in coordination they cut side-street
     // greens short, each early gap-out costing its queue a whole cycle (SUMO's arterial +17 %,
     // docs/experiments/policy-sumo.md).
     return detectors.gappedOut(i, this.interval.startMs, nowMs, stuckOccupancyMs(phase), false) ? HIRES.phaseGapOut : null;
+  }
+
+  /**
+   * Free operation (the actuated fallback, actuated hub plans): whether phase `i`'s green has
+   * served its traffic. From its loops, a gap-out. From its area detectors (a camera's view of the
+   * approach), when no delayed vehicle remains on them (SUMO's delay_based logic): vehicles that
+   * arrive unimpeded do not extend the green, and while no other phase has demand the green rests
+   * (its max green, or the plan's split, still ends it).
+   */
+  private freeGreenServed(i: number, startMs: number, inputs: StepInputs): boolean {
+    const { nowMs, detectors } = inputs;
+    const phase = this.phases[i];
+    if (!detectors.extendsByArea(i)) return detectors.gappedOut(i, startMs, nowMs, stuckOccupancyMs(phase), true);
+    if (detectors.hasDelayed(i, nowMs)) return false;
+    return this.phases.some((_, j) => j !== i && !inputs.timing.omitted[j] && this.demanded(j, inputs.timing, detectors));
   }
 
   private flash(nowMs: number): HiRes[] {

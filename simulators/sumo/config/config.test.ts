@@ -41,6 +41,10 @@ async function checkedPassageKinds(path: string): Promise<string[]> {
       expect(p.passageS).toBe(4);
       expect(Object.keys(p.detectorPassageS ?? {}).sort()).toEqual([...p.detectors].sort());
       const advances = p.detectors.map((id) => byId.get(id)!).filter((d) => d.kind === "advance");
+      // The area detectors: the lane-area (queue) detector of each lane whose stop-line loop the phase lists.
+      const loopLanes = new Set(p.detectors.map((id) => byId.get(id)!).filter((d) => d.kind === "stop").map((d) => d.lane));
+      expect(p.areaDetectors.map((id) => byId.get(id)!).every((d) => d.kind === "queue")).toBe(true);
+      expect(new Set(p.areaDetectors.map((id) => byId.get(id)!.lane))).toEqual(loopLanes);
       for (const [id, passageS] of Object.entries(p.detectorPassageS ?? {})) {
         const d = byId.get(id)!;
         if (d.kind === "stop") {

@@ -182,6 +182,9 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
   // the advance loop's its travel time to the stop line at the lane's speed, so a vehicle holds
   // the green from the advance loop until just after it has crossed the stop line.
   const passageOf = new Map<string, number>();
+  // The lane-area detector over each lane's last 100 m: the controller's area detector (halting
+  // vehicles are its delayed ones), as a camera's queue zone over the approach would be.
+  const areaOfLane = new Map<string, string>();
   for (const [lane, approachId] of approachOfLane) {
     const length = layout.laneLength[lane] ?? 50;
     const stop: SumoDetector = { id: safeId(`${lane}.stop`, detectorIds), kind: "stop", lane, posM: Math.max(0, length - 1), approachId };
@@ -203,7 +206,9 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       advanceOfLane.set(lane, loop.id);
     }
     const zone = Math.min(length, QUEUE_ZONE_M);
-    detectors.push({ id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId });
+    const area: SumoDetector = { id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId };
+    areaOfLane.set(lane, area.id);
+    detectors.push(area);
   }
   const feedsOf = new Map([...advanceAt.values()].map((l) => [l.id, l.feeds]));
   /**
@@ -252,6 +257,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       yellowS: clamp(p.yellowS, 3, 6),
       redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, MIN_RED_CLEARANCE_S, 6) : clearanceS,
       detectors: loopsOf(k),
+      areaDetectors: [...lanesServedBy(layout, k)].flatMap((lane) => areaOfLane.get(lane) ?? []),
     };
   });
   fitCycle(phases, tlsId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SUBSCRIPTION_RESPONSE, DOMAIN, SubscriptionResults, VAR, type TraciValue } from "../traci/index.js";
 import { DetectorReader } from "./detector-reader.js";
+import { VehicleWatch } from "./vehicle-watch.js";
 import { loopTransitions, loopVehiclesOf } from "./loop-passages.js";
 
 const EPOCH = 1_000_000;
@@ -107,5 +108,61 @@ describe("DetectorReader", () => {
     const r = reader();
     const step = r.read(stepResults({ "A0/n.stop": vehicleData(["a", 0.8, 0.9]), "A0/n.adv": vehicleData(["b", 0.1, 0.2]) }), EPOCH + 1000);
     expect(step.loopEvents.map((e) => e.tMs)).toEqual([EPOCH + 100, EPOCH + 200, EPOCH + 800, EPOCH + 900]);
+  });
+});
+
+describe("DetectorReader: a lane-area detector as the controller's area detector", () => {
+  const vehicle = (laneId: string, lanePosM: number, timeLossS: number): Map<number, TraciValue> =>
+    new Map<number, TraciValue>([
+      [VAR.laneId, laneId],
+      [VAR.lanePosition, lanePosM],
+      [VAR.timeLoss, timeLossS],
+    ]);
+  const step = (ids: string[], vehicles: Record<string, Map<number, TraciValue>>): SubscriptionResults => {
+    const r = new SubscriptionResults();
+    r.add(SUBSCRIPTION_RESPONSE + DOMAIN.laneArea, "A0/n.queue", new Map<number, TraciValue>([[VAR.lastStepHaltingNumber, 0], [VAR.lastStepOccupancy, 0], [VAR.lastStepVehicleIds, ids]]));
+    for (const [id, v] of Object.entries(vehicles)) r.add(SUBSCRIPTION_RESPONSE + DOMAIN.vehicle, id, v);
+    return r;
+  };
+
+  it("reports each vehicle's delay since it entered the area and its time to the stop line, from the step after it was first seen", async () => {
+    const watch = new VehicleWatch();
+    const subscribed: string[] = [];
+    const client = {
+      subscribe: async (_domain: string, id: string) => {
+        subscribed.push(id);
+        return vehicle("n_0", 10, 3);
+      },
+    };
+    const r = new DetectorReader(
+      { intersectionId: "A0", detectors: [{ id: "n.queue", kind: "queue", lane: "n_0", posM: 0, lengthM: 100, approachId: "n" }] },
+      EPOCH,
+      { watch, laneSpeedMps: () => 10 },
+    );
+    expect(r.subscriptions().find((s) => s.domain === "laneArea")?.variables).toContain(VAR.lastStepVehicleIds);
+    let results = step(["a"], {});
+    watch.update(results);
+    expect(r.read(results, EPOCH + 1000).areas).toEqual([{ zoneId: "n.queue", vehicles: [] }]);
+    await watch.subscribeWanted(client);
+    expect(subscribed).toEqual(["a"]);
+    // Its time loss when the area first had its values (3 s) is the baseline: delay within the area 0.
+    results = step(["a"], { a: vehicle("n_0", 50, 3) });
+    watch.update(results);
+    expect(r.read(results, EPOCH + 2000).areas).toEqual([{ zoneId: "n.queue", vehicles: [{ delayS: 0, toStopLineS: 5 }] }]);
+    results = step(["a"], { a: vehicle("n_0", 55, 5.5) });
+    watch.update(results);
+    expect(r.read(results, EPOCH + 3000).areas).toEqual([{ zoneId: "n.queue", vehicles: [{ delayS: 2.5, toStopLineS: 4.5 }] }]);
+    // Into the junction (another lane): no longer the area's.
+    results = step(["a"], { a: vehicle(":A0_0_0", 1, 6) });
+    watch.update(results);
+    expect(r.read(results, EPOCH + 4000).areas).toEqual([{ zoneId: "n.queue", vehicles: [] }]);
+    await watch.subscribeWanted(client);
+    expect(subscribed).toEqual(["a"]);
+  });
+
+  it("reads no vehicles without a watch (a light that does not extend greens from its areas)", () => {
+    const r = new DetectorReader({ intersectionId: "A0", detectors: [{ id: "n.queue", kind: "queue", lane: "n_0", posM: 0, lengthM: 100, approachId: "n" }] }, EPOCH);
+    expect(r.subscriptions()[0]?.variables).not.toContain(VAR.lastStepVehicleIds);
+    expect(r.read(step([], {}), EPOCH + 1000).areas).toEqual([]);
   });
 });

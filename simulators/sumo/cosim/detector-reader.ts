@@ -1,5 +1,7 @@
 import { HIRES } from "../../../protocol/index.js";
 import type { CountSample, LoopEvent, ZoneSample } from "../../../edge/inference/counting/index.js";
+import type { AreaSample } from "../../../edge/inference/index.js";
+import type { VehicleWatch } from "./vehicle-watch.js";
 import { VAR, type Domain, type SubscriptionResults } from "../traci/index.js";
 import { sumoDetectorId, type SumoIntersectionConfig } from "../config/index.js";
 import { loopTransitions, loopVehiclesOf } from "./loop-passages.js";
@@ -18,6 +20,8 @@ export interface DetectorStep {
   counts: CountSample[];
   /** Each lane-area detector: halting vehicles and occupancy, as a camera's queue zones report them. */
   zones: ZoneSample[];
+  /** Each lane-area detector's vehicles, with their delay within it and time to the stop line: the controller's area detectors. */
+  areas: AreaSample[];
 }
 
 /**
@@ -30,19 +34,23 @@ export interface DetectorStep {
  */
 export class DetectorReader {
   private readonly loops: { id: string; sumoId: string; approachId: string; kind: "stop" | "advance"; on: boolean; ids: Set<string> }[];
-  private readonly areas: { id: string; sumoId: string; approachId: string }[];
+  private readonly areas: { id: string; sumoId: string; approachId: string; lane: string; endM: number; timeLossAtEntry: Map<string, number> }[];
   /** The simulation's time 0 on the agents' clock, and the last reading's time (ms). */
   private lastReadMs: number;
 
   constructor(
     config: Pick<SumoIntersectionConfig, "intersectionId" | "detectors">,
     private readonly epochMs = 0,
+    /** With it, each lane-area detector also reports its vehicles (`areas`): their delay within it and time to the stop line. */
+    private readonly vehicles?: { watch: VehicleWatch; laneSpeedMps: (lane: string) => number },
   ) {
     this.lastReadMs = epochMs;
     this.loops = config.detectors.flatMap((d) =>
       d.kind === "queue" ? [] : [{ id: d.id, sumoId: sumoDetectorId(config.intersectionId, d.id), approachId: d.approachId, kind: d.kind, on: false, ids: new Set<string>() }],
     );
-    this.areas = config.detectors.flatMap((d) => (d.kind === "queue" ? [{ id: d.id, sumoId: sumoDetectorId(config.intersectionId, d.id), approachId: d.approachId }] : []));
+    this.areas = config.detectors.flatMap((d) =>
+      d.kind === "queue" ? [{ id: d.id, sumoId: sumoDetectorId(config.intersectionId, d.id), approachId: d.approachId, lane: d.lane, endM: d.posM + (d.lengthM ?? 0), timeLossAtEntry: new Map<string, number>() }] : [],
+    );
   }
 
   /** Loop detector ids in order: a loop's hi-res detector number is its index + 1. */
@@ -53,13 +61,17 @@ export class DetectorReader {
   subscriptions(): DetectorSubscription[] {
     return [
       ...this.loops.map((l) => ({ domain: "inductionLoop" as const, sumoId: l.sumoId, variables: [VAR.lastStepVehicleData] })),
-      ...this.areas.map((a) => ({ domain: "laneArea" as const, sumoId: a.sumoId, variables: [VAR.lastStepHaltingNumber, VAR.lastStepOccupancy] })),
+      ...this.areas.map((a) => ({
+        domain: "laneArea" as const,
+        sumoId: a.sumoId,
+        variables: this.vehicles ? [VAR.lastStepHaltingNumber, VAR.lastStepOccupancy, VAR.lastStepVehicleIds] : [VAR.lastStepHaltingNumber, VAR.lastStepOccupancy],
+      })),
     ];
   }
 
   /** The step that ended at `nowMs` (the agents' clock; the simulation's time is `nowMs` − epoch). */
   read(results: SubscriptionResults, nowMs: number): DetectorStep {
-    const step: DetectorStep = { loopEvents: [], counts: [], zones: [] };
+    const step: DetectorStep = { loopEvents: [], counts: [], zones: [], areas: [] };
     const fromS = (this.lastReadMs - this.epochMs) / 1000;
     const toS = (nowMs - this.epochMs) / 1000;
     this.lastReadMs = nowMs;
@@ -82,7 +94,30 @@ export class DetectorReader {
       const halting = Number(values?.get(VAR.lastStepHaltingNumber) ?? 0);
       const occupancyPct = Number(values?.get(VAR.lastStepOccupancy) ?? 0);
       step.zones.push({ approachId: area.approachId, kind: "queue", occupied: Math.min(1, Math.max(0, occupancyPct / 100)), queueVeh: Math.max(0, halting) });
+      if (this.vehicles) step.areas.push(this.areaSample(area, values?.get(VAR.lastStepVehicleIds), this.vehicles));
     }
     return step;
+  }
+
+  /**
+   * The vehicles on one lane-area detector as a camera would see them over the approach: each
+   * one's delay since it entered the area (SUMO's time loss then and now; SUMO's delay_based
+   * logic accumulates the same on its detectors) and its time to the stop line at the lane's speed
+   * limit. A vehicle first seen this step is known from the next (its subscription follows).
+   */
+  private areaSample(area: DetectorReader["areas"][number], ids: unknown, vehicles: NonNullable<DetectorReader["vehicles"]>): AreaSample {
+    const seen = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+    const speed = Math.max(vehicles.laneSpeedMps(area.lane), 1);
+    const sample: AreaSample = { zoneId: area.id, vehicles: [] };
+    const still = new Map<string, number>();
+    for (const id of seen) {
+      const v = vehicles.watch.get(id);
+      if (v === undefined || v.laneId !== area.lane) continue;
+      const atEntry = area.timeLossAtEntry.get(id) ?? v.timeLossS;
+      still.set(id, atEntry);
+      sample.vehicles.push({ delayS: Math.max(0, v.timeLossS - atEntry), toStopLineS: Math.max(0, area.endM - v.lanePosM) / speed });
+    }
+    area.timeLossAtEntry = still;
+    return sample;
   }
 }

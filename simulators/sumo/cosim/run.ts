@@ -32,6 +32,7 @@ import {
 import { programOf, readNet, tlsLayout, trafficLightIds, type SumoNet } from "../net/index.js";
 import { launchSumo, VAR } from "../traci/index.js";
 import { DetectorReader } from "./detector-reader.js";
+import { VehicleWatch } from "./vehicle-watch.js";
 import { ConflictObserver, sumoStateOf } from "./signal-state.js";
 import { readTripSummary, type TripSummary } from "./sumo-results.js";
 
@@ -184,12 +185,20 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: SumoRunH
       for (const id of tlsIds) await client.subscribe("trafficLight", id, [VAR.tlRedYellowGreenState]);
       const rigs: Rig[] = [];
       let simNowMs = SIM_EPOCH_MS;
+      // Vehicles on the lane-area detectors are read one by one only where a controller runs free
+      // and extends greens from them (`areaDetectors`): a coordinated light does not use them.
+      const watch = new VehicleWatch();
       for (const config of configs) {
-        const reader = new DetectorReader(config, SIM_EPOCH_MS);
+        const controllerConfig = o.controller === "actuated" ? { ...config.controller, fallback: { ...config.controller.fallback, mode: "actuated" as const } } : config.controller;
+        const runsFree = controllerConfig.fallback.mode === "actuated" || (o.controller === "hub" && controllerConfig.planOperation === "actuated");
+        const laneSpeeds = new Map<string, number>();
+        if (runsFree && controllerConfig.phases.some((p) => p.areaDetectors.length > 0)) {
+          for (const d of config.detectors) if (d.kind === "queue") laneSpeeds.set(d.lane, Number(await client.get("lane", VAR.maxSpeed, d.lane)));
+        }
+        const reader = new DetectorReader(config, SIM_EPOCH_MS, laneSpeeds.size > 0 ? { watch, laneSpeedMps: (lane) => laneSpeeds.get(lane) ?? 13.89 } : undefined);
         for (const s of reader.subscriptions()) await client.subscribe(s.domain, s.sumoId, s.variables);
         const approachIds = [...new Set(config.detectors.map((d) => d.approachId))];
         const aggregator = new MeasuresAggregator(approachIds, SIM_EPOCH_MS);
-        const controllerConfig = o.controller === "actuated" ? { ...config.controller, fallback: { ...config.controller.fallback, mode: "actuated" as const } } : config.controller;
         const controller = new ControllerCore(controllerConfig, SIM_EPOCH_MS);
         let core: AgentCore | undefined;
         const remote = bridge
@@ -238,10 +247,11 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: SumoRunH
           observer.observe(id, state);
           hooks.onSignalState?.(i * o.stepS, id, state);
         }
+        watch.update(results);
         for (const rig of rigs) {
           const seen = rig.reader.read(results, simNowMs);
           rig.aggregator.recordFrame({ counts: seen.counts, zones: seen.zones });
-          rig.core.frame({ tMs: simNowMs, counts: [], zones: [], crossings: [], loopEvents: seen.loopEvents, detections: [] });
+          rig.core.frame({ tMs: simNowMs, counts: [], zones: [], crossings: [], loopEvents: seen.loopEvents, detections: [], areas: seen.areas });
           rig.core.tick(simNowMs);
           const state = sumoStateOf(rig.config, rig.core.controller.state().groups);
           if (state !== rig.shown) {
@@ -249,6 +259,7 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: SumoRunH
             rig.shown = state;
           }
         }
+        await watch.subscribeWanted(client);
         if (bridge) await bridge.settle(simNowMs);
         if (hooks.onProgress && i % progressEvery === 0) hooks.onProgress(i * o.stepS, o.durationS);
       }

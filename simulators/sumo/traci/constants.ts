@@ -15,6 +15,7 @@ export const DOMAIN = {
   inductionLoop: 0x00,
   trafficLight: 0x02,
   lane: 0x03,
+  vehicle: 0x04,
   simulation: 0x0b,
   laneArea: 0x0d,
 } as const;
@@ -38,6 +39,12 @@ export const VAR = {
   tlRedYellowGreenState: 0x20,
   tlControlledLanes: 0x26,
   tlControlledLinks: 0x27,
+  /** Lanes: the speed limit (m/s). */
+  maxSpeed: 0x41,
+  /** Vehicles: the lane it is on, its position along it (m) and its time lost so far (s). */
+  laneId: 0x51,
+  lanePosition: 0x56,
+  timeLoss: 0x8c,
   time: 0x66,
   departedNumber: 0x73,
   arrivedNumber: 0x79,
