@@ -207,7 +207,10 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
     }
     const zone = Math.min(length, QUEUE_ZONE_M);
     const area: SumoDetector = { id: safeId(`${lane}.queue`, detectorIds), kind: "queue", lane, posM: Number((length - zone).toFixed(2)), lengthM: Number((zone - 0.01).toFixed(2)), approachId };
-    areaOfLane.set(lane, area.id);
+    // The area extends greens only where it sees at least as far up the approach as the advance
+    // loop would stand: a shorter one (the bundled nets' 34 m bays) misses the arrivals the loop
+    // sees, and hub plans run on it lost twice the delay (docs/experiments/policy-sumo.md, session 9).
+    if (zone >= (place?.fromEndM ?? ADVANCE_UPSTREAM_M)) areaOfLane.set(lane, area.id);
     detectors.push(area);
   }
   const feedsOf = new Map([...advanceAt.values()].map((l) => [l.id, l.feeds]));
@@ -257,7 +260,8 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       yellowS: clamp(p.yellowS, 3, 6),
       redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, MIN_RED_CLEARANCE_S, 6) : clearanceS,
       detectors: loopsOf(k),
-      areaDetectors: [...lanesServedBy(layout, k)].flatMap((lane) => areaOfLane.get(lane) ?? []),
+      // All of a phase's lanes, or none: the area rule replaces its loops' gap-out.
+      areaDetectors: [...lanesServedBy(layout, k)].every((lane) => areaOfLane.has(lane)) ? [...lanesServedBy(layout, k)].map((lane) => areaOfLane.get(lane)!) : [],
     };
   });
   fitCycle(phases, tlsId);
