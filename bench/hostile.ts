@@ -290,6 +290,8 @@ async function main(): Promise<void> {
       await sleep(250);
     }
   })();
+  /** Honest messages the observer missed in the restart phase that the hub's time series has (the hub took them in). */
+  let observerOnlyMisses = 0;
   const missing = (): number => {
     let n = 0;
     for (const key of sent) if (!received.has(key)) n++;
@@ -298,7 +300,7 @@ async function main(): Promise<void> {
   /** Wait until every honest message queued so far has reached the observer (or `ms` pass). */
   async function settle(ms = 60_000): Promise<void> {
     const deadline = Date.now() + ms;
-    while (missing() > 0 && Date.now() < deadline) await sleep(100);
+    while (missing() > observerOnlyMisses && Date.now() < deadline) await sleep(100);
   }
 
   // Health poller in its own process (the attackers here keep this event loop busy): latency of
@@ -326,7 +328,7 @@ async function main(): Promise<void> {
   console.log(`quiet: health p99 ${quietP99.toFixed(1)} ms, hub RSS ${baselineRss.toFixed(0)} MB ${JSON.stringify(quietMemory)}, ${ARGS.honest} honest agents, ${ARGS.attackers} attacker accounts`);
 
   async function attack(name: string, run: () => Promise<{ cases: number; refused: () => Promise<string> }>): Promise<void> {
-    const lostBefore = missing();
+    const lostBefore = missing() - observerOnlyMisses;
     setPhase(name);
     const rssWatch = setInterval(
       () =>
@@ -339,13 +341,14 @@ async function main(): Promise<void> {
     );
     const result = await run();
     await settle();
+    const honestLost = Math.max(0, missing() - observerOnlyMisses - lostBefore); // now, before later sends are counted as not yet delivered
     clearInterval(rssWatch);
     setPhase("between");
     const rss = await hub.rssMb();
     peakRss = Math.max(peakRss, rss);
     const samples = await healthOf(name);
     attackSamples.push(...samples);
-    const row = { attack: name, cases: result.cases, honestLost: Math.max(0, missing() - lostBefore), healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
+    const row = { attack: name, cases: result.cases, honestLost, healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
     rows.push(row);
     console.log(`${name.padEnd(26)} cases ${String(row.cases).padStart(7)}  honest not yet delivered (60 s after) ${row.honestLost}  health p99 ${row.healthP99Ms.toFixed(1)} ms  RSS ${rss.toFixed(0)} MB ${JSON.stringify(await hub.memoryMb())}  ${row.refused}`);
   }
@@ -494,8 +497,6 @@ async function main(): Promise<void> {
 
   // 8. Hub restart during a time-series outage: nothing buffered may be lost.
   let tsLost = 0;
-  /** Honest messages the observer missed in the restart phase that the hub's time series has (the hub took them in). */
-  let observerOnlyMisses = 0;
   await attack("restart during TS outage", async () => {
     const bufferedBefore = await hub.metric("traffic_hub_timeseries_buffered_lines");
     const droppedBefore = await hub.metric("traffic_hub_timeseries_dropped_lines_total");
@@ -540,7 +541,8 @@ async function main(): Promise<void> {
     bench: "hostile",
     cases: rows.reduce((n, r) => n + r.cases, 0),
     crashes: hub.crashes,
-    honestLost: missing(),
+    // What neither the observer nor the hub's time series has: the hub's loss.
+    honestLost: missing() - observerOnlyMisses,
     honestMissedByObserverOnly: observerOnlyMisses,
     honestSent: sent.size,
     healthP99Ms: Number(percentile(attackSamples, 99).toFixed(1)),
