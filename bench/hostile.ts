@@ -7,7 +7,11 @@
  * /api/health p99 latency during the attack and the hub's RSS; last, one JSON line.
  *
  * Honest messages are counted by an observer on the hub's own account (`traffic/v1/honest/+/measures`)
- * against what the agents queued. The baseline is the quiet phase before the first attack.
+ * against what the agents queued. The baseline is the quiet phase before the first attack. The
+ * observer's session lives in the hub's broker, so a restart can make it miss what an agent replays
+ * before it has subscribed again: those are looked up in the hub's time series (the hub's own record
+ * of what it took in), and only what neither has counts as lost. Memory is printed per attack and at
+ * the RSS peak as each V8 isolate's heap (main thread, broker thread) and the native rest.
  *
  * The hub runs with the Node flags and environment of `traffic-hub`'s own first line (as installed);
  * `--hub-node "MALLOC_ARENA_MAX=2 node --max-semi-space-size=16"` replaces them for an experiment.
