@@ -7,7 +7,11 @@
  * /api/health p99 latency during the attack and the hub's RSS; last, one JSON line.
  *
  * Honest messages are counted by an observer on the hub's own account (`traffic/v1/honest/+/measures`)
- * against what the agents queued. The baseline is the quiet phase before the first attack.
+ * against what the agents queued. The baseline is the quiet phase before the first attack. The
+ * observer's session lives in the hub's broker, so a restart can make it miss what an agent replays
+ * before it has subscribed again: those are looked up in the hub's time series (the hub's own record
+ * of what it took in), and only what neither has counts as lost. Memory is printed per attack and at
+ * the RSS peak as each V8 isolate's heap (main thread, broker thread) and the native rest.
  *
  * The hub runs with the Node flags and environment of `traffic-hub`'s own first line (as installed);
  * `--hub-node "MALLOC_ARENA_MAX=2 node --max-semi-space-size=16"` replaces them for an experiment.
@@ -144,11 +148,32 @@ class HubProcess {
     return kb / 1024;
   }
 
-  /** The hub's own `process.memoryUsage()` in MB (its `/metrics`), to tell live heap from capacity. */
-  async memoryMb(): Promise<Record<string, number>> {
+  /**
+   * What the hub's memory is made of, in MB (its `/metrics`): the process's RSS, then per isolate
+   * (`main`, and `broker` for the broker's thread) the heap committed / in use, its young
+   * generation (`new`, committed), old space and large objects (committed / in use) and external
+   * memory; `native` is the RSS that no heap accounts for (the allocator, buffers, code).
+   */
+  async memoryMb(): Promise<Record<string, number | string>> {
     const text = await (await fetch(`${this.apiUrl}/metrics`)).text();
-    const out: Record<string, number> = {};
-    for (const m of text.matchAll(/^traffic_hub_process_memory_bytes\{kind="(\w+)"\} (\S+)$/gm)) out[m[1]!] = Number((Number(m[2]) / 2 ** 20).toFixed(1));
+    const mb = (bytes: number): number => Number((bytes / 2 ** 20).toFixed(1));
+    const rss = Number(/^traffic_hub_process_memory_bytes\{kind="rss"\} (\S+)$/m.exec(text)?.[1] ?? NaN);
+    const heap: Record<string, Record<string, number>> = {};
+    for (const m of text.matchAll(/^traffic_hub_heap_bytes\{thread="(\w+)",space="(\w+)",kind="(\w+)"\} (\S+)$/gm)) (heap[m[1]!] ??= {})[`${m[2]}.${m[3]}`] = Number(m[4]);
+    const out: Record<string, number | string> = { rss: mb(rss) };
+    let accounted = 0;
+    for (const [thread, h] of Object.entries(heap)) {
+      const f = (key: string): number => h[key] ?? 0;
+      accounted += f("total.size") + f("external.size");
+      out[thread] = [
+        `heap ${mb(f("total.size"))}/${mb(f("total.used"))}`,
+        `new ${mb(f("new_space.size"))}`,
+        `old ${mb(f("old_space.size"))}/${mb(f("old_space.used"))}`,
+        `lo ${mb(f("large_object_space.size"))}`,
+        `ext ${mb(f("external.size"))}`,
+      ].join(" ");
+    }
+    out.native = mb(rss - accounted);
     return out;
   }
 
@@ -247,6 +272,8 @@ async function main(): Promise<void> {
 
   // Honest agents: the edge's own link, 4 measures a second each.
   const sent = new Set<string>();
+  /** Each honest message's own timestamp, to look it up in the hub's time series. */
+  const sentTs = new Map<string, number>();
   const links = await Promise.all(
     Array.from({ length: ARGS.honest }, (_, i) =>
       MqttLink.open({ url: brokerUrl, username: `edge-${honestId(i)}`, password: `honest-${i}`, region: "honest", intersectionId: honestId(i), outboxDir: join(dir, "outbox", honestId(i)), backoff: { initialMs: 1000 } }),
@@ -258,13 +285,17 @@ async function main(): Promise<void> {
     while (honestRunning) {
       await Promise.all(
         links.map(async (link, i) => {
-          const seq = await link.publishMeasures({ ts: Date.now(), intervalMs: 250, modelId: "virtual-loop", framesProcessed: 5, approaches: [{ approachId: "N", count: 1, countsByClass: { car: 1 }, queue: 1, occupancy: 0.2 }, { approachId: "E", count: 0, countsByClass: {}, queue: 0, occupancy: 0 }] });
+          const ts = Date.now();
+          const seq = await link.publishMeasures({ ts, intervalMs: 250, modelId: "virtual-loop", framesProcessed: 5, approaches: [{ approachId: "N", count: 1, countsByClass: { car: 1 }, queue: 1, occupancy: 0.2 }, { approachId: "E", count: 0, countsByClass: {}, queue: 0, occupancy: 0 }] });
           sent.add(`${honestId(i)}:${seq}`);
+          sentTs.set(`${honestId(i)}:${seq}`, ts);
         }),
       );
       await sleep(250);
     }
   })();
+  /** Honest messages the observer missed in the restart phase that the hub's time series has (the hub took them in). */
+  let observerOnlyMisses = 0;
   const missing = (): number => {
     let n = 0;
     for (const key of sent) if (!received.has(key)) n++;
@@ -273,7 +304,7 @@ async function main(): Promise<void> {
   /** Wait until every honest message queued so far has reached the observer (or `ms` pass). */
   async function settle(ms = 60_000): Promise<void> {
     const deadline = Date.now() + ms;
-    while (missing() > 0 && Date.now() < deadline) await sleep(100);
+    while (missing() > observerOnlyMisses && Date.now() < deadline) await sleep(100);
   }
 
   // Health poller in its own process (the attackers here keep this event loop busy): latency of
@@ -290,6 +321,8 @@ async function main(): Promise<void> {
   await settle();
   const baselineRss = await hub.rssMb();
   let peakRss = baselineRss;
+  /** The memory breakdown when the RSS last rose to a new peak (which isolate, or the allocator, holds it). */
+  let peakMemory: Record<string, number | string> = {};
   const attackSamples: number[] = [];
   const rows: { attack: string; cases: number; honestLost: number; healthP99Ms: number; rssMb: number; refused: string }[] = [];
   const quietSamples = await healthOf("quiet");
@@ -299,18 +332,27 @@ async function main(): Promise<void> {
   console.log(`quiet: health p99 ${quietP99.toFixed(1)} ms, hub RSS ${baselineRss.toFixed(0)} MB ${JSON.stringify(quietMemory)}, ${ARGS.honest} honest agents, ${ARGS.attackers} attacker accounts`);
 
   async function attack(name: string, run: () => Promise<{ cases: number; refused: () => Promise<string> }>): Promise<void> {
-    const lostBefore = missing();
+    const lostBefore = missing() - observerOnlyMisses;
     setPhase(name);
-    const rssWatch = setInterval(() => void hub.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 250);
+    const rssWatch = setInterval(
+      () =>
+        void hub.rssMb().then(async (mb) => {
+          if (mb <= peakRss) return;
+          peakRss = mb;
+          peakMemory = { attack: name, ...(await hub.memoryMb().catch(() => ({}))) };
+        }),
+      250,
+    );
     const result = await run();
     await settle();
+    const honestLost = Math.max(0, missing() - observerOnlyMisses - lostBefore); // now, before later sends are counted as not yet delivered
     clearInterval(rssWatch);
     setPhase("between");
     const rss = await hub.rssMb();
     peakRss = Math.max(peakRss, rss);
     const samples = await healthOf(name);
     attackSamples.push(...samples);
-    const row = { attack: name, cases: result.cases, honestLost: Math.max(0, missing() - lostBefore), healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
+    const row = { attack: name, cases: result.cases, honestLost, healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
     rows.push(row);
     console.log(`${name.padEnd(26)} cases ${String(row.cases).padStart(7)}  honest not yet delivered (60 s after) ${row.honestLost}  health p99 ${row.healthP99Ms.toFixed(1)} ms  RSS ${rss.toFixed(0)} MB ${JSON.stringify(await hub.memoryMb())}  ${row.refused}`);
   }
@@ -470,6 +512,23 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 60_000;
     while ((await hub.metric("traffic_hub_timeseries_buffered_lines")) > 0 && Date.now() < deadline) await sleep(250);
     const written = await hub.metric("traffic_hub_timeseries_written_lines_total");
+    await settle();
+    // Did the hub take in what the observer missed? Every measures message the hub ingests becomes
+    // a time-series line, all written now: a missed message found there is the observer's miss
+    // (its session lives in the broker the restart stopped), one not found is the hub's loss.
+    const missed = [...sent].filter((k) => !received.has(k));
+    await fetch(`http://127.0.0.1:${tsdbPort}/internal/force_flush`).catch(() => undefined);
+    await sleep(2000);
+    let inSeries = 0;
+    for (const key of missed) {
+      const [id] = key.split(":");
+      const ts = sentTs.get(key)!;
+      const q = new URLSearchParams({ "match[]": `approach_measures_interval_ms{intersection="${id}"}`, start: String(ts / 1000 - 1), end: String(ts / 1000 + 1) });
+      const body = await (await fetch(`http://127.0.0.1:${tsdbPort}/api/v1/export?${q}`)).text();
+      if (body.includes(String(ts))) inSeries++;
+    }
+    observerOnlyMisses = inSeries;
+    if (missed.length > 0) console.log(`honest messages the observer missed after the restart: ${missed.length} (${missed.slice(0, 20).map((k) => `${k}@${sentTs.get(k)}`).join(" ")}); of them in the hub's time series: ${inSeries}`);
     const droppedAfter = await hub.metric("traffic_hub_timeseries_dropped_lines_total");
     tsLost = droppedBefore + droppedAfter + Math.max(0, bufferedBefore - bufferedAfter);
     const vmExited = new Promise<void>((r) => vm.once("exit", () => r()));
@@ -486,7 +545,9 @@ async function main(): Promise<void> {
     bench: "hostile",
     cases: rows.reduce((n, r) => n + r.cases, 0),
     crashes: hub.crashes,
-    honestLost: missing(),
+    // What neither the observer nor the hub's time series has: the hub's loss.
+    honestLost: missing() - observerOnlyMisses,
+    honestMissedByObserverOnly: observerOnlyMisses,
     honestSent: sent.size,
     healthP99Ms: Number(percentile(attackSamples, 99).toFixed(1)),
     healthP99QuietMs: Number(quietP99.toFixed(1)),
@@ -502,6 +563,7 @@ async function main(): Promise<void> {
   await observer.endAsync(true);
   await hub.stop();
   await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  console.log(`at the peak: ${JSON.stringify(peakMemory)}`);
   console.log(JSON.stringify(summary));
 }
 

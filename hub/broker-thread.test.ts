@@ -57,6 +57,14 @@ describe("the hub with its broker in its own thread", () => {
     expect(plan.ok && plan.kind === "plan" && plan.payload.intersectionId).toBe("x1");
     const health = (await (await fetch(`${server.url}/api/health`)).json()) as { status: string };
     expect(health.status).toBe("ok");
+    // Each isolate's heap on /metrics, the thread's as it last reported it.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    for (const thread of ["main", "broker"]) {
+      const used = Number(new RegExp(`^traffic_hub_heap_bytes\\{thread="${thread}",space="total",kind="used"\\} (\\d+)$`, "m").exec(metrics)?.[1]);
+      const oldSpace = Number(new RegExp(`^traffic_hub_heap_bytes\\{thread="${thread}",space="old_space",kind="size"\\} (\\d+)$`, "m").exec(metrics)?.[1]);
+      expect(used, thread).toBeGreaterThan(1e6);
+      expect(oldSpace, thread).toBeGreaterThan(0);
+    }
   });
 
   it("reports a thread that dies: hub.failed settles and /api/health says degraded", async () => {
@@ -82,5 +90,9 @@ describe("the hub with its broker in its own thread", () => {
     const m = encodeMessage("north", "measures", measuresAt(1, Date.now(), 40, 8));
     await edge.publishAsync(m.topic, m.body, { qos: 1 });
     await waitUntil(() => server!.hub.store.get("x1")?.measures?.seq === 1, "the measures in the store");
+    // One isolate only: the broker's heap is the main thread's.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^traffic_hub_heap_bytes\{thread="main",space="total",kind="used"\} \d+$/m);
+    expect(metrics).not.toMatch(/thread="broker"/);
   });
 });

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=32
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 node --max-semi-space-size=32 --min-semi-space-size=32
 // 32 MB semi-spaces (V8's default is 16): at thousands of intersections, messages that live a few
 // hundred milliseconds (coalescing, queued plans, socket writes) otherwise get promoted and the
 // old-space collections they cause stall the hub by 100–450 ms every minute (docs/experiments/log.md).

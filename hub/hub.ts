@@ -183,6 +183,7 @@ export class Hub {
     return {
       ingest: this.ingest.stats(),
       broker: this.broker?.stats() ?? null,
+      brokerHeap: this.broker?.heap() ?? null,
       ...this.planning.stats,
       commandsSent: this.commands.sent,
       timeSeries: this.recording.stats(),

@@ -1,6 +1,7 @@
 import { PrometheusText, type PrometheusSample } from "../../protocol/index.js";
 import type { HubMetrics } from "../features/index.js";
 import type { LiveStats } from "./live/index.js";
+import { heapFigures, type HeapFigures } from "../heap-figures.js";
 
 function byLabel(label: string, values: Record<string, number>): PrometheusSample[] {
   return Object.entries(values).map(([key, value]) => ({ labels: { [label]: key }, value }));
@@ -51,5 +52,19 @@ export function renderMetrics(m: HubMetrics, live: LiveStats): string {
     { labels: { kind: "external" }, value: mem.external },
     { labels: { kind: "array_buffers" }, value: mem.arrayBuffers },
   ]);
+  const heaps: [string, HeapFigures][] = [["main", heapFigures()]];
+  if (m.brokerHeap) heaps.push(["broker", m.brokerHeap]);
+  out.family(`${P}heap_bytes`, "gauge", "Each V8 isolate's heap (thread main or broker): committed size and bytes in use, in total and per V8 space, plus external and malloced memory.", heaps.flatMap(([thread, h]) => heapSamples(thread, h)));
   return out.toString();
+}
+
+function heapSamples(thread: string, h: HeapFigures): PrometheusSample[] {
+  const samples: PrometheusSample[] = [
+    { labels: { thread, space: "total", kind: "size" }, value: h.size },
+    { labels: { thread, space: "total", kind: "used" }, value: h.used },
+    { labels: { thread, space: "external", kind: "size" }, value: h.external },
+    { labels: { thread, space: "malloced", kind: "size" }, value: h.malloced },
+  ];
+  for (const [space, s] of Object.entries(h.spaces)) samples.push({ labels: { thread, space, kind: "size" }, value: s.size }, { labels: { thread, space, kind: "used" }, value: s.used });
+  return samples;
 }

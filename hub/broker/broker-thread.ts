@@ -4,11 +4,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
 import { ValidationError } from "../../protocol/index.js";
+import { heapFigures } from "../heap-figures.js";
 import { startBroker, type BrokerStats, type RunningBroker } from "./server.js";
 import { toWire, type BrokerThreadData, type Delivery, type FromBrokerThread, type ToBrokerThread } from "./thread-messages.js";
 
 /** How often the thread looks for changed stats to send (the main thread's `stats()` is at most this old). */
 const STATS_INTERVAL_MS = 25;
+/** How often the thread reports its heap (the hub's /metrics shows it beside the main thread's). */
+const HEAP_INTERVAL_MS = 250;
 
 const port = parentPort;
 if (!port) throw new Error("broker-thread.ts runs as a worker thread (startBrokerThread)");
@@ -98,6 +101,7 @@ const statsTimer = setInterval(() => {
   lastStats = text;
   send({ t: "stats", stats });
 }, STATS_INTERVAL_MS);
+const heapTimer = setInterval(() => send({ t: "heap", heap: heapFigures() }), HEAP_INTERVAL_MS);
 
 port.on("message", (message: ToBrokerThread) => {
   switch (message.t) {
@@ -122,6 +126,7 @@ port.on("message", (message: ToBrokerThread) => {
       return;
     case "stop":
       clearInterval(statsTimer);
+      clearInterval(heapTimer);
       broker.stop().then(() => {
         send({ t: "stopped" });
         port.close();
@@ -131,5 +136,5 @@ port.on("message", (message: ToBrokerThread) => {
 });
 
 const stats = broker.stats();
-send({ t: "ready", port: broker.port, wsPort: broker.wsPort, url: broker.url, wsUrl: broker.wsUrl, config: broker.config, stats });
+send({ t: "ready", port: broker.port, wsPort: broker.wsPort, url: broker.url, wsUrl: broker.wsUrl, config: broker.config, stats, heap: heapFigures() });
 lastStats = JSON.stringify(stats);

@@ -15,6 +15,7 @@ import { LoginQueue } from "./login-queue.js";
 import { MqttFrameScanner } from "./packet-size-guard.js";
 import { PublishRate } from "./publish-rate.js";
 import type { Duplex } from "node:stream";
+import type { HeapFigures } from "../heap-figures.js";
 
 /** Why the broker refused a connection, a login or a message, as counted on /metrics. */
 export const REFUSAL_REASONS = [
@@ -87,6 +88,8 @@ export interface RunningBroker {
   local: LocalBrokerClient;
   /** In process: now. In its own thread: a snapshot the thread sends when it changes (at most 25 ms old). */
   stats(): BrokerStats;
+  /** The broker thread's heap (at most 250 ms old); null when the broker runs on the hub's own thread, whose heap it shares. */
+  heap(): HeapFigures | null;
   /** Settles with the reason if the broker dies while it should be running (its thread crashed); never otherwise. */
   readonly failed: Promise<Error>;
   /** Close listeners, disconnect every client and shut aedes down. Safe to call twice. */
@@ -380,6 +383,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
     // An in-process broker dies only with the process.
     failed: new Promise<Error>(() => undefined),
     stats: () => ({ clientsConnected: aedes.connectedClients, ...counts, refusals: { ...refusals } }),
+    heap: () => null,
     stop() {
       stopping ??= closeAll(aedes, tcp, sockets, wss, https);
       return stopping;

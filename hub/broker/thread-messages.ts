@@ -4,6 +4,7 @@
 import type { DecodedMessage, DecodeResult, TopicKind } from "../../protocol/index.js";
 import type { BrokerConfig, BrokerConfigInput } from "./config.js";
 import type { BrokerStats } from "./server.js";
+import type { HeapFigures } from "../heap-figures.js";
 
 /** Given to the thread at start (`workerData`). */
 export interface BrokerThreadData {
@@ -35,7 +36,7 @@ export type Delivery = [sub: number, topic: string, message: Uint8Array | Decode
 
 /** Broker thread → main thread. */
 export type FromBrokerThread =
-  | { t: "ready"; port: number; wsPort: number | null; url: string; wsUrl: string | null; config: BrokerConfig; stats: BrokerStats }
+  | { t: "ready"; port: number; wsPort: number | null; url: string; wsUrl: string | null; config: BrokerConfig; stats: BrokerStats; heap: HeapFigures }
   /** The broker could not start; `validation`: the configuration was refused (the message names the field). */
   | { t: "start-failed"; message: string; validation: boolean }
   /** Every message one turn of the thread's event loop delivered, in order; answer with `handled`. */
@@ -44,6 +45,8 @@ export type FromBrokerThread =
   | { t: "subscribed"; sub: number }
   | { t: "acks"; ok: number[]; failed: [id: number, message: string][] }
   | { t: "stats"; stats: BrokerStats }
+  /** The thread's own heap, every `HEAP_INTERVAL_MS`. */
+  | { t: "heap"; heap: HeapFigures }
   /** One pino record (JSON text) for the hub's logger. */
   | { t: "log"; line: string }
   | { t: "stopped" };

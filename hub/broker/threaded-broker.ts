@@ -1,10 +1,12 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { pino, type Logger } from "pino";
 import { ValidationError } from "../../protocol/index.js";
+import type { HeapFigures } from "../heap-figures.js";
 import type { BrokerConfigInput } from "./config.js";
+import { workerWithOwnYoungGeneration } from "./own-young-generation.js";
 import type { BrokerStats, DecodedHandler, LocalBrokerClient, LocalHandler, RunningBroker } from "./server.js";
 import { fromWire, type BrokerThreadData, type DecodedWire, type Delivery, type FromBrokerThread, type ToBrokerThread } from "./thread-messages.js";
 
@@ -47,14 +49,14 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
   const log = options.logger ?? pino({ level: "silent" });
   const { entry, eval: isSource } = threadEntry();
   const data: BrokerThreadData = { config, logLevel: log.level };
-  // The thread's garbage is short-lived packets and payloads: big semi-spaces (the hub runs with
-  // --max-semi-space-size=32, which V8 applies process-wide unless a worker sets its own) would
-  // only add RSS there.
-  const worker = new Worker(entry, { workerData: data, eval: isSource, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
+  // The thread's garbage is short-lived packets and payloads: the main thread's 32 MB semi-spaces
+  // would only add RSS there (64 MB of it under the hostile suite's floods).
+  const worker = workerWithOwnYoungGeneration(entry, { workerData: data, eval: isSource, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
   const post = (message: ToBrokerThread): void => worker.postMessage(message);
 
   let ready: Extract<FromBrokerThread, { t: "ready" }> | null = null;
   let stats: BrokerStats | null = null;
+  let heap: HeapFigures | null = null;
   let running = false;
   let stopping: Promise<void> | null = null;
   let reportFailure!: (err: Error) => void;
@@ -87,6 +89,7 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
         case "ready":
           ready = message;
           stats = message.stats;
+          heap = message.heap;
           running = true;
           return resolve();
         case "start-failed":
@@ -110,6 +113,9 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
           return;
         case "stats":
           stats = message.stats;
+          return;
+        case "heap":
+          heap = message.heap;
           return;
         case "log":
           return relayLog(log, message.line);
@@ -191,6 +197,7 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
     failed,
     worker,
     stats: () => structuredClone(stats!),
+    heap: () => heap,
     stop() {
       stopping ??= (async () => {
         if (!running) return;
