@@ -1,6 +1,7 @@
 // The broker thread's entry (node:worker_threads): the embedded broker, its sockets, logins and
 // hardening, plus the decoding and validation of what devices send, all off the hub's main
 // thread. Started by `startBrokerThread` (threaded-broker.ts); speaks thread-messages.ts.
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
 import { ValidationError } from "../../protocol/index.js";
@@ -120,6 +121,11 @@ port.on("message", (message: ToBrokerThread) => {
       waiting.get(message.n)?.();
       waiting.delete(message.n);
       return;
+    case "heap": {
+      const heap = getHeapStatistics();
+      send({ t: "heap", id: message.id, heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, externalBytes: heap.external_memory } });
+      return;
+    }
     case "stop":
       clearInterval(statsTimer);
       broker.stop().then(() => {

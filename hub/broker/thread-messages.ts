@@ -5,6 +5,13 @@ import type { DecodedMessage, DecodeResult, TopicKind } from "../../protocol/ind
 import type { BrokerConfig, BrokerConfigInput } from "./config.js";
 import type { BrokerStats } from "./server.js";
 
+/** The broker thread's isolate: V8 heap in use and reserved, and memory outside it its objects hold (buffers), in bytes. */
+export interface ThreadHeap {
+  usedBytes: number;
+  totalBytes: number;
+  externalBytes: number;
+}
+
 /** Given to the thread at start (`workerData`). */
 export interface BrokerThreadData {
   config: BrokerConfigInput;
@@ -21,6 +28,8 @@ export type ToBrokerThread =
   | { t: "publish"; id: number; topic: string; payload: string | Uint8Array; retain: boolean }
   /** The main thread has handled batch `n`: its messages may be acknowledged to their publishers. */
   | { t: "handled"; n: number }
+  /** Report the thread's heap (answered with `heap` and the same `id`): diagnostics, e.g. bench:hub's memory breakdown. */
+  | { t: "heap"; id: number }
   | { t: "stop" };
 
 /**
@@ -44,6 +53,7 @@ export type FromBrokerThread =
   | { t: "subscribed"; sub: number }
   | { t: "acks"; ok: number[]; failed: [id: number, message: string][] }
   | { t: "stats"; stats: BrokerStats }
+  | { t: "heap"; id: number; heap: ThreadHeap }
   /** One pino record (JSON text) for the hub's logger. */
   | { t: "log"; line: string }
   | { t: "stopped" };

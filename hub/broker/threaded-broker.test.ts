@@ -44,6 +44,17 @@ describe("the broker in its own thread", () => {
     await expectRetainedPlanRoundTrip(broker.local, await connect(B));
   });
 
+  it("reports the thread's own heap, which grows with what the thread holds", async () => {
+    const before = await broker.heap();
+    expect(before.usedBytes).toBeGreaterThan(0);
+    expect(before.usedBytes).toBeLessThanOrEqual(before.totalBytes);
+    // A retained 1 MB payload lives in the thread's retained store (a buffer outside the V8 heap).
+    await broker.local.publish("traffic/v1/north/i-a/config", Buffer.alloc(1 << 20, 120), { retain: true });
+    const after = await broker.heap();
+    expect(after.externalBytes - before.externalBytes).toBeGreaterThanOrEqual(1 << 20);
+    await broker.local.publish("traffic/v1/north/i-a/config", "", { retain: true });
+  });
+
   it("decodes and validates device messages in the thread: the main thread gets payloads and reject reasons", async () => {
     const seen: DecodeResult[] = [];
     const unsubscribe = await broker.local.subscribeDecoded("traffic/v1/north/+/measures", (_topic, message) => seen.push(message));

@@ -6,12 +6,14 @@ import { pino, type Logger } from "pino";
 import { ValidationError } from "../../protocol/index.js";
 import type { BrokerConfigInput } from "./config.js";
 import type { BrokerStats, DecodedHandler, LocalBrokerClient, LocalHandler, RunningBroker } from "./server.js";
-import { fromWire, type BrokerThreadData, type DecodedWire, type Delivery, type FromBrokerThread, type ToBrokerThread } from "./thread-messages.js";
+import { fromWire, type BrokerThreadData, type DecodedWire, type Delivery, type FromBrokerThread, type ThreadHeap, type ToBrokerThread } from "./thread-messages.js";
 
 /** A broker running in its own thread. */
 export interface ThreadedBroker extends RunningBroker {
   /** The thread, for diagnostics and tests (terminating it is a crash the hub reports). */
   readonly worker: Worker;
+  /** The thread's heap now (diagnostics: the hub's memory is its main heap plus this one plus native memory). */
+  heap(): Promise<ThreadHeap>;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
   const handlers = new Map<number, Handler>();
   const subscribing = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   const publishes = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  const heaps = new Map<number, { resolve: (heap: ThreadHeap) => void; reject: (err: Error) => void }>();
   let nextId = 0;
   let onStopped: () => void = () => undefined;
 
@@ -111,6 +114,10 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
         case "stats":
           stats = message.stats;
           return;
+        case "heap":
+          heaps.get(message.id)?.resolve(message.heap);
+          heaps.delete(message.id);
+          return;
         case "log":
           return relayLog(log, message.line);
         case "stopped":
@@ -133,9 +140,10 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
     running = false;
     if (failure !== null) return;
     failure = stopping ? new Error("broker stopped") : err;
-    for (const waiter of [...subscribing.values(), ...publishes.values()]) waiter.reject(failure);
+    for (const waiter of [...subscribing.values(), ...publishes.values(), ...heaps.values()]) waiter.reject(failure);
     subscribing.clear();
     publishes.clear();
+    heaps.clear();
     if (wasRunning && !stopping) {
       log.error({ err }, "the broker thread died: devices are cut off from the hub");
       reportFailure(err);
@@ -191,6 +199,14 @@ export async function startBrokerThread(config: BrokerConfigInput, options: { lo
     failed,
     worker,
     stats: () => structuredClone(stats!),
+    heap() {
+      if (failure) return Promise.reject(failure);
+      const id = ++nextId;
+      return new Promise<ThreadHeap>((resolve, reject) => {
+        heaps.set(id, { resolve, reject });
+        post({ t: "heap", id });
+      });
+    },
     stop() {
       stopping ??= (async () => {
         if (!running) return;
