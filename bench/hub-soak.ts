@@ -32,6 +32,7 @@ import { IntersectionStore } from "../hub/ingest/intersection-store.js";
 import { MemoryHistory } from "../hub/tsdb/memory-history.js";
 import { TextRing } from "../hub/tsdb/text-ring.js";
 import { IntersectionViews } from "../hub/api/intersection-views.js";
+import type { HeapFigures } from "../hub/heap-figures.js";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -144,7 +145,10 @@ let rssAt60Mb: number | null = null;
 let loopMaxMs = 0;
 let majorGcs = 0;
 let majorGcMaxMs = 0;
+// The broker thread's heap (when it runs in a thread), asked every second: the hub's RSS is both heaps plus native memory.
+let threadHeap: HeapFigures | null = null;
 const perSecond = setInterval(() => {
+  threadHeap = server.hub.broker?.heap() ?? null;
   second = Math.round((Date.now() - started) / 1000);
   const oldNow = oldUsed();
   const promoted = Math.max(0, oldNow - oldPrev);
@@ -154,7 +158,7 @@ const perSecond = setInterval(() => {
   cpu = process.cpuUsage();
   const mem = process.memoryUsage();
   const top = [...stats].filter(([, s]) => s.total >= 20 || s.max >= 20).sort((a, b) => b[1].total - a[1].total).map(([k, s]) => `${k} ${s.total.toFixed(0)}/${s.max.toFixed(0)}(${s.calls})`).join(" ");
-  process.stderr.write(`${String(second).padStart(4)}s cpu ${((c.user + c.system) / 1e6).toFixed(2)} loopMax ${(loop.max / 1e6).toFixed(0)} wsMax ${wsLatencyMax} heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} ext ${mb(mem.external)} ab ${mb(mem.arrayBuffers)} rss ${mb(mem.rss)} old+ ${(promoted / 1e6).toFixed(1)} gc ${majorGcMs.join(",")} | ${top}\n`);
+  process.stderr.write(`${String(second).padStart(4)}s cpu ${((c.user + c.system) / 1e6).toFixed(2)} loopMax ${(loop.max / 1e6).toFixed(0)} wsMax ${wsLatencyMax} heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} thread ${threadHeap ? `${mb(threadHeap.used)}/${mb(threadHeap.size)}` : "-"} ext ${mb(mem.external)} ab ${mb(mem.arrayBuffers)} rss ${mb(mem.rss)} native ${mb(mem.rss - mem.heapTotal - (threadHeap?.size ?? 0) - mem.external)} old+ ${(promoted / 1e6).toFixed(1)} gc ${majorGcMs.join(",")} | ${top}\n`);
   if (second >= 60 && rssAt60Mb === null) rssAt60Mb = mb(mem.rss);
   if (second > 5) loopMaxMs = Math.max(loopMaxMs, loop.max / 1e6);
   majorGcs += majorGcMs.length;
@@ -173,6 +177,8 @@ process.stderr.write(`old space growth after 20 s: ${(promotedTotal / 1e6 / (SEC
 process.stderr.write(`history ${JSON.stringify(server.hub.recorder.history.sizes())} wsBytes ${wsBytes}\n`);
 const sizes = server.hub.recorder.history.sizes();
 const end = process.memoryUsage();
+const endThread = server.hub.broker?.heap() ?? null;
+const planRecordsBytes = server.hub.planning.recordBytes();
 await server.stop();
-process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), historyMb: mb(sizes.bytes) })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), heapTotalEndMb: mb(end.heapTotal), threadHeapEndMb: endThread ? mb(endThread.size) : null, externalEndMb: mb(end.external), nativeEndMb: mb(end.rss - end.heapTotal - (endThread?.size ?? 0) - end.external), historyMb: mb(sizes.bytes), planRecordsMb: mb(planRecordsBytes) })}\n`);
 process.exit(0);

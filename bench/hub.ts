@@ -4,9 +4,15 @@
  * with dashboard websocket clients connected. Measures messages per second taken in, latency from
  * publish to websocket delivery (signal changes) and from measures to plan publish, and lost
  * messages. Baseline, in the same run: raw pub→sub through the same embedded broker with no hub.
- * The load generator runs in a child process so it does not share the hub's event loop.
+ * The load generator runs in child processes so it does not share the hub's event loop: the
+ * publishers in one (or `--publisher-processes` of them), and the observer that timestamps arrivals
+ * (the websocket reader and plan monitor, or the baseline's raw subscriber) in another, so the
+ * publishers' own collections and timer storms are not counted as the hub's latency
+ * (`--observer-process 0` puts it back beside the publishers, for A/B). Each reports its own
+ * event-loop delay, next to the hub's.
  *
- *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--baseline-seconds 60] [--broker-thread 0|1] [--json]
+ *   npm run bench:hub -- --intersections 5000 [--seconds 20] [--baseline-seconds 60] [--broker-thread 0|1]
+ *     [--observer-process 0|1] [--publisher-processes 1] [--json]
  *
  * `--broker-thread 0` runs the hub's embedded broker on its main thread (`broker.thread: false`),
  * for A/B against the default, the broker in its own thread.
@@ -27,6 +33,18 @@ import { cityIdOf, cityIntersections, cityMeasures, citySignal, publishCityConfi
 
 const REGION = "bench";
 
+interface MemoryBreakdown {
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  threadHeapUsedMb: number | null;
+  threadHeapTotalMb: number | null;
+  /** RSS less both heaps' reservations and external memory: native (malloc, code, stacks). */
+  otherMb: number;
+}
+
 interface Args {
   intersections: number;
   seconds: number;
@@ -37,6 +55,10 @@ interface Args {
   heapSnapshot: string | null;
   /** The hub's `broker.thread`. */
   brokerThread: boolean;
+  /** The observer (arrival timestamps) in a process of its own (default) or in the (first) publishers' process, as before. */
+  observerProcess: boolean;
+  /** How many processes the publishers are split across. */
+  publisherProcesses: number;
   json: boolean;
 }
 
@@ -46,7 +68,7 @@ function parseArgs(argv: string[]): Args {
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
   const seconds = get("seconds", 20);
-  return { intersections: get("intersections", 1000), seconds, wsClients: get("ws-clients", 3), baselineSeconds: get("baseline-seconds", Math.min(seconds, 60)), heapSnapshot: argv.includes("--heap-snapshot") ? argv[argv.indexOf("--heap-snapshot") + 1]! : null, brokerThread: get("broker-thread", 1) !== 0, json: argv.includes("--json") };
+  return { intersections: get("intersections", 1000), seconds, wsClients: get("ws-clients", 3), baselineSeconds: get("baseline-seconds", Math.min(seconds, 60)), heapSnapshot: argv.includes("--heap-snapshot") ? argv[argv.indexOf("--heap-snapshot") + 1]! : null, brokerThread: get("broker-thread", 1) !== 0, observerProcess: get("observer-process", 1) !== 0, publisherProcesses: get("publisher-processes", 1), json: argv.includes("--json") };
 }
 
 const idOf = cityIdOf;
@@ -62,14 +84,23 @@ interface GeneratorResult {
   planLatencyMs: number[];
   msgsPerSec: number;
   connectS: number;
-  /** The generator's own load: if it saturates, latencies measure it rather than the hub. */
+  /** The publishers' own load (all their processes): if it saturates, latencies measure it rather than the hub. */
   cpuCores: number;
+  /** The publishers' event loop (the worst of their processes): a stall there delays publishes and counts as latency. */
   loopDelayP99Ms: number;
-  /** The longest the generator's event loop was blocked: one stall hides in a p99. */
+  /** The longest a publisher's event loop was blocked: one stall hides in a p99. */
   loopDelayMaxMs: number;
+  /** The observer's (websocket reader, plan monitor or raw subscriber) event loop: a stall there delays the arrival timestamps. */
+  observerLoopDelayP99Ms: number;
+  observerLoopDelayMaxMs: number;
+  observerCpuCores: number;
 }
 
-// ---------- load generator (child process) ----------
+// ---------- load generator (child processes) ----------
+// A child plays one or both roles: publishers for a range of intersections, and the observer that
+// timestamps arrivals. With `--observer-process 1` (the default) the observer has a process of its
+// own, so the publishers' garbage and timers do not delay its timestamps (Date.now() is one clock
+// for every process on the machine); `0` puts both in one process, as before, for A/B.
 
 function quickEncode(id: string, kind: "measures" | "signal", payload: object): { topic: string; body: string } {
   return { topic: topicFor(REGION, id, kind), body: JSON.stringify(payload) };
@@ -78,11 +109,11 @@ function quickEncode(id: string, kind: "measures" | "signal", payload: object): 
 /** Every login costs the broker a scrypt, a few at a time: 5,000 of them on a busy 2-core machine take minutes, more than mqtt.js's 30 s default. */
 const CONNECT_TIMEOUT_MS = 600_000;
 
-async function connectAll(url: string, n: number): Promise<MqttClient[]> {
+async function connectAll(url: string, from: number, to: number): Promise<MqttClient[]> {
   const clients: MqttClient[] = [];
-  for (let start = 0; start < n; start += 250) {
+  for (let start = from; start < to; start += 250) {
     const batch = [];
-    for (let i = start; i < Math.min(n, start + 250); i++) {
+    for (let i = start; i < Math.min(to, start + 250); i++) {
       batch.push(mqtt.connectAsync(url, { username: `edge-${idOf(i)}`, password: passwordOf(i), clientId: `edge-${idOf(i)}`, reconnectPeriod: 0, keepalive: 60, connectTimeout: CONNECT_TIMEOUT_MS }));
     }
     clients.push(...(await Promise.all(batch)));
@@ -95,22 +126,59 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount: { username: string; password: string }, liveUrl: string | null, args: Args): Promise<GeneratorResult> {
-  const t0 = performance.now();
-  const publishers = await connectAll(brokerUrl, args.intersections);
-  const connectS = (performance.now() - t0) / 1000;
-  const sentSignals = new Map<string, number>(); // `${id}@${ts}` → send time
+interface Role {
+  mode: "baseline" | "hub";
+  brokerUrl: string;
+  hubAccount: { username: string; password: string };
+  liveUrl: string | null;
+  args: Args;
+  /** Publish for intersections [from, to), or none. */
+  publish: { from: number; to: number } | null;
+  observe: boolean;
+}
+
+/** What one child reports. Signals are counted per intersection (sent, and seen by the observer, with ts before the cut-off) so `lost` needs no shared map. */
+interface ChildReport {
+  connectS: number;
+  cpuCores: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  publisher: { sentMeasures: number; sentSignal: number; from: number; signalsBeforeCut: number[] } | null;
+  observer: { received: number; latencyMs: number[]; windowMs: number[][]; planLatencyMs: number[]; signalsBeforeCut: number[] } | null;
+}
+
+type ChildMessage = { t: "ready" } | { t: "report"; report: ChildReport };
+
+/** Signals sent in the last second may still be in flight at the cut-off; they are not "lost". */
+const cutOf = (startAt: number, seconds: number): number => startAt + seconds * 1000 - 1000;
+
+interface Observer {
+  report(): NonNullable<ChildReport["observer"]>;
+  close(): Promise<void>;
+}
+
+async function startObserver(role: Role, getStart: () => number): Promise<Observer> {
+  const { mode, brokerUrl, hubAccount, liveUrl, args } = role;
+  const n = args.intersections;
+  const indexOf = new Map<string, number>(Array.from({ length: n }, (_, i) => [idOf(i), i]));
+  const lastTs = new Float64Array(n);
+  const beforeCut = new Array<number>(n).fill(0);
   let received = 0;
   const latencyMs: number[] = [];
-  const byWindow: number[][] = [];
+  const windowMs: number[][] = [];
   const planLatencyMs: number[] = [];
   const cleanup: (() => void)[] = [];
-  let started = Number.POSITIVE_INFINITY;
-  const note = (now: number, ms: number): void => {
-    latencyMs.push(ms);
-    (byWindow[Math.max(0, Math.floor((now - started) / 5000))] ??= []).push(ms);
+  /** A new signal state of intersection `id` with `ts`, seen at `now`. */
+  const seen = (now: number, id: string, ts: number): boolean => {
+    const i = indexOf.get(id);
+    const start = getStart();
+    if (i === undefined || ts < start || lastTs[i] === ts) return false;
+    lastTs[i] = ts;
+    if (ts < cutOf(start, args.seconds)) beforeCut[i]!++;
+    latencyMs.push(now - ts);
+    (windowMs[Math.max(0, Math.floor((now - start) / 5000))] ??= []).push(now - ts);
+    return true;
   };
-
   // The observer: a raw subscriber (baseline) or dashboard websockets plus a plan monitor (hub).
   const monitor = await mqtt.connectAsync(brokerUrl, { ...hubAccount, clientId: `bench-monitor-${mode}`, reconnectPeriod: 0 });
   if (mode === "baseline") {
@@ -120,10 +188,7 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
       const decoded = decodeMessage(topic, payload);
       if (!decoded.ok) return;
       received++;
-      if (decoded.kind === "signal") {
-        const key = `${decoded.intersectionId}@${decoded.payload.ts}`;
-        if (sentSignals.delete(key)) note(now, now - decoded.payload.ts);
-      }
+      if (decoded.kind === "signal") seen(now, decoded.intersectionId, decoded.payload.ts);
     });
   } else {
     await monitor.subscribeAsync(topicFilter(REGION, "+", "plan"), { qos: 1 });
@@ -135,30 +200,16 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
     });
     for (let k = 0; k < args.wsClients; k++) {
       const ws = new WebSocket(liveUrl!);
-      const lastTs = new Map<string, number>();
       // Only the first client reads what it gets: the others stand for dashboards on other
-      // machines, and parsing their copies here would only slow this load generator down.
-      if (k > 0) {
-        ws.on("message", () => undefined);
-        await new Promise<void>((resolve, reject) => {
-          ws.once("open", () => resolve());
-          ws.once("error", reject);
+      // machines, and parsing their copies here would only slow the observer down.
+      if (k > 0) ws.on("message", () => undefined);
+      else
+        ws.on("message", (data) => {
+          const now = Date.now();
+          const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
+          if (msg.type !== "update" && msg.type !== "snapshot") return;
+          for (const s of msg.intersections ?? []) if (s.signalTs != null && seen(now, s.intersectionId, s.signalTs)) received++;
         });
-        cleanup.push(() => ws.close());
-        continue;
-      }
-      ws.on("message", (data) => {
-        const now = Date.now();
-        const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
-        if (msg.type !== "update" && msg.type !== "snapshot") return;
-        for (const s of msg.intersections ?? []) {
-          if (s.signalTs == null || lastTs.get(s.intersectionId) === s.signalTs) continue;
-          lastTs.set(s.intersectionId, s.signalTs);
-          const key = `${s.intersectionId}@${s.signalTs}`;
-          received++;
-          if (sentSignals.delete(key)) note(now, now - s.signalTs);
-        }
-      });
       await new Promise<void>((resolve, reject) => {
         ws.once("open", () => resolve());
         ws.once("error", reject);
@@ -166,65 +217,132 @@ async function generator(mode: "baseline" | "hub", brokerUrl: string, hubAccount
       cleanup.push(() => ws.close());
     }
   }
+  return {
+    report: () => ({ received, latencyMs, windowMs, planLatencyMs, signalsBeforeCut: beforeCut }),
+    close: async () => {
+      for (const c of cleanup) c();
+      await monitor.endAsync();
+    },
+  };
+}
 
+/** One child: connect, say ready, wait for the common start time, publish and/or observe for the run, report. */
+async function child(role: Role, startAtPromise: Promise<number>, ready: () => void): Promise<ChildReport> {
+  const { args } = role;
+  const t0 = performance.now();
+  let startAt = Number.POSITIVE_INFINITY;
+  const observer = role.observe ? await startObserver(role, () => startAt) : null;
+  const range = role.publish;
+  const publishers = range ? await connectAll(role.brokerUrl, range.from, range.to) : [];
+  const connectS = (performance.now() - t0) / 1000;
+  ready();
+  startAt = await startAtPromise;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
   const cpuBefore = process.cpuUsage();
-  // Publish: measures at 1 Hz, a signal change every 3 s, each intersection at its own phase.
-  const seqs = new Array<number>(args.intersections).fill(0);
+  const stopAt = startAt + args.seconds * 1000;
+  const lateCut = cutOf(startAt, args.seconds);
   let sentMeasures = 0;
   let sentSignal = 0;
+  const signalsBeforeCut: number[] = [];
   const timers: NodeJS.Timeout[] = [];
-  started = Date.now();
-  const stopAt = started + args.seconds * 1000;
-  for (let i = 0; i < args.intersections; i++) {
-    const client = publishers[i]!;
-    const id = idOf(i);
-    let tick = 0;
-    const fire = (): void => {
-      const ts = Date.now();
-      if (ts >= stopAt) return;
-      tick++;
-      // The generator sends known-good payloads: plain JSON.stringify, no schema check, so that
-      // its own CPU does not colour the latencies it measures (the hub still validates them).
-      const m = quickEncode(id, "measures", cityMeasures(i, id, tick, ts, ++seqs[i]!));
-      client.publish(m.topic, m.body, { qos: 1 });
-      sentMeasures++;
-      if (tick % 3 === 0) {
-        const s = quickEncode(id, "signal", citySignal(id, tick, ts, ++seqs[i]!));
-        sentSignals.set(`${id}@${ts}`, ts);
-        client.publish(s.topic, s.body, { qos: 1 });
-        sentSignal++;
-      }
-    };
-    const offset = Math.floor((i / args.intersections) * 1000);
-    timers.push(setTimeout(() => timers.push(setInterval(fire, 1000)), offset));
+  setTimeout(() => loopDelay.enable(), Math.max(0, startAt - Date.now()));
+  if (range) {
+    // Publish: measures at 1 Hz, a signal change every 3 s, each intersection at its own phase.
+    for (let i = range.from; i < range.to; i++) {
+      const client = publishers[i - range.from]!;
+      const id = idOf(i);
+      const k = i - range.from;
+      signalsBeforeCut.push(0);
+      let tick = 0;
+      let seq = 0;
+      const fire = (): void => {
+        const ts = Date.now();
+        if (ts >= stopAt) return;
+        tick++;
+        // The generator sends known-good payloads: plain JSON.stringify, no schema check, so that
+        // its own CPU does not colour the latencies it measures (the hub still validates them).
+        const m = quickEncode(id, "measures", cityMeasures(i, id, tick, ts, ++seq));
+        client.publish(m.topic, m.body, { qos: 1 });
+        sentMeasures++;
+        if (tick % 3 === 0) {
+          const s = quickEncode(id, "signal", citySignal(id, tick, ts, ++seq));
+          if (ts < lateCut) signalsBeforeCut[k]!++;
+          client.publish(s.topic, s.body, { qos: 1 });
+          sentSignal++;
+        }
+      };
+      const offset = Math.floor((i / args.intersections) * 1000);
+      timers.push(setTimeout(() => timers.push(setInterval(fire, 1000)), Math.max(0, startAt - Date.now()) + offset));
+    }
   }
-  await new Promise((r) => setTimeout(r, args.seconds * 1000 + 3000));
+  await new Promise((r) => setTimeout(r, Math.max(0, stopAt - Date.now()) + 3000));
   for (const t of timers) clearInterval(t);
   loopDelay.disable();
   const cpu = process.cpuUsage(cpuBefore);
-  // Signals sent in the last second may still be in flight at the cut-off; they are not "lost".
-  const lateCut = stopAt - 1000;
-  let lost = 0;
-  for (const sentAt of sentSignals.values()) if (sentAt < lateCut) lost++;
-  for (const c of cleanup) c();
-  await monitor.endAsync();
+  const report: ChildReport = {
+    connectS,
+    cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3),
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    publisher: range ? { sentMeasures, sentSignal, from: range.from, signalsBeforeCut } : null,
+    observer: observer?.report() ?? null,
+  };
+  await observer?.close();
   await Promise.all(publishers.map((p) => p.endAsync()));
-  latencyMs.sort((a, b) => a - b);
-  planLatencyMs.sort((a, b) => a - b);
-  const windowP99Ms = Array.from(byWindow, (w) => percentile((w ?? []).sort((a, b) => a - b), 99));
-  return { sent: { measures: sentMeasures, signal: sentSignal }, received, lost, latencyMs, windowP99Ms, planLatencyMs, msgsPerSec: (sentMeasures + sentSignal) / args.seconds, connectS, cpuCores: (cpu.user + cpu.system) / 1e6 / (args.seconds + 3), loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+  return report;
 }
 
 // ---------- orchestration (parent) ----------
 
-function runGenerator(mode: "baseline" | "hub", brokerUrl: string, hubAccount: { username: string; password: string }, liveUrl: string | null, args: Args): Promise<GeneratorResult> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--generator", JSON.stringify({ mode, brokerUrl, hubAccount, liveUrl, args })], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    child.on("message", (m) => resolve(m as GeneratorResult));
-    child.on("exit", (code) => (code === 0 ? undefined : reject(new Error(`${mode} generator exited with ${code}`))));
+function forkChild(role: Role): { ready: Promise<void>; report: Promise<ChildReport>; go: (startAt: number) => void } {
+  const proc: ChildProcess = fork(fileURLToPath(import.meta.url), ["--generator", JSON.stringify(role)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  let onReady!: () => void;
+  const ready = new Promise<void>((r) => (onReady = r));
+  const report = new Promise<ChildReport>((resolve, reject) => {
+    proc.on("message", (m: ChildMessage) => (m.t === "ready" ? onReady() : resolve(m.report)));
+    proc.on("exit", (code) => (code === 0 ? undefined : reject(new Error(`${role.mode} generator exited with ${code}`))));
   });
+  return { ready, report, go: (startAt) => proc.send({ startAt }) };
+}
+
+/** Run the load: the observer and the publishers (in `--publisher-processes` processes), all started at one time once every one has connected. */
+async function runGenerator(mode: "baseline" | "hub", brokerUrl: string, hubAccount: { username: string; password: string }, liveUrl: string | null, args: Args): Promise<GeneratorResult> {
+  const base = { mode, brokerUrl, hubAccount, liveUrl, args };
+  const n = args.intersections;
+  const k = Math.max(1, args.publisherProcesses);
+  const ranges = Array.from({ length: k }, (_, j) => ({ from: Math.floor((j * n) / k), to: Math.floor(((j + 1) * n) / k) }));
+  const roles: Role[] = args.observerProcess ? [{ ...base, publish: null, observe: true }, ...ranges.map((publish) => ({ ...base, publish, observe: false }))] : ranges.map((publish, j) => ({ ...base, publish, observe: j === 0 }));
+  const t0 = performance.now();
+  const children = roles.map(forkChild);
+  await Promise.all(children.map((c) => c.ready));
+  const connectS = (performance.now() - t0) / 1000;
+  // A common start shortly ahead, so every process's timers begin together.
+  const startAt = Date.now() + 500;
+  for (const c of children) c.go(startAt);
+  const reports = await Promise.all(children.map((c) => c.report));
+  const observer = reports.find((r) => r.observer)!;
+  const obs = observer.observer!;
+  const pubs = reports.filter((r) => r.publisher);
+  let lost = 0;
+  for (const r of pubs) r.publisher!.signalsBeforeCut.forEach((sent, k) => (lost += Math.max(0, sent - obs.signalsBeforeCut[r.publisher!.from + k]!)));
+  const sent = { measures: pubs.reduce((a, r) => a + r.publisher!.sentMeasures, 0), signal: pubs.reduce((a, r) => a + r.publisher!.sentSignal, 0) };
+  const sorted = (a: number[]): number[] => a.sort((x, y) => x - y);
+  return {
+    sent,
+    received: obs.received,
+    lost,
+    latencyMs: sorted(obs.latencyMs),
+    windowP99Ms: Array.from(obs.windowMs, (w) => percentile(sorted(w ?? []), 99)),
+    planLatencyMs: sorted(obs.planLatencyMs),
+    msgsPerSec: (sent.measures + sent.signal) / args.seconds,
+    connectS,
+    cpuCores: pubs.reduce((a, r) => a + r.cpuCores, 0),
+    loopDelayP99Ms: Math.max(...pubs.map((r) => r.loopDelayP99Ms)),
+    loopDelayMaxMs: Math.max(...pubs.map((r) => r.loopDelayMaxMs)),
+    observerLoopDelayP99Ms: observer.loopDelayP99Ms,
+    observerLoopDelayMaxMs: observer.loopDelayMaxMs,
+    observerCpuCores: observer.cpuCores,
+  };
 }
 
 function devices(n: number): { username: string; password: string; intersectionId: string; region: string }[] {
@@ -245,7 +363,7 @@ async function main(args: Args): Promise<void> {
     const broker = await startBroker({ port: 0, devices: devices(args.intersections), hub: hubAccount });
     baseline = await runGenerator("baseline", broker.url, hubAccount, null, { ...args, seconds: args.baselineSeconds });
     await broker.stop();
-    say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms)`);
+    say(`  baseline: ${baseline.msgsPerSec.toFixed(0)} msg/s offered, ${baseline.received} delivered, p50 ${percentile(baseline.latencyMs, 50)} ms, p99 ${percentile(baseline.latencyMs, 99)} ms, lost ${baseline.lost} (connect ${baseline.connectS.toFixed(1)} s; generator ${baseline.cpuCores.toFixed(2)} cores, loop delay p99 ${baseline.loopDelayP99Ms.toFixed(0)} ms max ${baseline.loopDelayMaxMs.toFixed(0)} ms; observer ${baseline.observerCpuCores.toFixed(2)} cores, loop delay p99 ${baseline.observerLoopDelayP99Ms.toFixed(0)} ms max ${baseline.observerLoopDelayMaxMs.toFixed(0)} ms)`);
     say(`    p99 per 5 s window: ${windows(baseline)}`);
   }
 
@@ -282,11 +400,28 @@ async function main(args: Args): Promise<void> {
   const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
   const rssStartMb = mb(process.memoryUsage.rss());
   const rssSeries: number[] = [];
-  const rssTimer = setInterval(() => rssSeries.push(mb(process.memoryUsage.rss())), 10_000);
+  // Where the hub's memory is, every 10 s on stderr: the main heap (used/reserved), the broker
+  // thread's heap, external (buffers, of which array buffers) and the rest of the RSS (native:
+  // malloc, code, stacks, both isolates' overheads).
+  // The broker thread's heap: the latest figures it sent (every 250 ms); null in process.
+  const breakdown = async (): Promise<MemoryBreakdown> => {
+    const m = process.memoryUsage();
+    const thread = server.hub.broker?.heap() ?? null;
+    const threadTotal = thread?.size ?? 0;
+    return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), threadHeapUsedMb: thread ? mb(thread.used) : null, threadHeapTotalMb: thread ? mb(threadTotal) : null, otherMb: mb(m.rss - m.heapTotal - threadTotal - m.external) };
+  };
+  const showBreakdown = (t: number, b: MemoryBreakdown): void => say(`  ${String(t).padStart(4)} s memory: rss ${b.rssMb} MB = heap ${b.heapUsedMb}/${b.heapTotalMb} + thread heap ${b.threadHeapUsedMb ?? "-"}/${b.threadHeapTotalMb ?? "-"} + external ${b.externalMb} (array buffers ${b.arrayBuffersMb}) + other ${b.otherMb}; history ${mb(server.hub.recorder.history.sizes().bytes)} MB, plan records ${mb(server.hub.planning.recordBytes())} MB`);
+  const hubStartedAt = Date.now();
+  const rssTimer = setInterval(() => {
+    rssSeries.push(mb(process.memoryUsage.rss()));
+    void breakdown().then((b) => showBreakdown(Math.round((Date.now() - hubStartedAt) / 1000), b));
+  }, 10_000);
   const hubRun = await runGenerator("hub", server.hub.brokerUrl, hubAccount, liveUrl, args);
   clearInterval(rssTimer);
   const rssEndMb = mb(process.memoryUsage.rss());
   const heapUsedEndMb = mb(process.memoryUsage().heapUsed);
+  const memoryEnd = await breakdown();
+  showBreakdown(Math.round((Date.now() - hubStartedAt) / 1000), memoryEnd);
   hubLoopDelay.disable();
   gcObserver.disconnect();
   const historySizes = server.hub.recorder.history.sizes();
@@ -303,7 +438,7 @@ async function main(args: Args): Promise<void> {
   say(`  inside the hub: measures at ingest p50 ${percentile(measuresAtIngest, 50)} ms p99 ${percentile(measuresAtIngest, 99)} ms; plan at broker p50 ${percentile(planAtBroker, 50)} ms p99 ${percentile(planAtBroker, 99)} ms`);
   const p50 = percentile(hubRun.latencyMs, 50);
   const p99 = percentile(hubRun.latencyMs, 99);
-  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(hubLoopDelay.max / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms max ${hubRun.loopDelayMaxMs.toFixed(0)} ms`);
+  say(`  hub: ${hubMsgsPerSec.toFixed(0)} msg/s taken in, publish→websocket p50 ${p50} ms p99 ${p99} ms, measures→plan p50 ${percentile(hubRun.planLatencyMs, 50)} ms p99 ${percentile(hubRun.planLatencyMs, 99)} ms (${hubRun.planLatencyMs.length} plans), lost ${hubRun.lost}, hub CPU ${((cpu.user + cpu.system) / 1e6 / (args.seconds + 3)).toFixed(2)} cores, hub loop delay p99 ${(hubLoopDelay.percentile(99) / 1e6).toFixed(0)} ms max ${(hubLoopDelay.max / 1e6).toFixed(0)} ms; generator ${hubRun.cpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.loopDelayP99Ms.toFixed(0)} ms max ${hubRun.loopDelayMaxMs.toFixed(0)} ms; observer ${hubRun.observerCpuCores.toFixed(2)} cores, loop delay p99 ${hubRun.observerLoopDelayP99Ms.toFixed(0)} ms max ${hubRun.observerLoopDelayMaxMs.toFixed(0)} ms (${args.observerProcess ? "own process" : "in the publishers' process"}, ${args.publisherProcesses} publisher process(es))`);
   say(`    p99 per 5 s window: ${windows(hubRun)}`);
   say(`  hub major GCs: ${majorGcMs.length}, pauses ${majorGcMs.map((ms) => ms.toFixed(0)).join(" ")} ms`);
   const finite = hubRun.windowP99Ms.filter((p) => Number.isFinite(p));
@@ -338,15 +473,27 @@ async function main(args: Args): Promise<void> {
     // The plan records' packed text (bounded by planRecordBoundsFor): planned fill too.
     planRecordsMb: mb(planRecordsBytes),
     rssGrowthBeyondHistoryMb: Math.round((rssEndMb - rssStartMb - mb(historySizes.bytes) - mb(planRecordsBytes)) * 10) / 10,
+    // The harness's own health: a stall in a publisher or in the observer counts as latency too.
+    observerProcess: args.observerProcess,
+    publisherProcesses: args.publisherProcesses,
+    generatorLoopDelayP99Ms: Math.round(hubRun.loopDelayP99Ms),
+    generatorLoopDelayMaxMs: Math.round(hubRun.loopDelayMaxMs),
+    observerLoopDelayP99Ms: Math.round(hubRun.observerLoopDelayP99Ms),
+    observerLoopDelayMaxMs: Math.round(hubRun.observerLoopDelayMaxMs),
+    baselineGeneratorLoopDelayMaxMs: baseline ? Math.round(baseline.loopDelayMaxMs) : null,
+    baselineObserverLoopDelayMaxMs: baseline ? Math.round(baseline.observerLoopDelayMaxMs) : null,
+    // Where the hub's RSS is at the end (see the 10-s lines on stderr).
+    memoryEnd,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 const at = process.argv.indexOf("--generator");
 if (at > 0) {
-  const { mode, brokerUrl, hubAccount, liveUrl, args } = JSON.parse(process.argv[at + 1]!) as { mode: "baseline" | "hub"; brokerUrl: string; hubAccount: { username: string; password: string }; liveUrl: string | null; args: Args };
-  const result = await generator(mode, brokerUrl, hubAccount, liveUrl, args);
-  process.send?.(result, () => process.exit(0));
+  const role = JSON.parse(process.argv[at + 1]!) as Role;
+  const startAt = new Promise<number>((resolve) => process.once("message", (m: { startAt: number }) => resolve(m.startAt)));
+  const report = await child(role, startAt, () => process.send?.({ t: "ready" } satisfies ChildMessage));
+  process.send?.({ t: "report", report } satisfies ChildMessage, () => process.exit(0));
 } else {
   await main(parseArgs(process.argv.slice(2)));
 }

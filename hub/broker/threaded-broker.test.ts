@@ -44,6 +44,17 @@ describe("the broker in its own thread", () => {
     await expectRetainedPlanRoundTrip(broker.local, await connect(B));
   });
 
+  it("reports the thread's own heap, which grows with what the thread holds", async () => {
+    await waitUntil(() => broker.heap() !== null, "the thread's first heap figures");
+    const before = broker.heap()!;
+    expect(before.used).toBeGreaterThan(0);
+    expect(before.used).toBeLessThanOrEqual(before.size);
+    // A retained 1 MB payload lives in the thread's retained store (a buffer outside the V8 heap).
+    await broker.local.publish("traffic/v1/north/i-a/config", Buffer.alloc(1 << 20, 120), { retain: true });
+    await waitUntil(() => broker.heap()!.external - before.external >= 1 << 20, "the thread's external memory up by the retained 1 MB");
+    await broker.local.publish("traffic/v1/north/i-a/config", "", { retain: true });
+  });
+
   it("decodes and validates device messages in the thread: the main thread gets payloads and reject reasons", async () => {
     const seen: DecodeResult[] = [];
     const unsubscribe = await broker.local.subscribeDecoded("traffic/v1/north/+/measures", (_topic, message) => seen.push(message));

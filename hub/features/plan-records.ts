@@ -56,10 +56,10 @@ export class PlanRecords {
     if (record.explanation !== null) kept.explanations.insert({ ts, seq: record.plan.seq, explanation: record.explanation });
   }
 
-  /** Bytes of text buffers held (the planned fill, for benches and sizing). */
+  /** Bytes of text buffers and their indexes held (the planned fill, for benches and sizing). */
   get bytes(): number {
     let bytes = 0;
-    for (const kept of this.byIntersection.values()) bytes += kept.records.bufferBytes + kept.explanations.bufferBytes;
+    for (const kept of this.byIntersection.values()) bytes += kept.records.bufferBytes + kept.records.indexBytes + kept.explanations.bufferBytes + kept.explanations.indexBytes;
     return bytes;
   }
 

@@ -142,7 +142,10 @@ describe("MemoryHistory", () => {
     const full = history.sizes();
     expect(full).toMatchObject({ approachSamples: 2 * 50, signals: 40, plans: 10, events: 30 });
     const textBytes = (40 * JSON.stringify(signal("a", T0)).length + 10 * JSON.stringify(plan("a", T0)).length + 30 * 60) * 2;
-    expect(full.bytes).toBeLessThanOrEqual(2 * 50 * 80 + textBytes);
+    // Each text ring's index: three float64s and a hash per slot.
+    const indexBytes = (40 + 10 + 30) * (3 * 8 + 4);
+    expect(full.bytes).toBeGreaterThanOrEqual(2 * 50 * 80 + indexBytes);
+    expect(full.bytes).toBeLessThanOrEqual(2 * 50 * 80 + indexBytes + textBytes);
     hour(200);
     expect(history.sizes().bytes).toBeLessThanOrEqual(full.bytes * 1.1);
     expect(history.signals("a").at(-1)?.ts).toBe(T0 + 399 * 5000);

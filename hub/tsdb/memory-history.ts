@@ -62,7 +62,7 @@ export interface MemoryHistorySizes {
   plans: number;
   signals: number;
   events: number;
-  /** Bytes of typed arrays and text buffers held: what the history adds to the process's RSS as it fills. */
+  /** Bytes of typed arrays (samples, and the text rings' indexes) and text buffers held: what the history adds to the process's RSS as it fills. */
   bytes: number;
 }
 
@@ -178,7 +178,7 @@ export class MemoryHistory {
         sizes.approachSamples += series.size;
         sizes.bytes += series.bytes;
       }
-      sizes.bytes += history.plans.bufferBytes + history.signals.bufferBytes + history.events.bufferBytes;
+      for (const ring of [history.plans, history.signals, history.events]) sizes.bytes += ring.bufferBytes + ring.indexBytes;
       sizes.plans += history.plans.size;
       sizes.signals += history.signals.size;
       sizes.events += history.events.size;
