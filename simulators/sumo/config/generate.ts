@@ -243,6 +243,12 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       }),
     );
 
+  /** A phase's area detectors: all of its lanes' or none, since the area rule replaces its loops' gap-out. */
+  const areasOf = (k: number): string[] => {
+    const areas = [...lanesServedBy(layout, k)].map((lane) => areaOfLane.get(lane));
+    return areas.every((a) => a !== undefined) ? (areas as string[]) : [];
+  };
+
   const speed = Math.max(...Object.values(layout.laneSpeed), 8);
   // ITE's red clearance: the width to cross plus a vehicle length, at the approach speed.
   const clearanceS = options.clearance === "program" ? MIN_RED_CLEARANCE_S : clamp(toHalf((layout.junctionWidthM + VEHICLE_LENGTH_M) / speed), 1, 6);
@@ -260,8 +266,7 @@ export function intersectionFromNet(net: SumoNet, tlsId: string, idsTaken: Set<s
       yellowS: clamp(p.yellowS, 3, 6),
       redClearanceS: p.allRedS > 0 ? clamp(p.allRedS, MIN_RED_CLEARANCE_S, 6) : clearanceS,
       detectors: loopsOf(k),
-      // All of a phase's lanes, or none: the area rule replaces its loops' gap-out.
-      areaDetectors: [...lanesServedBy(layout, k)].every((lane) => areaOfLane.has(lane)) ? [...lanesServedBy(layout, k)].map((lane) => areaOfLane.get(lane)!) : [],
+      areaDetectors: areasOf(k),
     };
   });
   fitCycle(phases, tlsId);
