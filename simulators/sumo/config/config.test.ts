@@ -97,6 +97,8 @@ describe("configuration generated from a SUMO net", () => {
     // Every approach lane has an advance loop (upstream of the turn bay's split): hub plans run actuated.
     for (const x of intersections) expect(x.seesApproaches).toBe(true);
     for (const x of intersections) expect(x.config.controller.planOperation).toBe("actuated");
+    // Its local plan (before the first hub plan) runs free too.
+    for (const x of intersections) expect(x.config.controller.fallback.mode).toBe("actuated");
   });
 
   it("gives each loop its own passage time: an advance loop upstream of the split its travel time, a stop-line loop with none feeding it in the phase the saturation headway (2 s)", async () => {
@@ -133,6 +135,7 @@ describe("configuration generated from a SUMO net", () => {
     const corridor = configsFromNet(await readNet(gameCorridor.path), () => "pw-0123456789abc").intersections;
     expect(corridor).toHaveLength(3);
     for (const x of corridor) expect(x.config.controller.planOperation).toBe("actuated");
+    for (const x of [...square, ...corridor]) expect(x.config.controller.fallback.mode).toBe("actuated");
   });
 
   it("bounds a coordinated light's cycle below by its phases' own minimum splits (those a plan may not leave out), an actuated plan's maxima by the program's cycle", async () => {

@@ -391,6 +391,11 @@ export function configsFromNet(net: SumoNet, passwords: (intersectionId: string)
   if (intersections.length === 1 || intersections.every((x) => x.seesApproaches)) {
     for (const x of intersections) {
       x.config.controller.planOperation = "actuated";
+      // The local plan (before the first hub plan, and when plans stop coming) runs free as well:
+      // the controller sees its approaches, and a fixed plan from the program's greens held the
+      // game corridor's first 300 s on 144 s greens (hub 39.5 → 35.3 s/veh, the edge alone 34.6;
+      // docs/experiments/policy-sumo.md, session 10). `--controller fixed` still runs it fixed.
+      x.config.controller.fallback.mode = "actuated";
       // An actuated plan's splits are only its greens' maxima (gap-out ends them): capped at a short
       // Webster cycle's greens a queue outlasts its green (square at a 20 s minimum: +14 %), so the
       // caps start from the net's own program cycle (SUMO's actuated lets a phase run to twice its

@@ -42,6 +42,24 @@ describe.skipIf(sumoBinary.skip)(`SUMO co-simulation ${sumoBinary.reason}`, () =
     expect(edited.conflictViolations).toBe(0);
   }, 60_000);
 
+  it("runs the local plan in the mode the controller kind names: fixed stays fixed where the generated files run it actuated", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sumo-mode-"));
+    dirs.push(dir);
+    const scenario = await bundledSumoScenario("arterial");
+    const fixed = await runSumo({ ...scenario, controller: "fixed", durationS: 300, seed: 3, configDir: dir });
+    const actuated = await runSumo({ ...scenario, controller: "actuated", durationS: 300, seed: 3, configDir: dir });
+    for (const id of ["A0", "B0", "C0"]) {
+      const file = join(dir, "intersections", `${id}.yaml`);
+      const text = await readFile(file, "utf8");
+      // The generator runs these lights' local plan free (every approach lane has an advance loop).
+      expect(text).toContain("mode: actuated");
+      await writeFile(file, text.replaceAll("mode: actuated", "mode: fixed"));
+    }
+    const editedFixed = await runSumo({ ...scenario, controller: "fixed", durationS: 300, seed: 3, configDir: dir });
+    expect(editedFixed.avgDelayS).toBe(fixed.avgDelayS);
+    expect(actuated.avgDelayS).not.toBe(fixed.avgDelayS);
+  }, 60_000);
+
   it("traffic-sim --engine sumo --compare runs the project's fixed control and SUMO's delay_based logic on the same demand; --clearance program reaches the generated files", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sumo-cli-"));
     dirs.push(dir);

@@ -189,7 +189,10 @@ export async function runSumo(optionsInput: SumoRunOptionsInput, hooks: SumoRunH
       // and extends greens from them (`areaDetectors`): a coordinated light does not use them.
       const watch = new VehicleWatch();
       for (const config of configs) {
-        const controllerConfig = o.controller === "actuated" ? { ...config.controller, fallback: { ...config.controller.fallback, mode: "actuated" as const } } : config.controller;
+        // The project's fixed and actuated control run the local plan in that mode; the hub's
+        // agents fall back to it as the configuration says.
+        const localMode = o.controller === "fixed" || o.controller === "actuated" ? o.controller : config.controller.fallback.mode;
+        const controllerConfig = { ...config.controller, fallback: { ...config.controller.fallback, mode: localMode } };
         const runsFree = controllerConfig.fallback.mode === "actuated" || (o.controller === "hub" && controllerConfig.planOperation === "actuated");
         const laneSpeeds = new Map<string, number>();
         if (runsFree && controllerConfig.phases.some((p) => p.areaDetectors.length > 0)) {
