@@ -202,6 +202,12 @@ describe("configuration generated from a SUMO net", () => {
       { approachId: "top1B0.150.00.l", opposingApproachId: "bottom1B0.150.00.rs", opposingLanes: 2 },
       { approachId: "bottom1B0.150.00.l", opposingApproachId: "top1B0.150.00.rs", opposingLanes: 2 },
     ]);
+    // The main street's lefts yield to the opposing main street, the traffic green with them when they run permissive, not to
+    // a side street whose links the junction's foe table lists as many times (red while they turn).
+    expect(b.timing.permissiveLefts?.find((p) => p.phase === 4)?.opposing).toEqual([
+      { approachId: "C0B0.250.00.l", opposingApproachId: "A0B0.250.00.rs", opposingLanes: 2 },
+      { approachId: "A0B0.250.00.l", opposingApproachId: "C0B0.250.00.rs", opposingLanes: 2 },
+    ]);
   });
 
   it.skipIf(gameCorridor.skip)(`fits a program whose cycle the controller cannot run into 300 s, no green outside its limits ${gameCorridor.reason}`, async () => {

@@ -331,7 +331,10 @@ function fitCycle(phases: { minGreenS: number; maxGreenS: number; greenS: number
 
 /**
  * For the hub's permissive-left guideline, an omittable phase's turns and the traffic they yield to when run permissive: each
- * approach it serves paired with the approach holding most of the links its links give way to.
+ * approach it serves paired with the approach holding most of the through links its links give way to while the program
+ * shows them permissive. Only those links oppose a permissive left: the junction's foe table also lists the cross
+ * street's, which are red then (at the arterial's lights they tie with the opposing main street's, and picking the side
+ * street judged the main street's lefts against a third of the traffic they really face).
  */
 function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phaseIndex: number): { approachId: string; opposingApproachId: string; opposingLanes: number }[] {
   const approachOfLane = new Map(approaches.flatMap((a) => a.lanes.map((lane) => [lane, a] as const)));
@@ -341,7 +344,9 @@ function permissiveOf(layout: TlsLayout, approaches: readonly ApproachOf[], phas
       const count = new Map<ApproachOf, number>();
       for (const l of layout.links) {
         if (!a.lanes.includes(l.fromLane)) continue;
+        const greenWhilePermissive = new Set(layout.phases.filter((q) => q.permissiveLinks.includes(l.index)).flatMap((q) => [...q.protectedLinks, ...q.permissiveLinks]));
         for (const j of layout.yields[l.index] ?? []) {
+          if (!greenWhilePermissive.has(j)) continue;
           const other = approachOfLane.get(layout.links[j]!.fromLane);
           if (other && other !== a && layout.links[j]!.dir === "s") count.set(other, (count.get(other) ?? 0) + 1);
         }
