@@ -339,22 +339,24 @@ async function main(): Promise<void> {
     if (!chosen(name)) return;
     const lostBefore = missing() - observerOnlyMisses;
     setPhase(name);
-    const rssWatch = setInterval(
-      () =>
-        void hub.rssMb().then(async (mb) => {
-          if (mb <= peakRss) return;
-          peakRss = mb;
-          peakMemory = { attack: name, ...(await hub.memoryMb().catch(() => ({}))) };
-        }),
-      250,
-    );
+    /** A new peak: where it fell now, what it is made of once /metrics answers (unless a higher one came meanwhile). */
+    const newPeak = (mb: number, when: string): void => {
+      peakRss = mb;
+      const at = { attack: name, when, rss: Number(mb.toFixed(1)) };
+      peakMemory = at;
+      void hub.memoryMb().then(
+        (memory) => void (peakMemory === at && (peakMemory = { ...at, ...memory, rss: at.rss, metricsRss: memory.rss! })),
+        () => undefined,
+      );
+    };
+    const rssWatch = setInterval(() => void hub.rssMb().then((mb) => mb > peakRss && newPeak(mb, "during")), 250);
     const result = await run();
     await settle();
     const honestLost = Math.max(0, missing() - observerOnlyMisses - lostBefore); // now, before later sends are counted as not yet delivered
     clearInterval(rssWatch);
     setPhase("between");
     const rss = await hub.rssMb();
-    peakRss = Math.max(peakRss, rss);
+    if (rss > peakRss) newPeak(rss, "after");
     const samples = await healthOf(name);
     attackSamples.push(...samples);
     const row = { attack: name, cases: result.cases, honestLost, healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
