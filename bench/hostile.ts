@@ -16,8 +16,10 @@
  * The hub runs with the Node flags and environment of `traffic-hub`'s own first line (as installed);
  * `--hub-node "MALLOC_ARENA_MAX=2 node --max-semi-space-size=16"` replaces them for an experiment.
  *
- *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1] [--hub-node "…"] [--broker-thread 0|1]
+ *   npm run bench:hostile -- [--fuzz 100000] [--honest 20] [--attackers 200] [--seed 1] [--hub-node "…"] [--broker-thread 0|1] [--only "fuzzed,login"]
  *
+ * `--only` runs just the attacks whose names start with one of the given words (an experiment; the
+ * figures are then not the suite's).
  * `--broker-thread 0` runs the hub's broker on its main thread (`broker.thread: false`), for A/B.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
@@ -45,6 +47,8 @@ const getText = (name: string): string | undefined => {
 };
 const ARGS = { fuzz: get("fuzz", 100_000), honest: get("honest", 20), attackers: get("attackers", 200), seed: get("seed", 1), hubNode: getText("hub-node"), brokerThread: get("broker-thread", 1) !== 0 };
 const HUB_CLI = join(root, "dist/hub/cli.js");
+const ONLY = getText("only")?.split(",").filter((w) => w.length > 0) ?? null;
+const chosen = (attack: string): boolean => ONLY === null || ONLY.some((w) => attack.startsWith(w));
 
 /**
  * `VAR=value node --flag …` (the `env -S` part of `traffic-hub`'s `#!` line, or `--hub-node`) as
@@ -332,24 +336,27 @@ async function main(): Promise<void> {
   console.log(`quiet: health p99 ${quietP99.toFixed(1)} ms, hub RSS ${baselineRss.toFixed(0)} MB ${JSON.stringify(quietMemory)}, ${ARGS.honest} honest agents, ${ARGS.attackers} attacker accounts`);
 
   async function attack(name: string, run: () => Promise<{ cases: number; refused: () => Promise<string> }>): Promise<void> {
+    if (!chosen(name)) return;
     const lostBefore = missing() - observerOnlyMisses;
     setPhase(name);
-    const rssWatch = setInterval(
-      () =>
-        void hub.rssMb().then(async (mb) => {
-          if (mb <= peakRss) return;
-          peakRss = mb;
-          peakMemory = { attack: name, ...(await hub.memoryMb().catch(() => ({}))) };
-        }),
-      250,
-    );
+    /** A new peak: where it fell now, what it is made of once /metrics answers (unless a higher one came meanwhile). */
+    const newPeak = (mb: number, when: string): void => {
+      peakRss = mb;
+      const at = { attack: name, when, rss: Number(mb.toFixed(1)) };
+      peakMemory = at;
+      void hub.memoryMb().then(
+        (memory) => void (peakMemory === at && (peakMemory = { ...at, ...memory, rss: at.rss, metricsRss: memory.rss! })),
+        () => undefined,
+      );
+    };
+    const rssWatch = setInterval(() => void hub.rssMb().then((mb) => mb > peakRss && newPeak(mb, "during")), 250);
     const result = await run();
     await settle();
     const honestLost = Math.max(0, missing() - observerOnlyMisses - lostBefore); // now, before later sends are counted as not yet delivered
     clearInterval(rssWatch);
     setPhase("between");
     const rss = await hub.rssMb();
-    peakRss = Math.max(peakRss, rss);
+    if (rss > peakRss) newPeak(rss, "after");
     const samples = await healthOf(name);
     attackSamples.push(...samples);
     const row = { attack: name, cases: result.cases, honestLost, healthP99Ms: percentile(samples, 99), rssMb: rss, refused: await result.refused() };
@@ -558,6 +565,7 @@ async function main(): Promise<void> {
     realLoginDuringFloodMs: Number(realLoginMs.toFixed(0)),
     hubNode: HUB_LAUNCH.text,
     brokerThread: ARGS.brokerThread,
+    ...(ONLY ? { only: ONLY } : {}),
   };
   await Promise.all(links.map((l) => l.close()));
   await observer.endAsync(true);

@@ -22,6 +22,14 @@ describe("the hub's configuration", () => {
     expect(parseHubConfig(await example()).intersections).toHaveLength(2);
   });
 
+  it("takes the broker's password checks at once, and names a bad count", async () => {
+    const base = await example();
+    const broker = base.broker as Record<string, unknown>;
+    const config = parseHubConfig({ ...base, broker: { ...broker, maxPasswordChecks: 2 } });
+    expect(config.broker.type === "embedded" && config.broker.maxPasswordChecks).toBe(2);
+    expect(problem({ ...base, broker: { ...broker, maxPasswordChecks: 0 } })).toMatch(/^hub\.broker\.maxPasswordChecks: /);
+  });
+
   it("refuses an unknown key anywhere, naming it and where it is", async () => {
     const base = (await example()) as { api: object; broker: { devices: object[] }; intersections: { timing: { corridor: object } }[] };
     expect(problem({ ...base, planing: { clock: "wall" } })).toBe('hub: unknown key "planing"');

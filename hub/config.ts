@@ -36,6 +36,7 @@ export const HubBroker = z.discriminatedUnion("type", [
     // Hardening (docs/hub.md, "Broker"); the broker's own defaults when left out.
     maxConnections: BrokerConfig.shape.maxConnections.optional(),
     preLoginMaxPacketBytes: BrokerConfig.shape.preLoginMaxPacketBytes.optional(),
+    maxPasswordChecks: BrokerConfig.shape.maxPasswordChecks,
     loginBackoff: BrokerConfig.shape.loginBackoff.optional(),
     publishRate: BrokerConfig.shape.publishRate.optional(),
   }),

@@ -68,7 +68,14 @@ const subscriptions = new Map<number, () => void>();
 
 async function subscribe(sub: number, filter: string, decode: boolean): Promise<void> {
   const unsubscribe = decode
-    ? await broker.local.subscribeDecoded(filter, (topic, message) => deliver([sub, topic, toWire(message), false]))
+    ? await broker.local.subscribeDecoded(filter, (topic, message) => {
+        const handled = deliver([sub, topic, toWire(message), false]);
+        // A reject is only counted over there: its packet (payload, aedes' closures) is let go now
+        // instead of living through the main thread's round trip, long enough under a flood of
+        // bad payloads to be promoted into this thread's old space. Its publisher is still paced
+        // by the decoding here and by the per-device publish rate.
+        return message.ok ? handled : undefined;
+      })
     : await broker.local.subscribe(filter, (topic, payload, retained) => deliver([sub, topic, payload, retained]));
   subscriptions.set(sub, unsubscribe);
   flush(); // the retained messages go before the answer

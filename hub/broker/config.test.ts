@@ -30,4 +30,10 @@ describe("broker config", () => {
       }),
     ).toThrow(/broker\.devices\[0\]\.username: username "same" is already used by hub/);
   });
+
+  it("leaves the password checks at once to the host unless configured, and names a bad count", () => {
+    expect(parseBrokerConfig({}).maxPasswordChecks).toBeUndefined();
+    expect(parseBrokerConfig({ maxPasswordChecks: 3 }).maxPasswordChecks).toBe(3);
+    expect(() => parseBrokerConfig({ maxPasswordChecks: 0 })).toThrow(/broker\.maxPasswordChecks: /);
+  });
 });

@@ -71,6 +71,12 @@ export const BrokerConfig = z
      * `maxPayloadBytes` plus 4 KiB for the topic and headers.
      */
     preLoginMaxPacketBytes: z.number().int().min(64).max(1024 * 1024).default(8 * 1024),
+    /**
+     * Password checks (a scrypt each, 16 MB, on libuv's thread pool) running at once. Left out:
+     * the fewest of the cores, the thread pool (`UV_THREADPOOL_SIZE`, 4) and 4, since more than the
+     * cores can run adds memory, not logins per second (docs/hub.md, "Broker").
+     */
+    maxPasswordChecks: z.number().int().min(1).max(64).optional(),
     /** Failed logins from one address before it waits (doubling from `baseDelayMs`) for its next check. */
     loginBackoff: z
       .object({

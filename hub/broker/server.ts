@@ -12,6 +12,7 @@ import { publishDenial, subscribeDenial, type Identity } from "./acl.js";
 import { ClientIdOwners } from "./client-id-owners.js";
 import { LoginBackoff } from "./login-backoff.js";
 import { LoginQueue } from "./login-queue.js";
+import { passwordCheckConcurrency, thisHost } from "./password-check-concurrency.js";
 import { MqttFrameScanner } from "./packet-size-guard.js";
 import { PublishRate } from "./publish-rate.js";
 import type { Duplex } from "node:stream";
@@ -139,8 +140,7 @@ export async function startBroker(input: BrokerConfigInput, options: BrokerOptio
   const connections = new WeakMap<object, Connection>();
   const owners = new ClientIdOwners();
   const backoff = new LoginBackoff(config.loginBackoff);
-  // Four at a time: libuv's default thread pool, which scrypt runs on.
-  const logins = new LoginQueue(backoff, { maxConcurrent: 4, maxWaiting: config.maxConnections }, now);
+  const logins = new LoginQueue(backoff, { maxConcurrent: passwordCheckConcurrency(thisHost(), config.maxPasswordChecks), maxWaiting: config.maxConnections }, now);
   const rate = config.publishRate ? new PublishRate(config.publishRate) : null;
   const maxPacketBytes = config.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
   const counts = { authFailures: 0, deniedPublishes: 0, oversizedPublishes: 0, deniedWills: 0, deniedSubscribes: 0 };

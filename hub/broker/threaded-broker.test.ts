@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeMessage, encodeMessage, type DecodeResult } from "../../protocol/index.js";
@@ -69,6 +71,49 @@ describe("the broker in its own thread", () => {
     expect(seen[0]).toEqual(decodeMessage(good.topic, good.body));
     expect(seen[2]).toEqual(decodeMessage(good.topic, JSON.stringify({ ...JSON.parse(good.body), intersectionId: "i-b" })));
     unsubscribe();
+  });
+
+  it("lets a rejected message go without waiting for the main thread, which only counts it", async () => {
+    const seen: DecodeResult[] = [];
+    const unsubscribe = await broker.local.subscribeDecoded("traffic/v1/north/+/measures", (_topic, message) => seen.push(message));
+    // In a thread of their own, a subscriber on the hub's account and a device that sends bad
+    // messages in two bursts, the second once the subscriber has the first; `delivered` is raised
+    // when the subscriber has both. Meanwhile this (main) thread is blocked and cannot answer the
+    // broker thread's batches. aedes reads a client's next bytes once the messages of its last read
+    // are done with, and a valid message is done when the main thread has it: only rejects let go
+    // in the broker thread let the second burst be read meanwhile.
+    const delivered = new Int32Array(new SharedArrayBuffer(4));
+    const clients = new Worker(
+      `const { workerData: d } = require("node:worker_threads");
+       const net = require("node:net");
+       const mqtt = require(d.mqtt);
+       const field = (s) => { const b = Buffer.from(s); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]); };
+       const packet = (type, body) => Buffer.concat([Buffer.from([type, body.length]), body]); // bodies under 128 bytes
+       const burst = (from) => Buffer.concat(Array.from({ length: d.burst }, (_, i) => packet(0x30, Buffer.concat([field(d.topic), Buffer.from("{not json " + (from + i))]))));
+       (async () => {
+         const sub = await mqtt.connectAsync(d.url, { ...d.hub, reconnectPeriod: 0 });
+         await sub.subscribeAsync(d.topic, { qos: 0 });
+         const device = net.connect(d.port, "127.0.0.1");
+         let n = 0;
+         sub.on("message", () => {
+           n++;
+           if (n === d.burst) device.write(burst(d.burst));
+           if (n === 2 * d.burst) { Atomics.store(d.delivered, 0, 1); Atomics.notify(d.delivered, 0); }
+         });
+         device.once("data", () => device.write(burst(0))); // the CONNACK
+         device.write(packet(0x10, Buffer.concat([field("MQTT"), Buffer.from([4, 0xc2, 0, 60]), field("burst-device"), field(d.device.username), field(d.device.password)])));
+       })();`,
+      { eval: true, workerData: { mqtt: createRequire(import.meta.url).resolve("mqtt"), port: broker.port, url: broker.url, hub: HUB, device: A, topic: measures(1).topic, burst: 10, delivered } },
+    );
+    try {
+      await new Promise<void>((resolve) => clients.once("online", () => resolve()));
+      expect(Atomics.wait(delivered, 0, 0, 20_000)).not.toBe("timed-out");
+      await waitUntil(() => seen.length === 20, "every reject counted on the main thread");
+      expect(new Set(seen.map((m) => (m.ok ? m.kind : m.reason)))).toEqual(new Set(["bad_json"]));
+    } finally {
+      await clients.terminate();
+      unsubscribe();
+    }
   });
 
   it("keeps the main thread's publishes in order across thousands in flight", async () => {

@@ -52,7 +52,7 @@ export async function startBrokerLink(config: HubConfig, log: Logger, now: () =>
       devices: config.broker.devices,
       hub: hubAccount,
       allowAnonymous: config.broker.allowAnonymous,
-      ...pick(config.broker, ["maxConnections", "preLoginMaxPacketBytes", "loginBackoff", "publishRate"]),
+      ...pick(config.broker, ["maxConnections", "preLoginMaxPacketBytes", "maxPasswordChecks", "loginBackoff", "publishRate"]),
     },
     { logger: log.child({ module: "broker" }) },
   );
