@@ -33,6 +33,7 @@ import { MemoryHistory } from "../hub/tsdb/memory-history.js";
 import { TextRing } from "../hub/tsdb/text-ring.js";
 import { IntersectionViews } from "../hub/api/intersection-views.js";
 import type { HeapFigures } from "../hub/heap-figures.js";
+import { startPromotionProfile } from "./promotion-profile.js";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -117,6 +118,11 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(Math.round(e.duration));
 }).observe({ entryTypes: ["gc"] });
 
+// SOAK_PROFILE=top|file.heapprofile: sample, from 20 s on, the allocations that outlive a scavenge
+// (what gets promoted), and print their top allocation sites at the end.
+type PromotionProfile = Awaited<ReturnType<typeof startPromotionProfile>>;
+const promotionRef: { profile: PromotionProfile | null } = { profile: null };
+const profile = process.env.SOAK_PROFILE ? setTimeout(() => void startPromotionProfile().then((p) => (promotionRef.profile = p)), 20_000) : null;
 const seqs = new Array<number>(N).fill(0);
 const started = Date.now();
 const stopAt = started + SECONDS * 1000;
@@ -170,6 +176,8 @@ const perSecond = setInterval(() => {
 }, 1000);
 await new Promise((r) => setTimeout(r, SECONDS * 1000 + 2000));
 clearInterval(perSecond);
+if (profile) clearTimeout(profile);
+if (promotionRef.profile) process.stderr.write(await promotionRef.profile.stop(process.env.SOAK_PROFILE!, SECONDS - 20));
 if (process.env.SOAK_SNAPSHOT) process.stderr.write(`heap snapshot ${(await import("node:v8")).writeHeapSnapshot(process.env.SOAK_SNAPSHOT)}\n`);
 for (const t of timers) clearInterval(t);
 ws.close();
