@@ -97,15 +97,17 @@ const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/live?token=${
 let wsBytes = 0;
 /** Publish→websocket of each new signal state, the longest per second. */
 let wsLatencyMax = 0;
-const lastSignalTs = new Map<string, number>();
+// Per intersection (`x<i>`), in a typed array: a Map of timestamps boxes a number per set, which the soak would count as the hub's promotion.
+const lastSignalTs = new Float64Array(N);
 ws.on("message", (data: Buffer) => {
   wsBytes += data.length;
   const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
   const now = Date.now();
   if (msg.type !== "update") return;
   for (const s of msg.intersections ?? []) {
-    if (s.signalTs == null || lastSignalTs.get(s.intersectionId) === s.signalTs) continue;
-    lastSignalTs.set(s.intersectionId, s.signalTs);
+    const i = Number(s.intersectionId.slice(1));
+    if (s.signalTs == null || lastSignalTs[i] === s.signalTs) continue;
+    lastSignalTs[i] = s.signalTs;
     wsLatencyMax = Math.max(wsLatencyMax, now - s.signalTs);
   }
 });
