@@ -115,9 +115,15 @@ await new Promise((r) => ws.once("open", r));
 
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
+/** Young-generation collections (when, ms): what the promotion costs on every one. */
+const scavengesAll: { at: number; ms: number }[] = [];
 let majorGcMs: number[] = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(Math.round(e.duration));
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(Math.round(e.duration));
+    else if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavengesAll.push({ at: Date.now(), ms: e.duration });
+  }
 }).observe({ entryTypes: ["gc"] });
 
 // SOAK_PROFILE=top|file.heapprofile: sample, from 20 s on, the allocations that outlive a scavenge
@@ -149,6 +155,9 @@ const mb = (b: number): number => Math.round(b / 1e6);
 let oldPrev = oldUsed();
 function oldUsed(): number { return getHeapSpaceStatistics().find((x) => x.space_name === "old_space")!.space_used_size; }
 let promotedTotal = 0;
+/** Measures and signals the hub took in after 20 s: under load it takes in less than it is fed, so promotion is also given per message. */
+const taken = (): number => { const m = server.hub.ingest.stats().messages; return m.measures + m.signal; };
+let takenAt20: number | null = null;
 let rssAt60Mb: number | null = null;
 let loopMaxMs = 0;
 let majorGcs = 0;
@@ -162,6 +171,7 @@ const perSecond = setInterval(() => {
   const promoted = Math.max(0, oldNow - oldPrev);
   oldPrev = oldNow;
   if (second > 20) promotedTotal += promoted;
+  if (second >= 20 && takenAt20 === null) takenAt20 = taken();
   const c = process.cpuUsage(cpu);
   cpu = process.cpuUsage();
   const mem = process.memoryUsage();
@@ -189,6 +199,8 @@ const sizes = server.hub.recorder.history.sizes();
 const end = process.memoryUsage();
 const endThread = server.hub.broker?.heap() ?? null;
 const planRecordsBytes = server.hub.planning.recordBytes();
+const takenAfter20 = taken() - (takenAt20 ?? 0);
+const scavenges = scavengesAll.filter((x) => x.at - started > 20_000).map((x) => x.ms);
 await server.stop();
-process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), heapTotalEndMb: mb(end.heapTotal), threadHeapEndMb: endThread ? mb(endThread.size) : null, externalEndMb: mb(end.external), nativeEndMb: mb(end.rss - end.heapTotal - (endThread?.size ?? 0) - end.external), historyMb: mb(sizes.bytes), planRecordsMb: mb(planRecordsBytes) })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), heapTotalEndMb: mb(end.heapTotal), threadHeapEndMb: endThread ? mb(endThread.size) : null, externalEndMb: mb(end.external), nativeEndMb: mb(end.rss - end.heapTotal - (endThread?.size ?? 0) - end.external), historyMb: mb(sizes.bytes), planRecordsMb: mb(planRecordsBytes), messagesPerS: Math.round(takenAfter20 / (SECONDS - 20)), promotedBytesPerMsg: Math.round(promotedTotal / Math.max(1, takenAfter20)), scavenges: scavenges.length, scavengeP99Ms: Math.round(scavenges.sort((a, b) => a - b)[Math.floor(scavenges.length * 0.99)] ?? 0), scavengeMaxMs: Math.round(Math.max(0, ...scavenges)), scavengeMsPerS: Number((scavenges.reduce((a, b) => a + b, 0) / (SECONDS - 20)).toFixed(1)) })}\n`);
 process.exit(0);
