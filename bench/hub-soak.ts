@@ -33,6 +33,7 @@ import { MemoryHistory } from "../hub/tsdb/memory-history.js";
 import { TextRing } from "../hub/tsdb/text-ring.js";
 import { IntersectionViews } from "../hub/api/intersection-views.js";
 import type { HeapFigures } from "../hub/heap-figures.js";
+import { startPromotionProfile } from "./promotion-profile.js";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
@@ -96,15 +97,17 @@ const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/api/live?token=${
 let wsBytes = 0;
 /** Publish→websocket of each new signal state, the longest per second. */
 let wsLatencyMax = 0;
-const lastSignalTs = new Map<string, number>();
+// Per intersection (`x<i>`), in a typed array: a Map of timestamps boxes a number per set, which the soak would count as the hub's promotion.
+const lastSignalTs = new Float64Array(N);
 ws.on("message", (data: Buffer) => {
   wsBytes += data.length;
   const msg = JSON.parse(data.toString()) as { type: string; intersections?: { intersectionId: string; signalTs?: number | null }[] };
   const now = Date.now();
   if (msg.type !== "update") return;
   for (const s of msg.intersections ?? []) {
-    if (s.signalTs == null || lastSignalTs.get(s.intersectionId) === s.signalTs) continue;
-    lastSignalTs.set(s.intersectionId, s.signalTs);
+    const i = Number(s.intersectionId.slice(1));
+    if (s.signalTs == null || lastSignalTs[i] === s.signalTs) continue;
+    lastSignalTs[i] = s.signalTs;
     wsLatencyMax = Math.max(wsLatencyMax, now - s.signalTs);
   }
 });
@@ -112,11 +115,22 @@ await new Promise((r) => ws.once("open", r));
 
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
+/** Young-generation collections (when, ms): what the promotion costs on every one. */
+const scavengesAll: { at: number; ms: number }[] = [];
 let majorGcMs: number[] = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(Math.round(e.duration));
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcMs.push(Math.round(e.duration));
+    else if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavengesAll.push({ at: Date.now(), ms: e.duration });
+  }
 }).observe({ entryTypes: ["gc"] });
 
+// SOAK_PROFILE=top|file.heapprofile: sample, from 20 s on, the allocations that outlive a scavenge
+// (what gets promoted), and print their top allocation sites at the end.
+type PromotionProfile = Awaited<ReturnType<typeof startPromotionProfile>>;
+const promotionRef: { profile: PromotionProfile | null } = { profile: null };
+const profile = process.env.SOAK_PROFILE ? setTimeout(() => void startPromotionProfile().then((p) => (promotionRef.profile = p)), 20_000) : null;
 const seqs = new Array<number>(N).fill(0);
 const started = Date.now();
 const stopAt = started + SECONDS * 1000;
@@ -141,6 +155,9 @@ const mb = (b: number): number => Math.round(b / 1e6);
 let oldPrev = oldUsed();
 function oldUsed(): number { return getHeapSpaceStatistics().find((x) => x.space_name === "old_space")!.space_used_size; }
 let promotedTotal = 0;
+/** Measures and signals the hub took in after 20 s: under load it takes in less than it is fed, so promotion is also given per message. */
+const taken = (): number => { const m = server.hub.ingest.stats().messages; return m.measures + m.signal; };
+let takenAt20: number | null = null;
 let rssAt60Mb: number | null = null;
 let loopMaxMs = 0;
 let majorGcs = 0;
@@ -154,6 +171,7 @@ const perSecond = setInterval(() => {
   const promoted = Math.max(0, oldNow - oldPrev);
   oldPrev = oldNow;
   if (second > 20) promotedTotal += promoted;
+  if (second >= 20 && takenAt20 === null) takenAt20 = taken();
   const c = process.cpuUsage(cpu);
   cpu = process.cpuUsage();
   const mem = process.memoryUsage();
@@ -170,6 +188,8 @@ const perSecond = setInterval(() => {
 }, 1000);
 await new Promise((r) => setTimeout(r, SECONDS * 1000 + 2000));
 clearInterval(perSecond);
+if (profile) clearTimeout(profile);
+if (promotionRef.profile) process.stderr.write(await promotionRef.profile.stop(process.env.SOAK_PROFILE!, SECONDS - 20));
 if (process.env.SOAK_SNAPSHOT) process.stderr.write(`heap snapshot ${(await import("node:v8")).writeHeapSnapshot(process.env.SOAK_SNAPSHOT)}\n`);
 for (const t of timers) clearInterval(t);
 ws.close();
@@ -179,6 +199,8 @@ const sizes = server.hub.recorder.history.sizes();
 const end = process.memoryUsage();
 const endThread = server.hub.broker?.heap() ?? null;
 const planRecordsBytes = server.hub.planning.recordBytes();
+const takenAfter20 = taken() - (takenAt20 ?? 0);
+const scavenges = scavengesAll.filter((x) => x.at - started > 20_000).map((x) => x.ms);
 await server.stop();
-process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), heapTotalEndMb: mb(end.heapTotal), threadHeapEndMb: endThread ? mb(endThread.size) : null, externalEndMb: mb(end.external), nativeEndMb: mb(end.rss - end.heapTotal - (endThread?.size ?? 0) - end.external), historyMb: mb(sizes.bytes), planRecordsMb: mb(planRecordsBytes) })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: "hub-soak", intersections: N, seconds: SECONDS, off: [...off], oldSpaceGrowthMbPerS: Number((promotedTotal / 1e6 / (SECONDS - 20)).toFixed(2)), loopDelayMaxMs: Math.round(loopMaxMs), majorGcs, majorGcMaxMs, rssAt60Mb, rssEndMb: mb(end.rss), heapUsedEndMb: mb(end.heapUsed), heapTotalEndMb: mb(end.heapTotal), threadHeapEndMb: endThread ? mb(endThread.size) : null, externalEndMb: mb(end.external), nativeEndMb: mb(end.rss - end.heapTotal - (endThread?.size ?? 0) - end.external), historyMb: mb(sizes.bytes), planRecordsMb: mb(planRecordsBytes), messagesPerS: Math.round(takenAfter20 / (SECONDS - 20)), promotedBytesPerMsg: Math.round(promotedTotal / Math.max(1, takenAfter20)), scavenges: scavenges.length, scavengeP99Ms: Math.round(scavenges.sort((a, b) => a - b)[Math.floor(scavenges.length * 0.99)] ?? 0), scavengeMaxMs: Math.round(Math.max(0, ...scavenges)), scavengeMsPerS: Number((scavenges.reduce((a, b) => a + b, 0) / (SECONDS - 20)).toFixed(1)) })}\n`);
 process.exit(0);

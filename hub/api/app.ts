@@ -70,8 +70,8 @@ export async function buildApi(hub: ApiServices, options: BuildApiOptions = {}):
   const live = new LiveStream(
     {
       onChange: (listener) => hub.changes.onChange(listener),
-      summaries: (ids) => views.many(ids),
-      allSummaries: () => views.all(),
+      summary: (id) => views.summary(id),
+      ids: () => views.ids(),
       alarms: () => hub.alarms.list(),
       commands: (id) => hub.commands.list(id, 20),
       detail: (id) => views.detail(id),

@@ -14,6 +14,7 @@ import {
 } from "../../protocol/index.js";
 import { SampleSeries, type ApproachSample } from "./sample-series.js";
 import { TextRing } from "./text-ring.js";
+import { RecencyMap, type Stamped } from "./recency-map.js";
 
 export type { ApproachSample } from "./sample-series.js";
 
@@ -67,8 +68,8 @@ export interface MemoryHistorySizes {
 }
 
 /** Kept packed (typed arrays; JSON text in one byte buffer per list): at 5,000 intersections this is millions of items, which as JS objects or strings made every old-space collection stall the hub for hundreds of milliseconds. */
-interface IntersectionHistory {
-  approaches: Map<string, SampleSeries>;
+interface IntersectionHistory extends Stamped {
+  approaches: RecencyMap<SampleSeries>;
   plans: TextRing<Plan>;
   signals: TextRing<Signal>;
   events: TextRing<ControllerEvent>;
@@ -88,26 +89,13 @@ function eventIdentity(e: ControllerEvent): string {
   }
 }
 
-/** Moves `key` to the most-recent end of a Map used as an LRU. */
-function touch<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-}
-
-function evictOldest<V>(map: Map<string, V>, max: number): void {
-  while (map.size > max) {
-    const oldest = map.keys().next();
-    if (oldest.done) return;
-    map.delete(oldest.value);
-  }
-}
-
 export class MemoryHistory {
   readonly options: MemoryHistoryOptions;
-  private readonly byIntersection = new Map<string, IntersectionHistory>();
+  private readonly byIntersection: RecencyMap<IntersectionHistory>;
 
   constructor(options: MemoryHistoryInput = {}) {
     this.options = parseOrThrow(MemoryHistoryOptions, options, "history");
+    this.byIntersection = new RecencyMap(this.options.maxIntersections);
   }
 
   recordMeasures(measures: Measures): void {
@@ -115,7 +103,7 @@ export class MemoryHistory {
     for (const approach of measures.approaches) {
       let series = history.approaches.get(approach.approachId);
       if (!series) series = new SampleSeries(this.options.measuresPerApproach, approach.approachId);
-      touch(history.approaches, approach.approachId, series);
+      history.approaches.touch(approach.approachId, series);
       series.insert({
         ts: measures.ts,
         intervalMs: measures.intervalMs,
@@ -125,7 +113,6 @@ export class MemoryHistory {
         occupancy: approach.occupancy,
       });
     }
-    evictOldest(history.approaches, this.options.approachesPerIntersection);
   }
 
   recordSignal(signal: Signal): void {
@@ -167,7 +154,7 @@ export class MemoryHistory {
 
   /** Intersections with history, least recently heard first. */
   intersectionIds(): string[] {
-    return [...this.byIntersection.keys()];
+    return this.byIntersection.keysByRecency();
   }
 
   /** How much is held, for metrics (and to show the bounds hold). */
@@ -190,14 +177,14 @@ export class MemoryHistory {
     let history = this.byIntersection.get(intersectionId);
     if (!history) {
       history = {
-        approaches: new Map(),
+        lastUsed: 0,
+        approaches: new RecencyMap(this.options.approachesPerIntersection),
         plans: new TextRing<Plan>(this.options.plansPerIntersection, planIdentity),
         signals: new TextRing<Signal>(this.options.signalsPerIntersection),
         events: new TextRing<ControllerEvent>(this.options.eventsPerIntersection, eventIdentity),
       };
     }
-    touch(this.byIntersection, intersectionId, history);
-    evictOldest(this.byIntersection, this.options.maxIntersections);
+    this.byIntersection.touch(intersectionId, history);
     return history;
   }
 }

@@ -31,6 +31,8 @@ export class SampleSeries {
   private slots: number;
   private head = 0;
   private length = 0;
+  /** Its owner's recency stamp (the memory history keeps the most recently heard approaches). */
+  lastUsed = 0;
 
   constructor(
     readonly capacity: number,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChangeListener } from "../../hub.js";
-import type { IntersectionDetail, IntersectionSummary } from "../contract.js";
+import { LiveServerMessage, type AlarmRecord, type IntersectionDetail, type IntersectionSummary, type TrackedCommand } from "../contract.js";
 import { LiveStream, type LiveSocket, type LiveSource } from "./live-stream.js";
 
 class FakeSocket implements LiveSocket {
@@ -58,11 +58,11 @@ function fakeSource(ids: string[]) {
       listener = l;
       return () => undefined;
     },
-    summaries: (wanted) => {
+    summary: (id) => {
       calls.summaries++;
-      return [...wanted].map((id) => summary(id, versions.get(id)!));
+      return versions.has(id) ? summary(id, versions.get(id)!) : null;
     },
-    allSummaries: () => ids.map((id) => summary(id, versions.get(id)!)),
+    ids: () => ids,
     alarms: () => [],
     commands: () => [],
     detail: (id) => {
@@ -87,6 +87,41 @@ function stream(ids: string[], options: { maxBufferedBytes?: number; lagTerminat
 }
 
 describe("LiveStream", () => {
+  it("writes updates and snapshots as the JSON of the contract's messages, summaries in order and unknown ids left out", () => {
+    let listener: ChangeListener = () => undefined;
+    const alarms = [{ alarmId: "al-1" }] as unknown as AlarmRecord[];
+    const commands = [{ commandId: "c-1" }] as unknown as TrackedCommand[];
+    const known = ["a", "b", "c"];
+    const live = new LiveStream(
+      {
+        onChange: (l) => ((listener = l), () => undefined),
+        summary: (id) => (known.includes(id) ? summary(id, 3) : null),
+        ids: () => [...known, "gone"],
+        alarms: () => alarms,
+        commands: (id) => (id === "b" ? commands : []),
+        detail: () => null,
+        known: (id) => known.includes(id),
+      },
+      { intervalMs: 1_000_000, now: () => 0 },
+    );
+    live.start();
+    const socket = new FakeSocket();
+    live.add(socket, "viewer");
+    listener("c", "signal");
+    listener("gone", "signal");
+    listener("b", "command");
+    listener(null, "alarm");
+    live.tick();
+    const [, snapshot, update] = socket.sent;
+    expect(snapshot).toBe(JSON.stringify({ type: "snapshot", intersections: known.map((id) => summary(id, 3)), alarms }));
+    expect(update).toBe(JSON.stringify({ type: "update", intersections: [summary("c", 3), summary("b", 3)], alarms, commands }));
+    expect(LiveServerMessage.safeParse(JSON.parse(update!)).error?.issues.map((i) => i.path.join("."))).not.toContain("intersections");
+    listener("a", "signal");
+    live.tick();
+    expect(socket.sent[3]).toBe(JSON.stringify({ type: "update", intersections: [summary("a", 3)] }));
+    live.stop();
+  });
+
   it("greets a new client and sends it the whole state", () => {
     const { live } = stream(["a", "b"]);
     const socket = new FakeSocket();
@@ -134,9 +169,11 @@ describe("LiveStream", () => {
     const { live, change, calls } = stream(["a"]);
     const sockets = Array.from({ length: 50 }, () => new FakeSocket());
     for (const s of sockets) live.add(s, "viewer");
+    // The snapshot, built once and shared by all 50.
+    expect(calls.summaries).toBe(1);
     change("a");
     live.tick();
-    expect(calls.summaries).toBe(1);
+    expect(calls.summaries).toBe(2);
     const texts = new Set(sockets.map((s) => s.sent.at(-1)));
     expect(texts.size).toBe(1);
     expect(live.stats().updatesSent).toBe(50);

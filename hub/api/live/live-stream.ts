@@ -18,8 +18,10 @@ export interface LiveSocket {
 /** Where the stream reads state from; the hub's views in the app, a fake in unit tests. */
 export interface LiveSource {
   onChange(listener: ChangeListener): () => void;
-  summaries(ids: Iterable<string>): IntersectionSummary[];
-  allSummaries(): IntersectionSummary[];
+  /** One intersection's summary; null when the hub knows nothing of it. */
+  summary(intersectionId: string): IntersectionSummary | null;
+  /** Every intersection a snapshot lists, in order. */
+  ids(): Iterable<string>;
   alarms(): AlarmRecord[];
   commands(intersectionId: string): TrackedCommand[];
   detail(intersectionId: string): IntersectionDetail | null;
@@ -71,6 +73,15 @@ interface Entry extends LiveClient {
 }
 
 const OPEN = 1;
+
+type UpdateMessage = Extract<LiveServerMessage, { type: "update" }>;
+type SnapshotMessage = Extract<LiveServerMessage, { type: "snapshot" }>;
+
+/** `JSON.stringify` of `{ type, intersections, ...rest }`, the intersections already serialised. */
+function messageText<M extends UpdateMessage | SnapshotMessage>(type: M["type"], intersectionsJson: string, rest: Omit<M, "type" | "intersections">): string {
+  const restJson = JSON.stringify(rest);
+  return `{"type":${JSON.stringify(type)},"intersections":${intersectionsJson}${restJson === "{}" ? "" : `,${restJson.slice(1, -1)}`}}`;
+}
 
 /**
  * The live stream's fan-out. Hub changes only add an id to a Set (O(1), nothing is sent from
@@ -246,15 +257,27 @@ export class LiveStream {
     if (this.changed.size === 0 && !this.alarmsChanged) return null;
     const ids = new Set(this.changed);
     this.changed.clear();
-    const message: Extract<LiveServerMessage, { type: "update" }> = {
-      type: "update",
-      intersections: this.source.summaries(ids),
-    };
-    if (this.alarmsChanged) message.alarms = this.source.alarms();
-    if (this.commandsChanged.size > 0) message.commands = [...this.commandsChanged].flatMap((id) => this.source.commands(id));
+    const rest: Omit<UpdateMessage, "type" | "intersections"> = {};
+    if (this.alarmsChanged) rest.alarms = this.source.alarms();
+    if (this.commandsChanged.size > 0) rest.commands = [...this.commandsChanged].flatMap((id) => this.source.commands(id));
     this.alarmsChanged = false;
     this.commandsChanged.clear();
-    return { text: JSON.stringify(message), ids };
+    return { text: messageText("update", this.summariesJson(ids), rest), ids };
+  }
+
+  /**
+   * The JSON array of `ids`' summaries, each serialised as soon as it is built: at thousands of
+   * intersections a flush's summaries (with the parsed measures and signal behind them) held as
+   * one array until a single `JSON.stringify` were alive across the young generation's
+   * collections and promoted; text is one flat object per intersection (docs/hub.md).
+   */
+  private summariesJson(ids: Iterable<string>): string {
+    const parts: string[] = [];
+    for (const id of ids) {
+      const summary = this.source.summary(id);
+      if (summary !== null) parts.push(JSON.stringify(summary));
+    }
+    return `[${parts.join(",")}]`;
   }
 
   private lagging(client: Entry, nowMs: number, missedUpdate: boolean): void {
@@ -278,7 +301,7 @@ export class LiveStream {
 
   /** Serialised once and shared until the next change. */
   private snapshot(): string {
-    this.snapshotText ??= JSON.stringify({ type: "snapshot", intersections: this.source.allSummaries(), alarms: this.source.alarms() });
+    this.snapshotText ??= messageText("snapshot", this.summariesJson(this.source.ids()), { alarms: this.source.alarms() });
     return this.snapshotText;
   }
 
