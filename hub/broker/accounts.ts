@@ -26,8 +26,15 @@ export interface Authenticator {
   byCertificate(commonName: string, username: string | undefined): LoginResult;
 }
 
+/** The two password checks a login spends (a scrypt each); injectable so a test can count them. */
+export interface PasswordChecks {
+  verify(plain: string, stored: string): Promise<boolean>;
+  burn(plain: string): Promise<void>;
+}
+const SCRYPT_CHECKS: PasswordChecks = { verify: verifyPassword, burn: burnPasswordCheck };
+
 /** Build the login check from the config's device and hub accounts. */
-export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub" | "allowAnonymous">): Authenticator {
+export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub" | "allowAnonymous">, checks: PasswordChecks = SCRYPT_CHECKS): Authenticator {
   const accounts = new Map<string, Account>();
   for (const device of config.devices) {
     accounts.set(device.username, {
@@ -55,15 +62,15 @@ export function createAuthenticator(config: Pick<BrokerConfig, "devices" | "hub"
     const given = password?.toString("utf8") ?? "";
     const account = accounts.get(username);
     if (!account) {
-      await burnPasswordCheck(given);
+      await checks.burn(given);
       return { ok: false, returnCode: BAD_USERNAME_OR_PASSWORD, reason: `unknown username ${JSON.stringify(username)}` };
     }
     // One scrypt on every path (hashed, plain, certificate-only, unknown user), so timing tells an attacker nothing.
     const secret = account.secret;
     let matches: boolean;
-    if (secret === null) matches = (await burnPasswordCheck(given), false);
-    else if ("hash" in secret) matches = await verifyPassword(given, secret.hash);
-    else matches = (await burnPasswordCheck(given), plainSecretsEqual(given, secret.plain));
+    if (secret === null) matches = (await checks.burn(given), false);
+    else if ("hash" in secret) matches = await checks.verify(given, secret.hash);
+    else matches = (await checks.burn(given), plainSecretsEqual(given, secret.plain));
     if (!matches) return { ok: false, returnCode: BAD_USERNAME_OR_PASSWORD, reason: `wrong password for ${JSON.stringify(username)}` };
     return { ok: true, identity: account.identity };
   };
