@@ -53,6 +53,8 @@ export function serverBinary(path: string, debianPackage: string): { path: strin
 export const mosquittoBinary = serverBinary("/usr/sbin/mosquitto", "mosquitto");
 export const victoriaMetricsBinary = serverBinary("/usr/bin/victoria-metrics", "victoria-metrics");
 export const sumoBinary = serverBinary("/usr/bin/sumo", "sumo");
+/** One of SUMO's traffic-light game networks that Debian's sumo-tools ships (read in place, never copied). */
+export const sumoGameNet = (name: "corridor" | "square"): ReturnType<typeof serverBinary> => serverBinary(`/usr/share/sumo/tools/game/${name}/${name}.net.xml`, "sumo-tools");
 
 /** A child server process that can be stopped and started again on the same port and data. */
 export interface ManagedServer {

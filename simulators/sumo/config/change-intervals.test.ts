@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { serverBinary } from "../../../tests/support/servers.js";
+import { sumoGameNet } from "../../../tests/support/servers.js";
 import { readNet, tlsLayout } from "../net/index.js";
 import { changeIntervalsOf, configsFromNet, SumoIntersectionConfig, tlsProgramsAdditional, withChangeIntervals } from "./index.js";
 
 const arterial = fileURLToPath(new URL("../scenarios/arterial.net.xml", import.meta.url));
-const gameCorridor = serverBinary("/usr/share/sumo/tools/game/corridor/corridor.net.xml", "sumo-tools");
+const gameCorridor = sumoGameNet("corridor");
 
 describe("the net's program with the generated configuration's change intervals", () => {
   it("adds the red clearance after every yellow (a left carried through the change stays green, unopposed), keeping the greens", async () => {

@@ -5,15 +5,15 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseHubConfig } from "../../../hub/config.js";
 import { cycleRangeS } from "../../../protocol/index.js";
-import { serverBinary } from "../../../tests/support/servers.js";
+import { sumoGameNet } from "../../../tests/support/servers.js";
 import { readNet, trafficLightIds } from "../net/index.js";
 import { advancePlace, configsFromNet, detectorsAdditional, INTERSECTIONS_DIR, intersectionFromNet, laneGraph, loadConfigs, LOOP_MARGIN_M, SumoIntersectionConfig, tlsProgramsAdditional, writeConfigs } from "./index.js";
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../scenarios/${name}.net.xml`, import.meta.url));
 const dirs: string[] = [];
 /** SUMO's traffic-light game corridor: a deliberately poor program with a 612 s cycle. */
-const gameCorridor = serverBinary("/usr/share/sumo/tools/game/corridor/corridor.net.xml", "sumo-tools");
-const gameSquare = serverBinary("/usr/share/sumo/tools/game/square/square.net.xml", "sumo-tools");
+const gameCorridor = sumoGameNet("corridor");
+const gameSquare = sumoGameNet("square");
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
